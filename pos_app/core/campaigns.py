@@ -1,0 +1,108 @@
+"""Campaigns and the voucher lifecycle of the design (issued -> active -> redeemed, void, block)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from .timeutil import business_day
+
+
+class VoucherState(StrEnum):
+    """Central states of a voucher. Expiry is not a state: it is derived from the campaign's window."""
+
+    ISSUED = "issued"
+    ACTIVE = "active"
+    REDEEMED = "redeemed"
+    BLOCKED = "blocked"
+
+
+class Activity(StrEnum):
+    """What can happen to a voucher; each is one row of the server's activity log."""
+
+    ISSUE = "issue"
+    ACTIVATE = "activate"
+    SALE_VOID = "sale_void"
+    REDEEM = "redeem"
+    VOID = "void"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
+
+
+class TransitionError(ValueError):
+    """An activity that the voucher's current state does not allow."""
+
+
+# (state, activity) -> next state. Anything absent is refused.
+_TRANSITIONS: dict[tuple[VoucherState | None, Activity], VoucherState] = {
+    (None, Activity.ISSUE): VoucherState.ISSUED,
+    (VoucherState.ISSUED, Activity.ACTIVATE): VoucherState.ACTIVE,
+    (VoucherState.ACTIVE, Activity.SALE_VOID): VoucherState.ISSUED,
+    (VoucherState.ACTIVE, Activity.REDEEM): VoucherState.REDEEMED,
+    (VoucherState.REDEEMED, Activity.VOID): VoucherState.ACTIVE,
+    (VoucherState.ISSUED, Activity.BLOCK): VoucherState.BLOCKED,
+    (VoucherState.ACTIVE, Activity.BLOCK): VoucherState.BLOCKED,
+}
+
+
+def next_state(state: VoucherState | None, activity: Activity, state_before_block: VoucherState | None = None
+               ) -> VoucherState:
+    """The state after ``activity``; raises :class:`TransitionError` when the lifecycle forbids it.
+
+    Unblocking returns the voucher to the state it had before it was blocked.
+    """
+    if activity is Activity.UNBLOCK:
+        if state is not VoucherState.BLOCKED or state_before_block is None:
+            raise TransitionError(f"cannot unblock a voucher in state {state}")
+        return state_before_block
+    try:
+        return _TRANSITIONS[(state, activity)]
+    except KeyError:
+        raise TransitionError(f"{activity} not allowed from state {state}") from None
+
+
+class Validity(StrEnum):
+    NOT_YET_VALID = "not_yet_valid"
+    VALID = "valid"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A voucher scheme's campaign: what a voucher is worth, what it sells for, when and where it is spent."""
+
+    id: str
+    name: str
+    face_value_cents: int
+    sale_price_cents: int
+    valid_from: date
+    valid_until: date  # the last day counts, Europe/Paris
+    merchant_ids: frozenset[str] = field(default_factory=frozenset)
+    public_keys: dict[str, bytes] = field(default_factory=dict)  # key id -> raw Ed25519 public key
+
+    def __post_init__(self) -> None:
+        if self.face_value_cents <= 0 or self.sale_price_cents < 0:
+            raise ValueError("face value must be positive and sale price not negative")
+        if self.sale_price_cents > self.face_value_cents:
+            raise ValueError("sale price above face value")
+        if self.valid_until < self.valid_from:
+            raise ValueError("campaign ends before it starts")
+
+    @property
+    def topup_cents(self) -> int:
+        """What the funder pays per voucher: face value minus sale price."""
+        return self.face_value_cents - self.sale_price_cents
+
+    def validity(self, moment: datetime) -> Validity:
+        """Whether a voucher of this campaign may be spent at ``moment`` (aware), judged on the Paris day."""
+        day = business_day(moment)
+        if day < self.valid_from:
+            return Validity.NOT_YET_VALID
+        if day > self.valid_until:
+            return Validity.EXPIRED
+        return Validity.VALID
+
+    def accepts_merchant(self, merchant_id: str) -> bool:
+        """True when ``merchant_id`` participates in this campaign."""
+        return merchant_id in self.merchant_ids

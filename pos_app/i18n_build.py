@@ -1,0 +1,28 @@
+"""Compile resources/translations/*.ts into .qm files with pyside6-lrelease (run by the install step)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
+
+
+def main() -> int:
+    """Build every .ts file next to it; exit non-zero when lrelease fails."""
+    sources = sorted(TRANSLATIONS.glob("*.ts"))
+    if not sources:
+        print("no translations to build")
+        return 0
+    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).parent / "pyside6-lrelease")
+    for ts in sources:
+        qm = ts.with_suffix(".qm")
+        subprocess.run([lrelease, "-silent", str(ts), "-qm", str(qm)], check=True)
+        print(f"built {qm.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

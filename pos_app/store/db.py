@@ -1,0 +1,223 @@
+"""The till's SQLite file: connection rules, transactions and forward migrations by ``user_version``."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+
+DB_FILENAME = "till.sqlite3"
+
+
+class StoreError(RuntimeError):
+    """A local storage failure, with a stable ``code`` and a French message for the user.
+
+    Codes: disk_full, read_only, locked, corrupt, too_new, io.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def store_error(exc: sqlite3.Error) -> StoreError:
+    """Translate an SQLite error into a :class:`StoreError` a user can read."""
+    text = str(exc).lower()
+    if "full" in text or (isinstance(exc, sqlite3.OperationalError) and "disk i/o" in text and "space" in text):
+        return StoreError("disk_full", "Disque plein : rien n'a été enregistré. Libérez de la place puis réessayez.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError("read_only", "Le fichier de la caisse est en lecture seule : rien n'a été enregistré.")
+    if "locked" in text or "busy" in text:
+        return StoreError("locked", "Le fichier de la caisse est occupé : réessayez dans un instant.")
+    if "malformed" in text or "not a database" in text:
+        return StoreError("corrupt", "Le fichier de la caisse est endommagé : contactez l'assistance.")
+    if "disk i/o" in text:
+        return StoreError("io", "Erreur d'écriture sur le disque : rien n'a été enregistré.")
+    return StoreError("io", f"Erreur de stockage local : {exc}")
+
+
+# --- schema -------------------------------------------------------------------------------------------
+
+_V1 = """
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE campaigns (
+    id                TEXT PRIMARY KEY,
+    name              TEXT NOT NULL,
+    face_value_cents  INTEGER NOT NULL CHECK (face_value_cents > 0),
+    sale_price_cents  INTEGER NOT NULL CHECK (sale_price_cents >= 0),
+    valid_from        TEXT NOT NULL,
+    valid_until       TEXT NOT NULL,
+    merchant_ids      TEXT NOT NULL DEFAULT '[]',
+    updated_utc       TEXT NOT NULL
+);
+CREATE TABLE campaign_keys (
+    campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    key_id      TEXT NOT NULL,
+    public_key  BLOB NOT NULL,
+    PRIMARY KEY (campaign_id, key_id)
+);
+CREATE TABLE vouchers (
+    serial       TEXT PRIMARY KEY,
+    campaign_id  TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    redeemed_at  TEXT,
+    redeemed_by  TEXT
+) WITHOUT ROWID;
+CREATE TABLE outbox (
+    id               INTEGER PRIMARY KEY,
+    idempotency_key  TEXT NOT NULL UNIQUE,
+    kind             TEXT NOT NULL,
+    serial           TEXT,
+    payload          TEXT NOT NULL,
+    created_utc      TEXT NOT NULL,
+    state            TEXT NOT NULL DEFAULT 'pending',
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    last_error       TEXT,
+    ledger_seq       INTEGER,
+    result           TEXT
+);
+CREATE INDEX outbox_state ON outbox(state, id);
+CREATE TABLE ledger (
+    seq              INTEGER PRIMARY KEY,
+    ts_utc           TEXT NOT NULL,
+    business_day     TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    till_id          TEXT NOT NULL,
+    cashier          TEXT NOT NULL,
+    voucher          TEXT,
+    campaign_id      TEXT,
+    amount_cents     INTEGER NOT NULL,
+    price_cents      INTEGER NOT NULL,
+    topup_cents      INTEGER NOT NULL,
+    mode             TEXT,
+    idempotency_key  TEXT,
+    ref_seq          INTEGER,
+    data             TEXT NOT NULL,
+    prev_hash        TEXT NOT NULL,
+    hash             TEXT NOT NULL
+);
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+"""
+
+_V2 = """
+ALTER TABLE vouchers ADD COLUMN sold_here INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX ledger_day ON ledger(business_day);
+CREATE INDEX ledger_voucher ON ledger(voucher);
+CREATE INDEX ledger_idem ON ledger(idempotency_key);
+CREATE TABLE ledger_acks (
+    seq        INTEGER NOT NULL,
+    hash       TEXT NOT NULL,
+    acked_utc  TEXT NOT NULL
+);
+CREATE TABLE closings (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('day', 'month', 'year')),
+    period       TEXT NOT NULL,
+    ledger_seq   INTEGER NOT NULL,
+    created_utc  TEXT NOT NULL,
+    totals       TEXT NOT NULL,
+    UNIQUE (kind, period)
+);
+CREATE TRIGGER closings_no_update BEFORE UPDATE ON closings
+BEGIN SELECT RAISE(ABORT, 'closings cannot be undone'); END;
+CREATE TRIGGER closings_no_delete BEFORE DELETE ON closings
+BEGIN SELECT RAISE(ABORT, 'closings cannot be undone'); END;
+"""
+
+# MIGRATIONS[i] brings a file from user_version i to i + 1. Only ever append.
+MIGRATIONS: list[str] = [_V1, _V2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring ``conn`` forward to :data:`SCHEMA_VERSION`, one version per transaction. Returns the old version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError("too_new", "Ce fichier de caisse vient d'une version plus récente de l'application.")
+    for target in range(version, SCHEMA_VERSION):
+        # executescript commits first; wrap each step so a failure leaves the older version intact.
+        conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[target]}\nPRAGMA user_version = {target + 1};\nCOMMIT;")
+    return version
+
+
+class Database:
+    """One till's SQLite file: WAL, foreign keys, ``synchronous=FULL``; thread-safe behind one lock.
+
+    Workers on several threads share it; each operation holds the lock only for its own statements.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self.conn)
+        except sqlite3.Error as exc:
+            raise store_error(exc) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An immediate write transaction: all of it is committed, or none of it."""
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise store_error(exc) from exc
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise store_error(exc) from exc
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back by itself (e.g. disk full).
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("ROLLBACK")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection for reads, under the lock."""
+        with self._lock:
+            try:
+                yield self.conn
+            except sqlite3.Error as exc:
+                raise store_error(exc) from exc
+
+    def run(self, fn: Callable[[sqlite3.Connection], object]) -> object:
+        """Run ``fn`` inside a transaction and return its result."""
+        with self.transaction() as conn:
+            return fn(conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+
+def default_home() -> Path:
+    """The platform's per-user data folder for the till."""
+    return Path(platformdirs.user_data_dir("pos-app", appauthor=False))
+
+
+def open_home(home: Path | str | None) -> Database:
+    """Open (and create or migrate) the store of the till home ``home`` (default: :func:`default_home`)."""
+    base = Path(home) if home else default_home()
+    return Database(base / DB_FILENAME)

@@ -1,0 +1,32 @@
+"""Key-value settings of a till (never the API token: that lives in the OS keyring)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .db import Database
+
+
+class Settings:
+    """Typed access to the ``settings`` table; values are stored as JSON."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with self.db.reading() as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set(self, key: str, value: Any) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+
+    def all(self) -> dict[str, Any]:
+        with self.db.reading() as conn:
+            return {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM settings")}
