@@ -1,0 +1,25 @@
+"""Shared test set-up: headless Qt, and where the shared barcode samples are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_samples() -> Path:
+    """The real barcode photos next to the repository (../shared/samples/barcodes)."""
+    return (REPO.parent / "shared" / "samples" / "barcodes").resolve()
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    path = shared_samples()
+    if not path.is_dir():
+        pytest.fail(f"barcode samples not found at {path}: the repository must sit next to shared/")
+    return path
