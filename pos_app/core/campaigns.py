@@ -53,7 +53,8 @@ def next_state(state: VoucherState | None, activity: Activity, state_before_bloc
     Unblocking returns the voucher to the state it had before it was blocked.
     """
     if activity is Activity.UNBLOCK:
-        if state is not VoucherState.BLOCKED or state_before_block is None:
+        # Only issued or active vouchers can be blocked, so only those states can come back.
+        if state is not VoucherState.BLOCKED or state_before_block not in (VoucherState.ISSUED, VoucherState.ACTIVE):
             raise TransitionError(f"cannot unblock a voucher in state {state}")
         return state_before_block
     try:

@@ -31,6 +31,7 @@ _US_ON_AZERTY = {
     "&": "1", "é": "2", '"': "3", "'": "4", "(": "5", "-": "6", "è": "7", "_": "8", "ç": "9", "à": "0",
     "A": "Q", "Q": "A", "Z": "W", "W": "Z", "?": "M", "M": ":",
     "a": "q", "q": "a", "z": "w", "w": "z", ",": "m", "m": ";",
+    "$": "]",  # the first character of an AIM prefix ("]Q1" arrives as "$A&")
 }
 _AZERTY_DIGITS = set("&é\"'(-è_çà")
 
@@ -105,7 +106,9 @@ def serial_problem(text: str) -> CodeError | None:
         return CodeError("too_short", f"Il manque {SERIAL_DIGITS - len(digits)} chiffre(s).")
     if len(digits) > SERIAL_DIGITS:
         return CodeError("too_long", f"Trop de chiffres : {SERIAL_DIGITS} attendus.")
-    if int(digits) % 97 != 1:
+    # Strict: the check digits must be the ones make_serial writes (02..98). A bare "mod 97 == 1" test would
+    # also take 00, 01 and 99 (body + 97), giving two valid spellings of one voucher.
+    if digits[SERIAL_BODY_DIGITS:] != check_digits(digits[:SERIAL_BODY_DIGITS]):
         return CodeError("bad_check_digit", "Numéro incorrect : un chiffre est faux ou inversé.")
     return None
 
@@ -176,6 +179,10 @@ def _parse_strict(text: str) -> ParsedCode:
     if not is_valid_serial(serial):
         raise CodeError("malformed", "Ce code n'est pas un bon d'achat.")
     signature = base64.b32decode(sig + "=" * (-len(sig) % 8))
+    if base64.b32encode(signature).decode("ascii").rstrip("=") != sig:
+        # b32decode ignores the unused low bits of the last character: refuse those other spellings,
+        # so one voucher has exactly one valid payload text.
+        raise CodeError("malformed", "Ce code n'est pas un bon d'achat.")
     return SignedCode(campaign, kid, serial, signature)
 
 
@@ -195,11 +202,14 @@ def parse_code(text: str) -> ParsedCode:
     try:
         return _parse_strict(cleaned)
     except CodeError as first:
-        looks_scrambled = any(ch in _AZERTY_DIGITS for ch in cleaned) or cleaned.upper().startswith("VC&M")
+        # A scanner typing in the wrong layout changes every digit: real scrambled text has no ASCII digit.
+        has_ascii_digit = any("0" <= ch <= "9" for ch in cleaned)
+        looks_scrambled = not has_ascii_digit and (
+            any(ch in _AZERTY_DIGITS for ch in cleaned) or cleaned.upper().startswith("VC&M"))
         if not looks_scrambled:
             raise
         try:
-            return _parse_strict(unscramble_us_on_azerty(cleaned))
+            return _parse_strict(_strip(unscramble_us_on_azerty(cleaned)))
         except CodeError:
             raise first from None
 

@@ -77,7 +77,11 @@ class LedgerEntry:
 
 @dataclass(frozen=True, slots=True)
 class ChainReport:
-    """Outcome of :func:`verify_chain`: ``bad_seq`` names the first bad entry when ``ok`` is false."""
+    """Outcome of :func:`verify_chain`: ``bad_seq`` names the first bad entry when ``ok`` is false.
+
+    ``bad_seq`` is the first sequence number that fails (missing, out of place, altered, not chained):
+    entries 1 .. bad_seq - 1 verified, and ``head_seq``/``head_hash`` are the last of them.
+    """
 
     ok: bool
     checked: int
@@ -98,9 +102,11 @@ def verify_chain(entries: Iterable[LedgerEntry], acknowledged: tuple[int, str] |
     checked = 0
     for entry in entries:
         if entry.seq != expected_seq:
-            reason = (f"entry {expected_seq} is missing (next is {entry.seq})" if entry.seq > expected_seq
-                      else f"entry {entry.seq} is out of order or duplicated (expected {expected_seq})")
-            return ChainReport(False, checked, expected_seq - 1, prev_hash, entry.seq, reason)
+            # bad_seq is always the first position that cannot be trusted (entries before it verified).
+            reason = (f"entry {expected_seq} is missing or out of order (found entry {entry.seq} in its place)"
+                      if entry.seq > expected_seq
+                      else f"entry {expected_seq} is out of order or duplicated (found entry {entry.seq} in its place)")
+            return ChainReport(False, checked, expected_seq - 1, prev_hash, expected_seq, reason)
         if entry.prev_hash != prev_hash:
             return ChainReport(False, checked, expected_seq - 1, prev_hash, entry.seq,
                                f"entry {entry.seq} does not follow entry {entry.seq - 1} (previous hash differs)")

@@ -7,8 +7,16 @@ import re
 NBSP = "\u00a0"  # between amount and the euro sign: never split across lines
 NNBSP = "\u202f"  # French thousands separator (narrow no-break space)
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
-_AMOUNT = re.compile(r"^(?P<units>\d+)(?:[.,](?P<frac>\d{0,2}))?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_CURRENCY_HEAD = re.compile(r"^(?:€|eur(?:os?)?)\s*", re.IGNORECASE)
+_CURRENCY_TAIL = re.compile(r"\s*(?:€|eur(?:os?)?)$", re.IGNORECASE)
+_EURO_AS_COMMA = re.compile(r"(?<=[0-9])\s*€\s*(?=[0-9])")  # "12€50", as French people write 12,50 €
+# Units either plain ("1234") or grouped by threes with ONE separator ("1 234", "1'234", "1.234.567",
+# "1,234" only before a "." decimal part); then an optional decimal part. ASCII digits only.
+_AMOUNT = re.compile(
+    r"^(?P<units>[0-9]+|[0-9]{1,3}(?P<group>[ '’.,])[0-9]{3}(?:(?P=group)[0-9]{3})*)"
+    r"(?:(?P<dec>[.,])(?P<frac>[0-9]*))?$"
+)
 MAX_CENTS = 100_000_000_00  # a hundred million euros: anything above is a typing accident
 
 
@@ -28,22 +36,27 @@ def parse_cents(text: str) -> int:
     """
     if not isinstance(text, str):
         raise MoneyError("not_text", "Le montant doit être du texte.")
-    raw = text.strip().replace("€", "").replace("EUR", "").replace("eur", "")
-    raw = _SPACES.sub("", raw)
-    if not raw:
-        raise MoneyError("empty", "Saisissez un montant.")
-    if raw.startswith("-") or raw.startswith("\u2212"):
+    shown = text.strip()
+    raw = _SPACES.sub(" ", _EURO_AS_COMMA.sub(",", shown))
+    raw = _CURRENCY_TAIL.sub("", _CURRENCY_HEAD.sub("", raw)).strip()
+    if raw[:1] in ("-", "\u2212"):
         raise MoneyError("negative", "Un montant ne peut pas être négatif.")
     if raw.startswith("+"):
-        raw = raw[1:]
+        raw = _CURRENCY_HEAD.sub("", raw[1:].lstrip())
+    if not raw:
+        raise MoneyError("empty", "Saisissez un montant.")
     m = _AMOUNT.match(raw)
-    if not m:
-        if re.match(r"^\d+[.,]\d{3,}$", raw):
-            raise MoneyError("too_precise", "Deux chiffres au plus après la virgule.")
-        raise MoneyError("not_an_amount", f"« {text.strip()} » n'est pas un montant.")
-    units = int(m.group("units"))
-    frac = (m.group("frac") or "").ljust(2, "0")
-    cents = units * 100 + int(frac)
+    # A "." or "," can group thousands only when the other one marks the decimals ("1,234.56"):
+    # "1,234" alone is 1 euro and 234 thousandths, which is refused below as too precise.
+    if not m or (m.group("group") in (".", ",") and m.group("dec") == m.group("group")):
+        raise MoneyError("not_an_amount", f"« {shown} » n'est pas un montant.")
+    frac = m.group("frac") or ""
+    if len(frac) > 2:
+        raise MoneyError("too_precise", "Deux chiffres au plus après la virgule.")
+    units_text = re.sub(r"[^0-9]", "", m.group("units"))
+    if len(units_text.lstrip("0")) > 12:  # before int(): no giant numbers (and no int() digit limit)
+        raise MoneyError("too_large", "Montant trop élevé.")
+    cents = int(units_text) * 100 + int(frac.ljust(2, "0"))
     if cents > MAX_CENTS:
         raise MoneyError("too_large", "Montant trop élevé.")
     return cents

@@ -35,7 +35,10 @@ def parse_utc_text(text: str) -> datetime:
 
 
 def business_day(moment: datetime) -> date:
-    """The Paris calendar day a moment belongs to."""
+    """The Paris calendar day a moment belongs to (``moment`` must be aware)."""
+    if moment.tzinfo is None:
+        # astimezone() would silently read a naive time as the machine's local time.
+        raise ValueError("naive datetime: times must be aware")
     return moment.astimezone(PARIS).date()
 
 

@@ -162,13 +162,23 @@ class Database:
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError("io", f"Dossier de la caisse inutilisable : {self.path.parent} ({exc.strerror})") from exc
+        try:
             self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+        except sqlite3.Error as exc:
+            raise store_error(exc) from exc
+        try:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             migrate(self.conn)
-        except sqlite3.Error as exc:
-            raise store_error(exc) from exc
+        except BaseException as exc:
+            # Closing rolls back a half-done migration step: the file keeps its older version intact.
+            self.conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise store_error(exc) from exc
+            raise
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

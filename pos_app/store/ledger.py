@@ -15,9 +15,14 @@ _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM ledger"
 _INSERT = f"INSERT INTO ledger ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
 
-def _row_to_entry(row: tuple) -> LedgerEntry:
+def _row_to_entry(row: tuple, lenient: bool = False) -> LedgerEntry:
     values = dict(zip(_COLUMNS, row, strict=True))
-    values["data"] = json.loads(values["data"])
+    try:
+        values["data"] = json.loads(values["data"])
+    except (TypeError, ValueError):
+        if not lenient:
+            raise
+        # Verification must name a tampered row, not crash on it: the raw text cannot hash like a dict.
     return LedgerEntry(**values)
 
 
@@ -45,6 +50,11 @@ class LedgerStore:
         seq, prev_hash = self.head_in(conn)
         sealed = entry.sealed(seq + 1, prev_hash)
         conn.execute(_INSERT, _entry_to_row(sealed))
+        # Read it back: a value SQLite stores differently (a float or bool in an INTEGER column, an int in a
+        # TEXT one, a non-JSON data value) would break the chain for ever, so refuse it while we can roll back.
+        row = conn.execute(f"{_SELECT} WHERE seq = ?", (sealed.seq,)).fetchone()
+        if _row_to_entry(row).computed_hash() != sealed.hash:
+            raise ValueError(f"ledger entry does not survive storage unchanged: {sealed.canonical()}")
         return sealed
 
     def append(self, entry: LedgerEntry) -> LedgerEntry:
@@ -84,7 +94,7 @@ class LedgerStore:
         with self.db.reading() as conn:
             cursor = conn.execute(f"{_SELECT} ORDER BY rowid")
             while rows := cursor.fetchmany(20_000):
-                yield from (_row_to_entry(r) for r in rows)
+                yield from (_row_to_entry(r, lenient=True) for r in rows)
 
     def acknowledged_head(self) -> tuple[int, str] | None:
         """The latest head the central API acknowledged, if any."""
