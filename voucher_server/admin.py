@@ -1,0 +1,225 @@
+"""Operator commands: campaigns, merchants, terminals, issuing vouchers, and the demo seed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from pos_app.core.campaigns import Activity as Kind
+from pos_app.core.campaigns import VoucherState
+from pos_app.core.codes import make_serial, sign_code
+from pos_app.core.timeutil import utc_now
+
+from . import crypto
+from .db import Database
+from .models import (
+    Activity,
+    Campaign,
+    CampaignKey,
+    CampaignMerchant,
+    CampaignSeller,
+    Counter,
+    Merchant,
+    Terminal,
+    Voucher,
+)
+
+
+def bump_seq(session: Session, n: int = 1) -> int:
+    """Reserve ``n`` change numbers and return the last one.
+
+    Why a counter row and not a database sequence: the row lock is held until commit, so change numbers become
+    visible in commit order and a /changes reader that saw N can never later miss a change numbered below N.
+    Callers do this last in their transaction to keep the lock short.
+    """
+    return session.execute(
+        update(Counter).where(Counter.name == "change_seq").values(value=Counter.value + n).returning(Counter.value)
+    ).scalar_one()
+
+
+def create_campaign(session: Session, campaign_id: str, name: str, face_value_cents: int, sale_price_cents: int,
+                    valid_from: date, valid_until: date, secret: str, key_id: str = "K1",
+                    private_key: Ed25519PrivateKey | None = None, merchant_ids: list[str] | None = None,
+                    seller_ids: list[str] | None = None) -> Campaign:
+    """A campaign with its first signing key."""
+    if not (campaign_id.isascii() and campaign_id.isalnum() and campaign_id.isupper() and len(campaign_id) <= 16):
+        raise ValueError("campaign id: up to 16 upper-case letters and digits")
+    if not 0 <= sale_price_cents <= face_value_cents or face_value_cents <= 0:
+        raise ValueError("face value must be positive and at least the sale price")
+    if valid_until < valid_from:
+        raise ValueError("campaign ends before it starts")
+    private_key = private_key or Ed25519PrivateKey.generate()
+    camp = Campaign(id=campaign_id, name=name, face_value_cents=face_value_cents, sale_price_cents=sale_price_cents,
+                    topup_cents=face_value_cents - sale_price_cents, valid_from=valid_from, valid_until=valid_until,
+                    next_number=1)
+    session.add(camp)
+    session.add(CampaignKey(campaign_id=campaign_id, key_id=key_id, public_key=crypto.raw_public(private_key),
+                            private_key_enc=crypto.encrypt_private(private_key, secret), created_at=utc_now()))
+    session.flush()
+    for mid in merchant_ids or []:
+        session.add(CampaignMerchant(campaign_id=campaign_id, merchant_id=mid))
+    for sid in seller_ids or []:
+        session.add(CampaignSeller(campaign_id=campaign_id, merchant_id=sid))
+    return camp
+
+
+def next_merchant_id(session: Session) -> str:
+    count = session.scalar(select(func.count()).select_from(Merchant)) or 0
+    return f"M{count + 1:04d}"
+
+
+def add_merchant(session: Session, name: str, siret: str = "", address: str = "", merchant: bool = True,
+                 seller: bool = False, merchant_id: str | None = None, campaigns: list[str] | None = None) -> Merchant:
+    """A shop (merchant role) and/or a tobacconist (seller role), joined to ``campaigns`` in its roles."""
+    m = Merchant(id=merchant_id or next_merchant_id(session), name=name, siret=siret, address=address,
+                 is_merchant=merchant, is_seller=seller)
+    session.add(m)
+    session.flush()
+    for cid in campaigns or []:
+        if merchant:
+            session.add(CampaignMerchant(campaign_id=cid, merchant_id=m.id))
+        if seller:
+            session.add(CampaignSeller(campaign_id=cid, merchant_id=m.id))
+    return m
+
+
+def add_terminal(session: Session, merchant_id: str, name: str, token: str | None = None) -> tuple[Terminal, str]:
+    """A terminal and its token (returned once; only the hash is stored)."""
+    token = token or crypto.new_token()
+    t = Terminal(merchant_id=merchant_id, name=name, token_hash=crypto.token_hash(token), enabled=True,
+                 offline_allowed=True, max_offline_total_cents_per_day=60000, max_cache_age_seconds=86400,
+                 ledger_head_seq=0, ledger_head_hash="")
+    session.add(t)
+    session.flush()
+    return t, token
+
+
+def issue(session: Session, campaign_id: str, count: int, secret: str | None = None,
+          private_key: Ed25519PrivateKey | None = None, first_number: int | None = None) -> list[str]:
+    """Issue ``count`` vouchers (state issued) with signed codes; returns their serials."""
+    camp = session.get(Campaign, campaign_id)
+    if camp is None:
+        raise ValueError(f"no campaign {campaign_id}")
+    key = session.scalars(select(CampaignKey).where(CampaignKey.campaign_id == campaign_id)
+                          .order_by(CampaignKey.created_at.desc())).first()
+    if key is None:
+        raise ValueError("campaign has no key")
+    if private_key is None:
+        if not secret:
+            raise ValueError("VOUCHER_SERVER_SECRET is needed to sign vouchers")
+        private_key = crypto.decrypt_private(key.private_key_enc, secret)
+    start = first_number if first_number is not None else camp.next_number
+    camp.next_number = start + count
+    last = bump_seq(session, count)
+    now = utc_now()
+    rows, acts = [], []
+    for i in range(count):
+        serial = make_serial(start + i)
+        code = sign_code(campaign_id, key.key_id, serial, private_key)
+        rows.append({"serial": serial, "campaign_id": campaign_id, "key_id": key.key_id, "code": code,
+                     "state": VoucherState.ISSUED.value, "change_seq": last - count + 1 + i})
+        acts.append({"kind": Kind.ISSUE.value, "serial": serial, "campaign_id": campaign_id, "amount_cents": 0,
+                     "sale_price_cents": 0, "topup_cents": 0, "server_time": now, "business_time": now,
+                     "offline": False})
+    for chunk in range(0, count, 5000):
+        session.execute(insert(Voucher), rows[chunk:chunk + 5000])
+        session.execute(insert(Activity), acts[chunk:chunk + 5000])
+    return [r["serial"] for r in rows]
+
+
+def activate_batch(session: Session, serials: list[str], seller_id: str, terminal_id: int | None) -> None:
+    """Operator-side bulk activation (demo stock sold before the demo starts)."""
+    if not serials:
+        return
+    last = bump_seq(session, len(serials))
+    now = utc_now()
+    vouchers = session.scalars(select(Voucher).where(Voucher.serial.in_(serials))).all()
+    camps = {c.id: c for c in session.scalars(select(Campaign)).all()}
+    for i, v in enumerate(sorted(vouchers, key=lambda v: v.serial)):
+        camp = camps[v.campaign_id]
+        act = Activity(kind=Kind.ACTIVATE.value, serial=v.serial, campaign_id=v.campaign_id, terminal_id=terminal_id,
+                       merchant_id=seller_id, amount_cents=camp.face_value_cents,
+                       sale_price_cents=camp.sale_price_cents, topup_cents=camp.topup_cents, server_time=now,
+                       business_time=now, offline=False)
+        session.add(act)
+        session.flush()
+        v.state = VoucherState.ACTIVE.value
+        v.sale_id = act.id
+        v.sold_at = now
+        v.change_seq = last - len(serials) + 1 + i
+
+
+# --- demo ------------------------------------------------------------------------------------------------
+
+DEMO_CAMPAIGN = "BOOST24"
+DEMO_EXPIRED = "PRINTEMPS"
+DEMO_MERCHANTS = [
+    # id, name, siret, address, merchant, seller, in BOOST24, terminals
+    ("M0001", "Boulangerie Martin", "12345678900011", "3 rue de la République, 69001 Lyon", True, False, True, 2),
+    ("M0002", "Librairie du Centre", "23456789100012", "12 place Bellecour, 69002 Lyon", True, False, True, 1),
+    ("M0003", "Garage Dupuis", "34567891200013", "45 avenue Jean Jaurès, 69007 Lyon", True, False, False, 1),
+    ("M0004", "Tabac de la Gare", "45678912300014", "1 place de la Gare, 69003 Lyon", False, True, True, 1),
+]
+
+
+def seed_demo(db: Database, secret: str, today: date | None = None) -> None:
+    """Create the demo data (once). Dates are relative to today so the demo always works."""
+    today = today or utc_now().date()
+    with db.writing() as s:
+        if s.get(Campaign, DEMO_CAMPAIGN) is not None:
+            return
+        for mid, name, siret, address, is_m, is_s, _in, nterm in DEMO_MERCHANTS:
+            add_merchant(s, name, siret, address, merchant=is_m, seller=is_s, merchant_id=mid)
+            for n in range(1, nterm + 1):
+                add_terminal(s, mid, f"Caisse {n}", token=crypto.demo_token(mid, n))
+        boost_key = crypto.demo_private_key(DEMO_CAMPAIGN, "K1")
+        create_campaign(s, DEMO_CAMPAIGN, "Chèques Booster", 1200, 1000, today - timedelta(days=10),
+                        today + timedelta(days=97), secret, private_key=boost_key,
+                        merchant_ids=[m[0] for m in DEMO_MERCHANTS if m[4] and m[6]],
+                        seller_ids=[m[0] for m in DEMO_MERCHANTS if m[5] and m[6]])
+        old_key = crypto.demo_private_key(DEMO_EXPIRED, "K1")
+        create_campaign(s, DEMO_EXPIRED, "Printemps des commerces (terminée)", 1000, 1000,
+                        today - timedelta(days=200), today - timedelta(days=30), secret, private_key=old_key,
+                        merchant_ids=[m[0] for m in DEMO_MERCHANTS if m[4]],
+                        seller_ids=[m[0] for m in DEMO_MERCHANTS if m[5]])
+        boost = issue(s, DEMO_CAMPAIGN, 400, private_key=boost_key, first_number=4200)
+        old = issue(s, DEMO_EXPIRED, 20, private_key=old_key, first_number=9000)
+        seller_term = s.scalars(select(Terminal).where(Terminal.merchant_id == "M0004")).first()
+        activate_batch(s, boost[:300] + old, "M0004", seller_term.id if seller_term else None)
+
+
+def demo_json(db: Database) -> dict[str, Any]:
+    """The demo's tokens, vouchers and campaigns as seed-demo writes them (tokens are the demo's fixed ones)."""
+    with db.reading() as s:
+        merchants = {m.id: m for m in s.scalars(select(Merchant)).all()}
+        terminals = []
+        for mid, _name, _siret, _addr, is_m, _is_s, in_campaign, nterm in DEMO_MERCHANTS:
+            m = merchants[mid]
+            for n in range(1, nterm + 1):
+                terminals.append({"role": "merchant" if is_m else "seller", "merchant": m.name, "merchant_id": mid,
+                                  "terminal": f"Caisse {n}", "token": crypto.demo_token(mid, n),
+                                  "in_campaign": in_campaign})
+        camps = s.scalars(select(Campaign).order_by(Campaign.id)).all()
+        members = s.execute(select(CampaignMerchant.campaign_id, CampaignMerchant.merchant_id)).all()
+        sellers = s.execute(select(CampaignSeller.campaign_id, CampaignSeller.merchant_id)).all()
+        keys = s.scalars(select(CampaignKey)).all()
+        campaigns = []
+        import base64
+        for c in camps:
+            campaigns.append({
+                "id": c.id, "name": c.name, "face_value_cents": c.face_value_cents,
+                "sale_price_cents": c.sale_price_cents, "topup_cents": c.topup_cents,
+                "valid_from": c.valid_from.isoformat(), "valid_until": c.valid_until.isoformat(),
+                "merchant_ids": sorted(mid for cid, mid in members if cid == c.id),
+                "seller_ids": sorted(mid for cid, mid in sellers if cid == c.id),
+                "keys": [{"key_id": k.key_id, "public_key": base64.b64encode(k.public_key).decode()}
+                         for k in keys if k.campaign_id == c.id]})
+        face = {c.id: c.face_value_cents for c in camps}
+        vouchers = [{"code": v.code, "serial": v.serial, "state": v.state, "campaign": v.campaign_id,
+                     "face_value_cents": face[v.campaign_id]}
+                    for v in s.scalars(select(Voucher).order_by(Voucher.campaign_id, Voucher.serial)).all()]
+    return {"terminals": terminals, "vouchers": vouchers, "campaigns": campaigns}

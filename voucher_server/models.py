@@ -1,0 +1,173 @@
+"""SQLAlchemy 2 models. The activity log is append-only; voucher rows carry the derived current state."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BigInteger that is still an autoincrement rowid on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Counter(Base):
+    """Named counters. ``change_seq`` orders voucher changes for /changes (see crud.bump_seq for why a row)."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class Merchant(Base):
+    __tablename__ = "merchants"
+    id: Mapped[str] = mapped_column(String(8), primary_key=True)  # M0001
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    siret: Mapped[str] = mapped_column(String(14), nullable=False, default="")
+    address: Mapped[str] = mapped_column(String(400), nullable=False, default="")
+    is_merchant: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    is_seller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # BOOST24
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    face_value_cents: Mapped[int] = mapped_column(Integer, nullable=False)
+    sale_price_cents: Mapped[int] = mapped_column(Integer, nullable=False)
+    topup_cents: Mapped[int] = mapped_column(Integer, nullable=False)
+    valid_from: Mapped[date] = mapped_column(Date, nullable=False)
+    valid_until: Mapped[date] = mapped_column(Date, nullable=False)
+    next_number: Mapped[int] = mapped_column(BigInteger, nullable=False, default=1)
+
+
+class CampaignMerchant(Base):
+    """A merchant that accepts the campaign's vouchers."""
+
+    __tablename__ = "campaign_merchants"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
+
+
+class CampaignSeller(Base):
+    """A seller (tobacconist) that sells the campaign's vouchers."""
+
+    __tablename__ = "campaign_sellers"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
+
+
+class CampaignKey(Base):
+    """An Ed25519 signing key. The private key is encrypted at rest (crypto.py); the public key is published."""
+
+    __tablename__ = "campaign_keys"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
+    private_key_enc: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class Terminal(Base):
+    """One till. The token is shown once; only its SHA-256 is stored."""
+
+    __tablename__ = "terminals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    offline_allowed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    max_offline_total_cents_per_day: Mapped[int] = mapped_column(Integer, nullable=False, default=60000)
+    max_cache_age_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=86400)
+    ledger_head_seq: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    ledger_head_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    ledger_head_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Voucher(Base):
+    """Current state of a voucher, derived from the activity log and updated in the same transaction."""
+
+    __tablename__ = "vouchers"
+    serial: Mapped[str] = mapped_column(String(12), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), nullable=False)
+    key_id: Mapped[str] = mapped_column(String(8), nullable=False)
+    code: Mapped[str] = mapped_column(String(200), nullable=False)  # the signed VC1 payload (printed, not secret)
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    state_before_block: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    redemption_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    redeemed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    redeemed_by: Mapped[str | None] = mapped_column(ForeignKey("merchants.id"), nullable=True)
+    sale_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    sold_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        Index("ix_vouchers_change_seq", "change_seq"),
+        Index("ix_vouchers_campaign_seq", "campaign_id", "change_seq"),
+    )
+
+
+class Activity(Base):
+    """Append-only log: issue, activate, sale_void, redeem, void, block, unblock. Never updated."""
+
+    __tablename__ = "activities"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    serial: Mapped[str] = mapped_column(String(12), nullable=False, index=True)
+    campaign_id: Mapped[str] = mapped_column(String(16), nullable=False)
+    terminal_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    merchant_id: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    amount_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    sale_price_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    topup_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    client_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    server_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    business_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    offline: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    ref_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+    __table_args__ = (
+        # A redemption or a sale is voided at most once, even under concurrent requests.
+        UniqueConstraint("kind", "ref_id", name="uq_activities_kind_ref"),
+        Index("ix_activities_merchant_time", "merchant_id", "business_time"),
+    )
+
+
+class IdempotentRequest(Base):
+    """Every keyed mutating request with its fingerprint and the exact response, for replay (success or refusal)."""
+
+    __tablename__ = "idempotent_requests"
+    terminal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    response_status: Mapped[int] = mapped_column(Integer, nullable=False)
+    response_body: Mapped[str] = mapped_column(Text, nullable=False)
+    activity_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -1,0 +1,140 @@
+"""LiveServer: the real voucher server in a subprocess, for tests, the demo and benchmarks.
+
+    with LiveServer() as srv:          # fresh SQLite file, seeded
+        requests.get(srv.url + "/api/v1/health")
+        token = srv.seed["terminals"][0]["token"]
+
+Environment knobs for the server: ``void_window`` (seconds), ``rate``/``burst`` (per-token rate limit),
+``env`` (extra variables). This interface is relied upon by the till and UI tests: keep it stable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.error import URLError
+from urllib.request import urlopen
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A real `voucher_server.cli serve` subprocess on 127.0.0.1 with its own database."""
+
+    def __init__(self, db_url: str | None = None, seed: bool = True, *, void_window: float | None = None,
+                 rate: float | None = None, burst: float | None = None, workers: int = 1,
+                 env: dict[str, str] | None = None, startup_timeout: float = 60.0) -> None:
+        self._tmp = tempfile.mkdtemp(prefix="voucher_server_")
+        self.db_url = db_url or f"sqlite:///{Path(self._tmp) / 'server.sqlite3'}"
+        self.seed_path = Path(self._tmp) / "seed.json"
+        self.log_path = Path(self._tmp) / "server.log"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.seed: dict[str, Any] = {}
+        self.workers = workers
+        self.startup_timeout = startup_timeout
+        self.env = dict(os.environ)
+        self.env.setdefault("VOUCHER_SERVER_SECRET", "live-server-test-secret")
+        self.env["PYTHONPATH"] = str(REPO) + os.pathsep + self.env.get("PYTHONPATH", "")
+        if void_window is not None:
+            self.env["VOUCHER_SERVER_VOID_WINDOW"] = str(void_window)
+        if rate is not None:
+            self.env["VOUCHER_SERVER_RATE"] = str(rate)
+        if burst is not None:
+            self.env["VOUCHER_SERVER_BURST"] = str(burst)
+        self.env.update(env or {})
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log = None
+        if seed:
+            self._run_seed()
+
+    def _run_seed(self) -> None:
+        out = subprocess.run([sys.executable, "-m", "voucher_server.cli", "seed-demo", "--db", self.db_url,
+                              "--json", str(self.seed_path)], env=self.env, cwd=str(REPO), capture_output=True,
+                             text=True, timeout=300)
+        if out.returncode != 0:
+            raise RuntimeError(f"seed-demo failed: {out.stderr[-2000:]}")
+        self.seed = json.loads(self.seed_path.read_text(encoding="utf-8"))
+
+    def token(self, role: str = "merchant", index: int = 0, in_campaign: bool = True) -> str:
+        """A demo token: the ``index``-th terminal of that role (in the demo campaign or outside it)."""
+        found = [t for t in self.seed["terminals"]
+                 if t["role"] == role and t.get("in_campaign", True) == in_campaign]
+        return found[index]["token"]
+
+    def start(self) -> LiveServer:
+        """Start (or restart) the server on the same port and database; returns when /health answers."""
+        if self._proc is not None and self._proc.poll() is None:
+            return self
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "voucher_server.cli", "serve", "--db", self.db_url, "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(self.workers)],
+            env=self.env, cwd=str(REPO), stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"voucher server exited: {self.log_path.read_text(errors='replace')[-2000:]}")
+            try:
+                with urlopen(self.url + "/api/v1/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        return self
+            except (URLError, OSError):
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("voucher server did not answer /health in time")
+
+    def stop(self) -> None:
+        """Terminate the server and wait for it."""
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.terminate()
+                try:
+                    self._proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+                    self._proc.wait()
+            self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def kill(self) -> None:
+        """SIGKILL the server (a crash, for tests)."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.send_signal(signal.SIGKILL)
+            self._proc.wait()
+        self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def close(self) -> None:
+        """Stop and remove the temporary folder."""
+        self.stop()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
