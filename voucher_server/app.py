@@ -288,7 +288,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "invalid_request")
+        code = {400: "invalid_json", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "invalid_request")
         return error_response(exc.status_code, code)
 
     @app.exception_handler(Exception)
@@ -384,7 +384,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     return replay
                 now = utc_now()
                 try:
-                    status, body, activity_id = action(s, now)
+                    with s.begin_nested():  # a refusal found after an insert must leave nothing behind
+                        status, body, activity_id = action(s, now)
                 except ApiError as exc:
                     if exc.status not in (404, 409, 422) or exc.code in ("idempotency_key_reused",
                                                                          "invalid_request"):
@@ -595,6 +596,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 raise ApiError(409, "already_voided")
             if now - aware(sale.server_time) > window:  # type: ignore[operator]
                 raise ApiError(409, "void_window_passed")
+            v = s.get(Voucher, sale.serial)
+            if v is None or v.state != "active" or v.sale_id != sid:
+                raise ApiError(409, "voucher_spent")
             act = Activity(kind="sale_void", serial=sale.serial, campaign_id=sale.campaign_id,
                            terminal_id=who.terminal_id, merchant_id=who.merchant_id,
                            amount_cents=sale.amount_cents, sale_price_cents=sale.sale_price_cents,
