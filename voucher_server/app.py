@@ -288,7 +288,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {400: "invalid_json", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "invalid_request")
+        codes = {400: "invalid_json", 404: "not_found", 405: "method_not_allowed"}
+        code = codes.get(exc.status_code, "invalid_request")
         return error_response(exc.status_code, code)
 
     @app.exception_handler(Exception)
