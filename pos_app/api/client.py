@@ -1,0 +1,142 @@
+"""requests client of the central API v1 (docs/api.md).
+
+One pooled session with TLS verification on. Every call has a deadline: connect ≤ 1 s, read ≤ 2.5 s, and a
+verdict call never waits more than 3 s in total. HTTP errors become :mod:`pos_app.api.errors`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .errors import ApiError, AuthError, ClientError, Refusal, Unavailable
+from .tokens import TokenProvider
+
+CONNECT_TIMEOUT = 1.0
+READ_TIMEOUT = 2.5
+VERDICT_BUDGET = 2.9  # seconds for one verdict call, all included (the cashier waits ≤ 3 s)
+SYNC_READ_TIMEOUT = 10.0  # bulk pages (sync) may take longer: nobody waits at the counter
+
+
+class ApiClient:
+    """Blocking client; thread-safe enough for one UI worker plus the sync thread (requests pools per host)."""
+
+    def __init__(self, base_url: str, tokens: TokenProvider, *, session: requests.Session | None = None,
+                 on_bytes: Callable[[int], None] | None = None) -> None:
+        self.base = base_url.rstrip("/") + "/api/v1"
+        self.tokens = tokens
+        self.session = session or requests.Session()
+        self.session.verify = True
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.bytes_in = 0
+        self.on_bytes = on_bytes
+
+    # --- transport -------------------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
+                 budget: float = VERDICT_BUDGET, read: float = READ_TIMEOUT, auth: bool = True) -> dict[str, Any]:
+        deadline = time.monotonic() + budget
+        headers = {"Accept": "application/json"}
+        if auth:
+            token = self.tokens.get()
+            if not token:
+                raise AuthError("no_token", "Caisse non configurée : aucun jeton d'accès.")
+            headers["Authorization"] = f"Bearer {token}"
+        connect = min(CONNECT_TIMEOUT, budget)
+        # The read timeout is per socket read; cap it so connect + read stays inside the budget.
+        read_t = max(0.05, min(read, budget - connect)) if budget < connect + read else read
+        try:
+            resp = self.session.request(method, self.base + path, json=json, params=params, headers=headers,
+                                        timeout=(connect, read_t))
+        except requests.exceptions.SSLError:
+            raise Unavailable("tls", "Connexion sécurisée refusée : certificat du serveur invalide.") from None
+        except requests.exceptions.Timeout:
+            raise Unavailable("timeout", "Le serveur central ne répond pas à temps.") from None
+        except requests.exceptions.ConnectionError as exc:
+            sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and "refused" not in str(exc).lower()
+            raise Unavailable("connection", "Serveur central injoignable.", extra={"maybe_sent": sent}) from None
+        except requests.exceptions.RequestException as exc:
+            raise Unavailable("network", f"Erreur réseau ({type(exc).__name__}).") from None
+        if time.monotonic() > deadline + 0.5:
+            # Only possible with a trickling server: treat it like a timeout for the verdict's sake.
+            raise Unavailable("timeout", "Le serveur central répond trop lentement.")
+        size = len(resp.content)
+        self.bytes_in += size
+        if self.on_bytes:
+            self.on_bytes(size)
+        return self._decode(resp)
+
+    @staticmethod
+    def _decode(resp: requests.Response) -> dict[str, Any]:
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        if 200 <= resp.status_code < 300:
+            if not isinstance(body, dict):
+                raise Unavailable("bad_response", "Réponse illisible du serveur central.", resp.status_code)
+            return body
+        err = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), dict) else {}
+        code = str(err.get("code") or f"http_{resp.status_code}")
+        message = str(err.get("message") or f"Erreur du serveur central (HTTP {resp.status_code}).")
+        extra = {k: v for k, v in err.items() if k not in ("code", "message")}
+        status = resp.status_code
+        if status in (401, 403):
+            raise AuthError(code, message, status, extra)
+        if status >= 500 or status == 429:
+            raise Unavailable(code, message, status, extra)
+        if status in (400, 404, 409) and code not in ("invalid_json",):
+            raise Refusal(code, message, status, extra)
+        raise ClientError(code, message, status, extra)
+
+    # --- endpoints -------------------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        return self._request("GET", "/health", auth=False)
+
+    def me(self) -> dict[str, Any]:
+        return self._request("GET", "/me")
+
+    def campaigns(self) -> list[dict[str, Any]]:
+        return self._request("GET", "/campaigns", budget=30, read=SYNC_READ_TIMEOUT)["campaigns"]
+
+    def voucher(self, code: str) -> dict[str, Any]:
+        return self._request("GET", f"/vouchers/{quote(code, safe='')}")
+
+    def redeem(self, code: str, body: dict[str, Any], *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
+        return self._request("POST", f"/vouchers/{quote(code, safe='')}/redeem", json=body, budget=budget)
+
+    def void_redemption(self, redemption_id: int, key: str, *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
+        return self._request("POST", f"/redemptions/{int(redemption_id)}/void", json={"idempotency_key": key},
+                             budget=budget)
+
+    def activate(self, code: str, body: dict[str, Any], *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
+        return self._request("POST", f"/vouchers/{quote(code, safe='')}/activate", json=body, budget=budget)
+
+    def void_sale(self, sale_id: int, key: str, *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
+        return self._request("POST", f"/sales/{int(sale_id)}/void", json={"idempotency_key": key}, budget=budget)
+
+    def changes(self, cursor: str | None, limit: int = 5000) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return self._request("GET", "/changes", params=params, budget=60, read=SYNC_READ_TIMEOUT)
+
+    def ledger(self, day: str) -> dict[str, Any]:
+        return self._request("GET", "/ledger", params={"date": day}, budget=30, read=SYNC_READ_TIMEOUT)
+
+    def post_ledger_head(self, seq: int, hash_: str) -> dict[str, Any]:
+        return self._request("POST", "/terminals/me/ledger-head", json={"seq": seq, "hash": hash_}, budget=10)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+__all__ = ["ApiClient", "ApiError", "AuthError", "ClientError", "Refusal", "Unavailable"]
