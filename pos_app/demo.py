@@ -1,0 +1,522 @@
+"""Demo mode (``pos-app --demo``): an embedded central API, a demo till, a camera (real or simulated).
+
+``DemoEnvironment`` is a context manager. On enter it seeds a fresh SQLite database like ``seed-demo``,
+starts ``voucher_server.cli serve`` as a *subprocess* on 127.0.0.1 (a subprocess, so quitting can kill it for
+sure, whatever state its threads are in), opens a till home (a temp folder unless ``home`` is given) with an
+in-memory keyring (never the user's real one) and configures it against the server. On exit the server is
+stopped (SIGTERM, then SIGKILL) and temp folders removed; atexit and SIGTERM/SIGINT handlers do the same if
+the process is ended another way, and on Linux the server also gets PR_SET_PDEATHSIG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.error import URLError
+from urllib.request import urlopen
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_SECRET_ENV = "pos-app-demo-secret"  # demo-only: encrypts the throw-away campaign keys
+ROLES = ("cashier", "tobacconist", "owner")
+
+
+# --- where things are, from the source tree or a PyInstaller bundle ---------------------------------------
+
+def frozen() -> bool:
+    """True inside a PyInstaller bundle."""
+    return bool(getattr(sys, "frozen", False))
+
+
+def resources_dir() -> Path:
+    """The ``resources`` folder (repo root from source, ``_MEIPASS/resources`` in a bundle)."""
+    if frozen():
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "resources"
+    return REPO / "resources"
+
+
+def server_command() -> list[str]:
+    """How to run ``voucher_server.cli``: ``python -m`` from source; the bundle's entry point dispatches
+    ``--voucher-server`` to it (see installer/pos_app_entry.py)."""
+    if frozen():
+        return [sys.executable, "--voucher-server"]
+    return [sys.executable, "-m", "voucher_server.cli"]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    """True when something accepts connections on host:port."""
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process with that pid exists (and is not a zombie, on Linux)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    return True
+
+
+# --- in-memory keyring ----------------------------------------------------------------------------------
+
+def install_memory_keyring() -> Any:
+    """Point ``keyring`` at a process-local dict, so the demo never reads or writes the user's keyring."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        """Passwords in a dict; gone when the process ends."""
+
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self._store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self._store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self._store.pop((service, username), None)
+
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+def memory_token_provider() -> Any:
+    """The services' MemoryTokenProvider when it exists, else None (the memory keyring then covers it)."""
+    try:
+        from pos_app.api.tokens import MemoryTokenProvider
+    except ImportError:
+        return None
+    return MemoryTokenProvider()
+
+
+# --- the embedded server --------------------------------------------------------------------------------
+
+def _pdeathsig() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the server gets SIGTERM if the app dies without cleaning up (even SIGKILL)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class EmbeddedServer:
+    """``voucher_server.cli serve`` in a subprocess on a fresh, seeded SQLite database."""
+
+    def __init__(self, workdir: Path, startup_timeout: float = 60.0) -> None:
+        self.workdir = workdir
+        self.db_url = f"sqlite:///{workdir / 'server.sqlite3'}"
+        self.seed_path = workdir / "seed.json"
+        self.log_path = workdir / "server.log"
+        self.port = 0
+        self.url = ""
+        self.seed: dict[str, Any] = {}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.startup_timeout = startup_timeout
+        self.env = dict(os.environ)
+        self.env.setdefault("VOUCHER_SERVER_SECRET", DEMO_SECRET_ENV)
+        if not frozen():
+            self.env["PYTHONPATH"] = str(REPO) + os.pathsep + self.env.get("PYTHONPATH", "")
+
+    def _run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        out = subprocess.run([*server_command(), *args], env=self.env, cwd=str(self.workdir),
+                             capture_output=True, text=True, timeout=timeout)
+        if out.returncode != 0:
+            raise RuntimeError(f"voucher_server {args[0]} a échoué / failed: {out.stderr[-2000:]}")
+        return out
+
+    def seed_demo(self) -> dict[str, Any]:
+        """Create and seed the database like ``voucher-server seed-demo``; returns the seed JSON."""
+        self._run("seed-demo", "--db", self.db_url, "--json", str(self.seed_path))
+        self.seed = json.loads(self.seed_path.read_text(encoding="utf-8"))
+        return self.seed
+
+    def start(self) -> None:
+        """Start serving; returns once ``/api/v1/health`` answers."""
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it; closed right after Popen
+        try:
+            self.proc = subprocess.Popen(
+                [*server_command(), "serve", "--db", self.db_url, "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.env, cwd=str(self.workdir), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group: stop() kills uvicorn and anything it spawned
+                preexec_fn=_pdeathsig if sys.platform.startswith("linux") else None)
+        finally:
+            log.close()
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("le serveur de démo s'est arrêté / demo server exited: "
+                                   + self.log_path.read_text(errors="replace")[-2000:])
+            try:
+                with urlopen(self.url + "/api/v1/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        return
+            except (URLError, OSError):
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("le serveur de démo ne répond pas / demo server did not answer /health")
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
+
+    def stop(self) -> None:
+        """Terminate the server's process group, SIGKILL after 10 s; idempotent."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            self._signal_group(proc, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._signal_group(proc, signal.SIGKILL)
+                proc.wait()
+        # whatever the leader left behind in its group goes too
+        self._signal_group(proc, signal.SIGKILL)
+
+    @staticmethod
+    def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+        if os.name == "posix":
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, sig)
+        elif proc.poll() is None:  # pragma: no cover - Windows
+            proc.terminate() if sig == signal.SIGTERM else proc.kill()
+
+    def print_vouchers(self, pdf_path: Path, campaign: str = "BOOST24", state: str = "active",
+                       limit: int = 12) -> Path:
+        """The A4 sheet of demo vouchers (``voucher-server print-vouchers``) as a PDF."""
+        self._run("print-vouchers", "--db", self.db_url, "--campaign", campaign, "--pdf", str(pdf_path),
+                  "--state", state, "--limit", str(limit))
+        return pdf_path
+
+
+# --- demo vouchers and the simulated camera --------------------------------------------------------------
+
+def demo_codes(seed: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the simulated camera shows, in order: two active vouchers, the first again (already redeemed
+    on the second pass), one unsold (issued), one of the expired campaign. Each item: code, serial,
+    expect (the verdict a cashier should see)."""
+    vouchers = seed.get("vouchers", [])
+    campaigns = {c["id"]: c for c in seed.get("campaigns", [])}
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    active = [v for v in vouchers if v["state"] == "active" and campaigns.get(v["campaign"], {})
+              .get("valid_until", "9999") >= today]
+    unsold = [v for v in vouchers if v["state"] == "issued"]
+    expired = [v for v in vouchers if campaigns.get(v["campaign"], {}).get("valid_until", "9999") < today]
+    out: list[dict[str, Any]] = []
+    for v, expect in ((active[0] if active else None, "accepted"), (active[1] if len(active) > 1 else None,
+                      "accepted"), (active[0] if active else None, "already_redeemed"),
+                      (unsold[0] if unsold else None, "not_activated"), (expired[0] if expired else None, "expired")):
+        if v is not None:
+            out.append({"code": v["code"], "serial": v["serial"], "campaign": v["campaign"], "expect": expect})
+    return out
+
+
+def qr_image(text: str, scale: int = 8) -> Any:
+    """A QR code of ``text`` as a BGR numpy image with a white quiet zone (segno, no Qt)."""
+    import io
+
+    import cv2
+    import numpy as np
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(text, error="m").save(buf, kind="png", scale=scale, border=4)
+    img = cv2.imdecode(np.frombuffer(buf.getvalue(), np.uint8), cv2.IMREAD_COLOR)
+    return img
+
+
+def write_demo_video(codes: list[str], path: Path, *, fps: int = 10, seconds_each: float = 2.0,
+                     blank_seconds: float = 1.0, size: tuple[int, int] = (640, 480)) -> Path:
+    """A video of voucher QR codes, each held ``seconds_each`` then a blank gap (so the debouncer sees a new
+    presentation). Used when ``pos_app.scanning.synth`` is not there; same role."""
+    import cv2
+    import numpy as np
+
+    w, h = size
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (w, h))
+    if not writer.isOpened():
+        raise RuntimeError(f"cannot write video {path}")
+    blank = np.full((h, w, 3), 235, np.uint8)
+    try:
+        for text in codes:
+            frame = blank.copy()
+            qr = qr_image(text, scale=4)
+            qh, qw = qr.shape[:2]
+            if qh > h or qw > w:
+                qr = cv2.resize(qr, (min(w, h) - 20, min(w, h) - 20), interpolation=cv2.INTER_NEAREST)
+                qh, qw = qr.shape[:2]
+            y, x = (h - qh) // 2, (w - qw) // 2
+            frame[y:y + qh, x:x + qw] = qr
+            for _ in range(int(fps * seconds_each)):
+                writer.write(frame)
+            for _ in range(int(fps * blank_seconds)):
+                writer.write(blank)
+    finally:
+        writer.release()
+    return path
+
+
+def make_simulated_video(codes: list[str], path: Path) -> Path:
+    """The simulated camera's video: ``pos_app.scanning.synth`` when it offers a writer, else our own."""
+    try:
+        from pos_app.scanning import synth
+    except ImportError:
+        synth = None  # type: ignore[assignment]
+    for name in ("write_voucher_video", "voucher_video", "write_video"):
+        fn = getattr(synth, name, None) if synth is not None else None
+        if callable(fn):
+            try:
+                result = fn(codes, path)
+                return Path(result) if isinstance(result, (str, Path)) else path
+            except TypeError:
+                continue  # a different signature than we guessed: use ours
+    return write_demo_video(codes, path)
+
+
+def webcam_available(index: int = 0) -> bool:
+    """True when OpenCV can open and read a frame from webcam ``index``."""
+    if os.environ.get("POS_APP_DEMO_NO_WEBCAM"):
+        return False
+    try:
+        import cv2
+    except ImportError:
+        return False
+    cap = cv2.VideoCapture(index)
+    try:
+        return bool(cap.isOpened() and cap.read()[0])
+    finally:
+        cap.release()
+
+
+# --- the demo environment --------------------------------------------------------------------------------
+
+_LIVE: set[DemoEnvironment] = set()
+_LOCK = threading.Lock()
+_HANDLERS_INSTALLED = False
+
+
+def _stop_all() -> None:
+    for env in list(_LIVE):
+        with contextlib.suppress(Exception):
+            env.close()
+
+
+def _install_exit_handlers() -> None:
+    """atexit + SIGTERM/SIGINT/SIGHUP: stop every embedded server before the process goes."""
+    global _HANDLERS_INSTALLED
+    with _LOCK:
+        if _HANDLERS_INSTALLED:
+            return
+        _HANDLERS_INSTALLED = True
+    atexit.register(_stop_all)
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signame in ("SIGTERM", "SIGINT", "SIGHUP"):
+        sig = getattr(signal, signame, None)
+        if sig is None:
+            continue
+        previous = signal.getsignal(sig)
+
+        def handler(signum: int, frame: Any, _prev: Any = previous) -> None:
+            _stop_all()
+            if callable(_prev):
+                _prev(signum, frame)
+            else:
+                sys.exit(128 + signum)
+
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(sig, handler)
+
+
+class DemoEnvironment:
+    """Everything ``pos-app --demo`` needs; use as ``with DemoEnvironment() as env: ...``.
+
+    Attributes after enter: ``url``, ``seed``, ``server`` (EmbeddedServer), ``home``, ``till`` (the services'
+    Till, or None while it has not landed), ``tokens`` (role -> token), ``camera_source`` (int webcam index or
+    the simulated video's Path), ``simulated`` (bool), ``codes`` (what the simulated video shows).
+    """
+
+    def __init__(self, home: Path | None = None, *, lang: str = "fr", camera: str = "auto",
+                 role: str = "cashier", open_till: bool = True) -> None:
+        self.lang = lang
+        self.camera_mode = camera  # auto | webcam | simulated | none
+        self.role = role
+        self._open_till = open_till
+        self._given_home = Path(home) if home else None
+        self._tmp: Path | None = None
+        self.server: EmbeddedServer | None = None
+        self.home: Path | None = None
+        self.till: Any = None
+        self.token_provider: Any = None
+        self.keyring_backend: Any = None
+        self.seed: dict[str, Any] = {}
+        self.tokens: dict[str, str] = {}
+        self.codes: list[dict[str, Any]] = []
+        self.camera_source: int | Path | None = None
+        self.simulated = False
+
+    @property
+    def url(self) -> str:
+        return self.server.url if self.server else ""
+
+    def __enter__(self) -> DemoEnvironment:
+        try:
+            self.open()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Seed and start the server, open and configure the till, pick the camera."""
+        _install_exit_handlers()
+        self._tmp = Path(tempfile.mkdtemp(prefix="pos_app_demo_"))
+        _LIVE.add(self)
+        self.keyring_backend = install_memory_keyring()
+        self.server = EmbeddedServer(self._tmp)
+        self.seed = self.server.seed_demo()
+        self.server.start()
+        self.tokens = self._role_tokens(self.seed)
+        self.codes = demo_codes(self.seed)
+        self.home = self._given_home or (self._tmp / "till")
+        self.home.mkdir(parents=True, exist_ok=True)
+        if self._open_till:
+            self.till = self._open_configured_till()
+        self._pick_camera()
+
+    @staticmethod
+    def _role_tokens(seed: dict[str, Any]) -> dict[str, str]:
+        """cashier and owner: the bakery's till (in the campaign); tobacconist: the seller's till."""
+        terms = seed.get("terminals", [])
+        merchant = next((t for t in terms if t["role"] == "merchant" and t.get("in_campaign", True)), None)
+        seller = next((t for t in terms if t["role"] == "seller"), None)
+        out = {}
+        if merchant:
+            out["cashier"] = out["owner"] = merchant["token"]
+        if seller:
+            out["tobacconist"] = seller["token"]
+        return out
+
+    def _open_configured_till(self) -> Any:
+        try:
+            from pos_app.services.till import Till
+        except ImportError:
+            return None  # services not landed yet: the demo still runs the server and the camera
+        self.token_provider = memory_token_provider()
+        kwargs = {"token_provider": self.token_provider} if self.token_provider is not None else {}
+        till = Till.open(self.home, **kwargs)
+        till.configure(self.url, self.tokens.get(self.role, self.tokens.get("cashier", "")))
+        return till
+
+    def switch_role(self, role: str) -> None:
+        """Reconfigure the till with the token of ``role`` (cashier, tobacconist, owner)."""
+        if role not in self.tokens:
+            raise ValueError(f"rôle inconnu / unknown role: {role}")
+        self.role = role
+        if self.till is not None:
+            self.till.configure(self.url, self.tokens[role])
+
+    def _pick_camera(self) -> None:
+        mode = self.camera_mode
+        if mode in ("auto", "webcam") and webcam_available(0):
+            self.camera_source, self.simulated = 0, False
+            return
+        if mode == "none" or (mode == "webcam"):
+            self.camera_source, self.simulated = None, False
+            return
+        assert self._tmp is not None
+        video = make_simulated_video([c["code"] for c in self.codes], self._tmp / "demo_vouchers.avi")
+        self.camera_source, self.simulated = video, True
+
+    def print_vouchers(self, pdf_path: Path | str) -> Path:
+        """The A4 PDF sheet of active demo vouchers, to print and show to a real webcam."""
+        if self.server is None:
+            raise RuntimeError("demo not started")
+        return self.server.print_vouchers(Path(pdf_path))
+
+    def close(self) -> None:
+        """Stop the server, close the till, remove the temp folder; safe to call twice."""
+        if self.till is not None:
+            with contextlib.suppress(Exception):
+                self.till.close()
+            self.till = None
+        if self.server is not None:
+            self.server.stop()
+        _LIVE.discard(self)
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+
+# --- entry point for `pos-app --demo` --------------------------------------------------------------------
+
+def _run_ui(env: DemoEnvironment, lang: str) -> int:
+    try:
+        from pos_app.ui.app import run_app
+    except ImportError as exc:
+        print(f"pos-app --demo : l'interface n'est pas disponible / the UI is not available ({exc}).",
+              file=sys.stderr)
+        return 1
+    return int(run_app(env.till, camera_source=env.camera_source, lang=lang, demo=True) or 0)
+
+
+def run_demo(args: argparse.Namespace, runner: Callable[[DemoEnvironment, str], int] | None = None) -> int:
+    """``pos-app --demo``: start the embedded server, run the app against it, stop everything on quit."""
+    lang = getattr(args, "lang", None) or "fr"
+    print("Démarrage de la démo (serveur central local)… / starting the demo…", file=sys.stderr)
+    try:
+        with DemoEnvironment(getattr(args, "home", None), lang=lang) as env:
+            global CURRENT
+            CURRENT = env
+            print(f"Démo : serveur {env.url}, caisse {env.home}, caméra "
+                  f"{'simulée' if env.simulated else env.camera_source}", file=sys.stderr)
+            return (runner or _run_ui)(env, lang)
+    except RuntimeError as exc:
+        print(f"pos-app --demo : {exc}", file=sys.stderr)
+        return 1
+    finally:
+        CURRENT = None
+
+
+CURRENT: DemoEnvironment | None = None
+"""The running demo (for the UI's "print demo vouchers" and role switch actions)."""
