@@ -1,0 +1,61 @@
+"""Typed codes: a model that checks the serial and its check digits as the cashier types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from pos_app.core.codes import SERIAL_DIGITS, parse_code, serial_problem, unscramble_us_on_azerty
+
+
+class EntryState(Enum):
+    EMPTY = "empty"
+    INCOMPLETE = "incomplete"  # still typing: no error shown in red yet
+    INVALID = "invalid"
+    VALID = "valid"
+
+
+@dataclass(frozen=True)
+class EntryStatus:
+    state: EntryState
+    message: str       # French, for the cashier
+    reason: str = ""   # stable CodeError reason, "" when valid
+    serial: str = ""   # the canonical 12-digit serial when valid
+
+
+class ManualEntry:
+    """Holds the typed text; :meth:`set_text` returns its status. Accepts spaces, dots and dashes as
+    separators, and the digits of a US-layout keyboard on AZERTY ("&é\"'(-è_çà")."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.status = EntryStatus(EntryState.EMPTY, "Saisissez le numéro du bon.", "empty")
+
+    def set_text(self, text: str) -> EntryStatus:
+        """Update the typed text and return what the cashier should see."""
+        self.text = text
+        self.status = check_typed(text)
+        return self.status
+
+    @property
+    def valid(self) -> bool:
+        return self.status.state is EntryState.VALID
+
+
+def check_typed(text: str) -> EntryStatus:
+    """Status of a typed serial (pure function behind :class:`ManualEntry`)."""
+    candidate = text
+    if text and not any("0" <= c <= "9" for c in text):
+        candidate = unscramble_us_on_azerty(text)  # caps-lock off on AZERTY gives "&é\"'..."
+    problem = serial_problem(candidate)
+    if problem is None:
+        serial = parse_code(candidate).serial
+        return EntryStatus(EntryState.VALID, "Numéro valide.", "", serial)
+    if problem.reason == "empty":
+        return EntryStatus(EntryState.EMPTY, str(problem), problem.reason)
+    if problem.reason == "too_short":
+        return EntryStatus(EntryState.INCOMPLETE, str(problem), problem.reason)
+    return EntryStatus(EntryState.INVALID, str(problem), problem.reason)
+
+
+__all__ = ["SERIAL_DIGITS", "EntryState", "EntryStatus", "ManualEntry", "check_typed"]
