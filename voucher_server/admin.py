@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import Activity as Kind
@@ -39,6 +39,17 @@ def bump_seq(session: Session, n: int = 1) -> int:
     return session.execute(
         update(Counter).where(Counter.name == "change_seq").values(value=Counter.value + n).returning(Counter.value)
     ).scalar_one()
+
+
+def stamp_change(session: Session, serial: str) -> None:
+    """Give the voucher the next change number (last statement before commit, see bump_seq)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # One round trip while holding the counter's row lock.
+        session.execute(text(
+            "WITH c AS (UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value) "
+            "UPDATE vouchers SET change_seq = (SELECT value FROM c) WHERE serial = :serial"), {"serial": serial})
+    else:
+        session.execute(update(Voucher).where(Voucher.serial == serial).values(change_seq=bump_seq(session)))
 
 
 def create_campaign(session: Session, campaign_id: str, name: str, face_value_cents: int, sale_price_cents: int,

@@ -20,7 +20,7 @@ class Settings:
 
     VOUCHER_SERVER_DB, VOUCHER_SERVER_SECRET (encrypts campaign private keys),
     VOUCHER_SERVER_VOID_WINDOW (seconds, default 600), VOUCHER_SERVER_RATE (requests/s per token, default 50),
-    VOUCHER_SERVER_BURST (bucket size, default 200).
+    VOUCHER_SERVER_BURST (bucket size, default 200), VOUCHER_SERVER_THREADS (request threads, default 16).
     """
 
     db_url: str = DEFAULT_DB
@@ -28,6 +28,7 @@ class Settings:
     rate_per_second: float = 50.0
     rate_burst: float = 200.0
     max_body_bytes: int = MAX_BODY_BYTES
+    threads: int = 16
     secret: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -39,4 +40,5 @@ class Settings:
             rate_per_second=_float("VOUCHER_SERVER_RATE", 50.0),
             rate_burst=_float("VOUCHER_SERVER_BURST", 200.0),
             secret=os.environ.get("VOUCHER_SERVER_SECRET") or None,
+            threads=int(_float("VOUCHER_SERVER_THREADS", 16)),
         )
