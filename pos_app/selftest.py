@@ -1,0 +1,249 @@
+"""``pos-app --selftest``: check an installation (source tree or bundle) end to end, then exit.
+
+Steps, each printed on stdout as it passes; the first failure prints a clear reason on stderr and exits with
+that step's code: 2 window (Qt + the main window offscreen), 3 decode (the bundled sample image, with both
+native decoders: zxing-cpp and zbar), 4 redeem (the decoded voucher against the embedded demo server),
+5 report (a PDF day report). 0 when everything passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+EXIT_WINDOW, EXIT_DECODE, EXIT_REDEEM, EXIT_REPORT = 2, 3, 4, 5
+
+
+class SelftestError(RuntimeError):
+    """A failed step: ``code`` is the exit code, the message the reason."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def sample_image() -> Path:
+    """The bundled sample voucher image."""
+    from .demo import resources_dir
+
+    return resources_dir() / "samples" / "selftest.png"
+
+
+def _app() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(["pos-app", "-platform", "offscreen"])
+
+
+def step_window(till: Any, lang: str) -> str:
+    """Open the main window offscreen, let it paint, close it."""
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = _app()
+    try:
+        from pos_app.ui.app import MainWindow
+    except ImportError:
+        MainWindow = None  # the UI has not landed: check Qt itself with a plain window
+    if MainWindow is not None and till is not None:
+        win = MainWindow(till, camera_source=None, lang=lang, demo=True)
+        kind = "MainWindow"
+    else:
+        win = QMainWindow()
+        win.setCentralWidget(QLabel("pos-app selftest: fenêtre Qt de remplacement (interface absente)"))
+        kind = "QMainWindow (placeholder: pos_app.ui.app.MainWindow unavailable)"
+    win.resize(1024, 700)
+    win.show()
+    for _ in range(5):
+        app.processEvents()
+    if not win.isVisible():
+        raise SelftestError(EXIT_WINDOW, "la fenêtre principale ne s'affiche pas / main window not shown")
+    image = win.grab()
+    if image.isNull() or image.width() < 100:
+        raise SelftestError(EXIT_WINDOW, "la fenêtre principale ne se dessine pas / main window does not paint")
+    win.close()
+    QApplication.processEvents()
+    win.deleteLater()
+    return f"{kind} on {app.platformName()}"
+
+
+def step_decode(path: Path) -> str:
+    """Decode the sample with zxing-cpp and with zbar (both native libraries must load); returns the text."""
+    import cv2
+
+    if not path.is_file():
+        raise SelftestError(EXIT_DECODE, f"image d'exemple absente / sample image missing: {path}")
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if img is None:
+        raise SelftestError(EXIT_DECODE, f"OpenCV ne lit pas / OpenCV cannot read {path}")
+    gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    texts: dict[str, str] = {}
+    try:
+        import zxingcpp
+
+        found = zxingcpp.read_barcodes(gray)
+        texts["zxing-cpp"] = found[0].text if found else ""
+    except Exception as exc:
+        raise SelftestError(EXIT_DECODE, f"zxing-cpp indisponible / unavailable: {exc}") from exc
+    try:
+        from pyzbar import pyzbar
+
+        found = pyzbar.decode(gray)
+        texts["zbar"] = found[0].data.decode("utf-8") if found else ""
+    except Exception as exc:  # ImportError when libzbar.so.0 is missing: the usual bundle fault
+        raise SelftestError(EXIT_DECODE, f"zbar (libzbar) indisponible / unavailable: {exc}") from exc
+    try:
+        from pos_app.scanning.decoders import decode_image
+
+        codes = decode_image(img)
+        texts["decode_image"] = codes[0].text if codes else ""
+    except ImportError:
+        pass  # the scanning package is optional for this step: both engines were checked directly
+    bad = [name for name, text in texts.items() if not text.startswith("VC1:")]
+    if bad:
+        raise SelftestError(EXIT_DECODE, f"code non lu par / not decoded by: {', '.join(bad)}")
+    if len(set(texts.values())) != 1:
+        raise SelftestError(EXIT_DECODE, f"lectures différentes / decoders disagree: {texts}")
+    return texts["zxing-cpp"]
+
+
+def _redeem_http(env: Any, code: str) -> str:
+    """Redeem straight through the API (used while the till services are not there)."""
+    import uuid
+    from urllib.parse import quote
+
+    import requests
+
+    resp = requests.post(f"{env.url}/api/v1/vouchers/{quote(code, safe='')}/redeem",
+                         json={"idempotency_key": uuid.uuid4().hex, "client_time": time.strftime(
+                             "%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "offline": False},
+                         headers={"Authorization": f"Bearer {env.tokens['cashier']}"}, timeout=10)
+    if resp.status_code != 200:
+        raise SelftestError(EXIT_REDEEM, f"encaissement refusé / redemption refused: {resp.status_code} {resp.text}")
+    return f"HTTP redemption {resp.json()['redemption_id']} (till services unavailable)"
+
+
+def step_redeem(env: Any, code: str) -> str:
+    """Redeem the decoded voucher against the embedded server, through the till when it exists."""
+    if code not in {v["code"] for v in env.seed.get("vouchers", [])}:
+        raise SelftestError(EXIT_REDEEM, "le bon d'exemple n'est pas dans la base de démo / sample voucher "
+                                         "not in the demo database")
+    if env.till is None:
+        return _redeem_http(env, code)
+    outcome = env.till.redemptions.redeem(code)
+    verdict = getattr(outcome.verdict, "verdict", outcome.verdict)
+    name = getattr(verdict, "value", str(verdict))
+    if name != "accepted":
+        raise SelftestError(EXIT_REDEEM, f"bon refusé / voucher refused: {name}")
+    return f"till redemption, ledger seq {getattr(outcome, 'ledger_seq', '?')}"
+
+
+def _fallback_pdf(path: Path, code: str) -> None:
+    from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
+
+    _app()
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    doc = QTextDocument()
+    doc.setHtml(f"<h1>Rapport du jour — autotest</h1><p>Bon encaissé : {code[:28]}…</p>")
+    doc.print_(writer)
+
+
+def step_report(env: Any, path: Path, lang: str, code: str) -> str:
+    """Render today's day report as a PDF (the books' writer when present) and check the file."""
+    how = "pos_app.reports.pdf.write_pdf"
+    try:
+        from pos_app.reports.pdf import write_pdf
+        from pos_app.services.books import Books
+    except ImportError:
+        write_pdf = None
+    if write_pdf is not None and env.till is not None:
+        from pos_app.core.timeutil import utc_now
+
+        try:
+            from zoneinfo import ZoneInfo
+
+            today = utc_now().astimezone(ZoneInfo("Europe/Paris")).date()
+        except Exception:
+            today = date.today()
+        books = Books(env.till)
+        write_pdf(books.day_report(today, lang), path, lang)
+    else:
+        _fallback_pdf(path, code)
+        how = "QPdfWriter fallback (books/reports unavailable)"
+    if not path.is_file() or path.stat().st_size < 500 or path.read_bytes()[:5] != b"%PDF-":
+        raise SelftestError(EXIT_REPORT, f"PDF absent ou invalide / missing or invalid: {path}")
+    return f"{how}, {path.stat().st_size} bytes"
+
+
+def selftest(home: Path | None = None, lang: str = "fr", out: Callable[[str], None] = print) -> None:
+    """Run every step; raises SelftestError on the first failure."""
+    from .demo import DemoEnvironment
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    t0 = time.monotonic()
+    code = step_decode(sample_image())
+    out(f"ok décodage / decode: {code[:24]}…")
+    try:
+        env_cm = DemoEnvironment(home, lang=lang, camera="none")
+        env = env_cm.__enter__()
+    except Exception as exc:
+        raise SelftestError(EXIT_REDEEM, f"serveur de démo / demo server: {exc}") from exc
+    try:
+        try:
+            out(f"ok fenêtre / window: {step_window(env.till, lang)}")
+        except SelftestError:
+            raise
+        except Exception as exc:
+            raise SelftestError(EXIT_WINDOW, f"fenêtre / window: {exc!r}") from exc
+        try:
+            out(f"ok encaissement / redeem: {step_redeem(env, code)}")
+        except SelftestError:
+            raise
+        except Exception as exc:
+            raise SelftestError(EXIT_REDEEM, f"encaissement / redeem: {exc!r}") from exc
+        with tempfile.TemporaryDirectory(prefix="pos_app_selftest_") as tmp:
+            try:
+                out(f"ok rapport PDF / report: {step_report(env, Path(tmp) / 'rapport.pdf', lang, code)}")
+            except SelftestError:
+                raise
+            except Exception as exc:
+                raise SelftestError(EXIT_REPORT, f"rapport / report: {exc!r}") from exc
+    finally:
+        env_cm.__exit__(None, None, None)
+    out(f"autotest réussi / selftest passed in {time.monotonic() - t0:.1f} s")
+
+
+def run_selftest(args: argparse.Namespace) -> int:
+    """``pos-app --selftest``: 0 when the installation works, else the failed step's code (reason on stderr)."""
+    lang = getattr(args, "lang", None) or "fr"
+    try:
+        selftest(getattr(args, "home", None), lang, out=lambda s: print(s, flush=True))
+    except SelftestError as exc:
+        print(f"pos-app --selftest : ÉCHEC / FAILED: {exc}", file=sys.stderr)
+        return exc.code
+    except Exception as exc:
+        traceback.print_exc()
+        print(f"pos-app --selftest : ÉCHEC / FAILED: {exc!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry (``python -m pos_app.selftest``) while gui.py does not dispatch yet."""
+    p = argparse.ArgumentParser(prog="pos-app --selftest")
+    p.add_argument("--home", type=Path, default=None)
+    p.add_argument("--lang", choices=["fr", "en"], default=None)
+    args, _ = p.parse_known_args(argv)
+    return run_selftest(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
