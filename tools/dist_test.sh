@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Build the one-folder bundle dist/pos-app/pos-app with PyInstaller and run its --selftest offscreen, in a
+# clean environment (no venv on PATH, no PYTHONPATH, a throw-away HOME), so it proves the bundle stands alone.
+# Prints: build time, bundle size, start time (--version), selftest time. Usage: tools/dist_test.sh [--no-build]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+VENV=${VENV:-.venv}
+PY="$VENV/bin/python"
+BUNDLE="dist/pos-app/pos-app"
+
+if [ "${1:-}" != "--no-build" ]; then
+	"$PY" -c "import PyInstaller" 2>/dev/null || "$PY" -m pip install -q -e ".[bundle]"
+	# compiled translations go into the bundle (no-op when there are no .ts files yet)
+	"$PY" -m pos_app.i18n_build >/dev/null 2>&1 || echo "warning: translations not compiled" >&2
+	t0=$(date +%s.%N)
+	"$PY" -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+		installer/pos-app.spec
+	t1=$(date +%s.%N)
+	printf 'build time: %.0f s\n' "$(echo "$t1 - $t0" | bc)"
+fi
+
+[ -x "$BUNDLE" ] || { echo "no bundle at $BUNDLE" >&2; exit 1; }
+printf 'bundle size: %s (%s files)\n' "$(du -sh dist/pos-app | cut -f1)" "$(find dist/pos-app -type f | wc -l)"
+
+SANDBOX=$(mktemp -d)
+trap 'rm -rf "$SANDBOX"' EXIT
+clean_env=(env -i "PATH=/usr/bin:/bin" "HOME=$SANDBOX" "LANG=C.UTF-8" "QT_QPA_PLATFORM=offscreen"
+	"POS_APP_DEMO_NO_WEBCAM=1" "XDG_RUNTIME_DIR=$SANDBOX")
+
+# start time: the bundle's cold-ish process start to exit (--version: the bootloader + Python + our CLI)
+t0=$(date +%s.%N)
+"${clean_env[@]}" "$REPO/$BUNDLE" --version
+t1=$(date +%s.%N)
+printf 'start time (--version): %.2f s\n' "$(echo "$t1 - $t0" | bc)"
+
+t0=$(date +%s.%N)
+cd "$SANDBOX"
+if "${clean_env[@]}" "$REPO/$BUNDLE" --selftest --home "$SANDBOX/till"; then rc=0; else rc=$?; fi
+t1=$(date +%s.%N)
+printf 'selftest time (window + decode + embedded server + redeem + PDF): %.2f s, exit %d\n' \
+	"$(echo "$t1 - $t0" | bc)" "$rc"
+# nothing may be left running from the bundle
+if pgrep -f "$REPO/$BUNDLE --voucher-server" >/dev/null; then
+	echo "FAIL: an embedded server outlived the selftest" >&2
+	exit 1
+fi
+exit "$rc"
