@@ -8,11 +8,9 @@ entry written after its day's closing to the next open day, and closings snapsho
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from ..core import daybook
 from ..core.daybook import VoucherLine
 from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import Clock, business_day, to_utc_text, utc_now
+from ..reports.model import DayReport, MonthReport, Reconciliation, ReconItem
 from ..store.closings import Closing, ClosingStore
 from ..store.db import Database
 from ..store.ledger import _SELECT, LedgerStore, _row_to_entry
@@ -40,72 +39,6 @@ class BooksError(Exception):
         super().__init__(message)
         self.code = code
         self.message_en = message_en or message
-
-
-@dataclass
-class ReconItem:
-    """One reconciliation finding: ``kind`` matched | only_here | only_server | conflict."""
-
-    kind: str
-    serial: str
-    campaign_id: str
-    amount_cents: int
-    what: str  # redemption | sale
-    note: str = ""
-    line_seq: int | None = None
-    server_id: Any = None
-    terminal: str = ""
-
-
-@dataclass
-class Reconciliation:
-    """The day's till lines against the server's /ledger of the same business day."""
-
-    day: str
-    items: list[ReconItem]
-    server_totals: dict[str, Any] = field(default_factory=dict)
-
-    def counts(self) -> dict[str, int]:
-        out = {"matched": 0, "only_here": 0, "only_server": 0, "conflict": 0}
-        for item in self.items:
-            out[item.kind] += 1
-        return out
-
-    def of(self, kind: str) -> list[ReconItem]:
-        return [i for i in self.items if i.kind == kind]
-
-
-@dataclass
-class DayReport:
-    """Everything a day report shows; rendered by pos_app.reports (html, pdf, csv)."""
-
-    day: str
-    shop: str
-    siret: str
-    till_id: str
-    campaigns: list[str]
-    generated_utc: str
-    lines: list[VoucherLine]
-    totals: dict[str, Any]
-    closing: Closing | None = None
-    reconciliation: Reconciliation | None = None
-    key_fingerprint: str = ""
-    changed_since_closing: list[VoucherLine] = field(default_factory=list)
-
-
-@dataclass
-class MonthReport:
-    """The monthly summary for the operator's reimbursement claim (or the seller's remittance)."""
-
-    month: str
-    shop: str
-    siret: str
-    till_id: str
-    generated_utc: str
-    days: list[tuple[str, dict[str, Any], Closing | None]]  # (day, totals, its closing)
-    totals: dict[str, Any]
-    closing: Closing | None = None
-    key_fingerprint: str = ""
 
 
 # --- signing key ----------------------------------------------------------------------------------------
@@ -137,9 +70,10 @@ def public_key_raw(key: Any) -> bytes:
 
 
 def fingerprint(public_raw: bytes) -> str:
-    """Short, readable fingerprint of a raw Ed25519 public key: SHA-256, first 16 bytes, grouped hex."""
-    digest = hashlib.sha256(public_raw).hexdigest()[:32].upper()
-    return ":".join(digest[i:i + 4] for i in range(0, 32, 4))
+    """Short, readable fingerprint of a raw Ed25519 public key (printed on reports and closings)."""
+    from ..reports.archive import fingerprint as fp
+
+    return fp(public_raw)
 
 
 # --- books ----------------------------------------------------------------------------------------------
@@ -314,6 +248,36 @@ class Books:
     def close_year(self, year: str | int) -> Closing:
         """Close a year from its month closings, once it is over."""
         return self._close_group("year", str(year), "month", date(int(year), 12, 31))
+
+    # --- archive --------------------------------------------------------------------------------------
+
+    def export_archive(self, date_from: date | str, date_to: date | str, path: Path | str) -> dict[str, Any]:
+        """Write the signed archive of the entries of business days [from, to] (a contiguous seq range, so the
+        chain verifies), then an ARCHIVE_EXPORT entry naming it. Returns the manifest summary."""
+        from ..reports.archive import build_archive
+
+        lo, hi = str(date_from), str(date_to)
+        if hi < lo:
+            raise BooksError("bad_range", "La date de fin précède la date de début.",
+                             "The end date is before the start.")
+        with self.db.reading() as conn:
+            first, last = conn.execute("SELECT MIN(seq), MAX(seq) FROM ledger WHERE business_day BETWEEN ? AND ?",
+                                       (lo, hi)).fetchone()
+            entries = [] if first is None else [_row_to_entry(r) for r in conn.execute(
+                f"{_SELECT} WHERE seq BETWEEN ? AND ? ORDER BY seq", (first, last))]
+            closings = [c for c in ClosingStore.all_in(conn) if first is not None and first <= c.ledger_seq <= last]
+        header = {"till_id": self.till_id, "shop": self.shop, "siret": self.siret, "from": lo, "to": hi,
+                  "exported_utc": to_utc_text(self.clock())}
+        summary = build_archive(path, header, entries,
+                                [{"kind": c.kind, "period": c.period, "ledger_seq": c.ledger_seq,
+                                  "created_utc": c.created_utc, "totals": c.totals, "hash": c.hash}
+                                 for c in closings], load_or_create_key(self.home))
+        now = self.clock()
+        entry = LedgerEntry(seq=0, ts_utc=to_utc_text(now), business_day=self.open_business_day(now).isoformat(),
+                            kind=EntryKind.ARCHIVE_EXPORT, till_id=self.till_id, cashier=self.cashier,
+                            data={"from": lo, "to": hi, "file": Path(path).name, **summary})
+        self.ledger.append(entry)
+        return summary
 
     # --- reconciliation -------------------------------------------------------------------------------
 

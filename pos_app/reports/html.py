@@ -1,0 +1,135 @@
+"""HTML of the reports (previewed and printed by the UI through QTextDocument, rendered to PDF by pdf.py)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from ..core import daybook
+from .labels import day_text, money, t, when
+from .model import DayReport, MonthReport
+
+_CSS = """
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; }
+h1 { font-size: 14pt; } h2 { font-size: 11pt; margin-top: 12px; }
+table { border-collapse: collapse; } td, th { padding: 1px 4px; }
+th { background: #ddd; text-align: left; } td.n { text-align: right; }
+.hash { font-family: 'DejaVu Sans Mono', monospace; font-size: 8pt; }
+"""
+
+
+def _header(r: DayReport | MonthReport, title: str, lang: str) -> list[str]:
+    rows = [(t("shop", lang), r.shop), (t("siret", lang), r.siret), (t("till", lang), r.till_id)]
+    if isinstance(r, DayReport):
+        rows += [(t("day", lang), day_text(r.day, lang)),
+                 (t("campaigns", lang), ", ".join(r.campaigns) or "—")]
+    rows += [(t("generated", lang), when(r.generated_utc, lang)), (t("fingerprint", lang), r.key_fingerprint)]
+    out = [f"<h1>{escape(title)}</h1>", "<table>"]
+    out += [f"<tr><td><b>{escape(k)}</b></td><td>{escape(str(v))}</td></tr>" for k, v in rows]
+    out.append("</table>")
+    return out
+
+
+def _totals(totals: dict[str, Any], lang: str) -> list[str]:
+    out = [f"<h2>{t('totals', lang)}</h2>", "<table border='1'>",
+           f"<tr><th>{t('type', lang)}</th><th>{t('campaign', lang)}</th><th>{t('status', lang)}</th>"
+           f"<th>{t('count', lang)}</th><th>{t('amount', lang)}</th></tr>"]
+    for kind in (daybook.REDEMPTION, daybook.SALE):
+        for camp, statuses in sorted(totals.get(kind, {}).get("by_campaign", {}).items()):
+            for st in daybook.SHOWN_STATUSES:
+                b = statuses.get(st, {"count": 0, "cents": 0})
+                if b["count"]:
+                    out.append(f"<tr><td>{t(kind, lang)}</td><td>{escape(camp)}</td><td>{t(st, lang)}</td>"
+                               f"<td class='n'>{b['count']}</td><td class='n'>{money(b['cents'], lang)}</td></tr>")
+        for st in daybook.SHOWN_STATUSES:
+            b = totals.get(kind, {}).get("by_status", {}).get(st, {"count": 0, "cents": 0})
+            if b["count"]:
+                out.append(f"<tr><td>{t(kind, lang)}</td><td><b>{t('total', lang)}</b></td><td>{t(st, lang)}</td>"
+                           f"<td class='n'><b>{b['count']}</b></td>"
+                           f"<td class='n'><b>{money(b['cents'], lang)}</b></td></tr>")
+    out.append("</table><table>")
+    figures = [("taken", "taken_cents"), ("owed_by_operator", "owed_by_operator_cents")]
+    if totals.get(daybook.SALE, {}).get("count"):
+        figures += [("collected", "sales_collected_cents"), ("owed_to_operator", "owed_to_operator_cents"),
+                    ("sales_topup", "sales_topup_cents")]
+    if "perpetual_total_cents" in totals:
+        figures.append(("perpetual", "perpetual_total_cents"))
+    out += [f"<tr><td><b>{t(label, lang)}</b></td><td class='n'><b>{money(totals.get(key, 0), lang)}</b></td></tr>"
+            for label, key in figures]
+    out.append("</table>")
+    return out
+
+
+def _closing(closing: Any, lang: str, what: str = "day") -> list[str]:
+    if closing is None:
+        return [f"<h2>{t('closing', lang)}</h2>", f"<p>{t('not_closed', lang)}</p>", f"<p>{t('how_verify', lang)}</p>"]
+    return [f"<h2>{t('closing', lang)} ({escape(closing.kind)} {escape(closing.period)})</h2>",
+            f"<p>{t('closing_seq', lang)} {closing.ledger_seq} — {when(closing.created_utc, lang)}</p>",
+            f"<p>{t('closing_hash', lang)} :<br/><span class='hash'>{closing.hash}</span></p>",
+            f"<p>{t('how_verify', lang)}</p>"]
+
+
+def report_html(report: DayReport, lang: str = "fr", sales: bool = False) -> str:
+    """The day report (``sales=True``: the seller's sales report) as one HTML document."""
+    title = f"{t('sales_title' if sales else 'title', lang)} {day_text(report.day, lang)}"
+    out = ["<html><head><meta charset='utf-8'/><style>", _CSS, "</style></head><body>"]
+    out += _header(report, title, lang)
+    out += _totals(report.totals, lang)
+    out += _discrepancies(report, lang)
+    out += _closing(report.closing, lang)
+    out += [f"<h2>{t('lines', lang)}</h2>", "<table border='1'>",
+            f"<tr><th>{t('time', lang)}</th><th>{t('type', lang)}</th><th>{t('code', lang)}</th>"
+            f"<th>{t('campaign', lang)}</th><th>{t('face', lang)}</th><th>{t('mode', lang)}</th>"
+            f"<th>{t('status', lang)}</th></tr>"]
+    shown = [x for x in report.lines if x.status != daybook.REJECTED and (not sales or x.kind == daybook.SALE)]
+    tr = {k: t(k, lang) for k in (*daybook.STATUSES, "online", "offline", "redemption", "sale")}
+    for x in shown:
+        out.append(f"<tr><td>{when(x.ts_utc, lang)}</td><td>{tr[x.kind]}</td><td>{escape(x.voucher)}</td>"
+                   f"<td>{escape(x.campaign_id)}</td><td class='n'>{money(x.amount_cents, lang)}</td>"
+                   f"<td>{tr.get(x.mode, escape(x.mode))}</td><td>{tr[x.status]}</td></tr>")
+    out.append("</table>")
+    if report.changed_since_closing:
+        out.append(f"<h2>{t('changed_since', lang)}</h2><ul>")
+        out += [f"<li>{escape(x.voucher)} : {tr[x.status]}</li>" for x in report.changed_since_closing]
+        out.append("</ul>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _discrepancies(report: DayReport, lang: str) -> list[str]:
+    out = [f"<h2>{t('discrepancies', lang)}</h2>"]
+    recon = report.reconciliation
+    if recon is None:
+        return [*out, f"<p>{t('no_recon', lang)}</p>"]
+    counts = recon.counts()
+    out.append("<p>" + " ; ".join(f"{t(k, lang)} : {v}" for k, v in counts.items()) + "</p>")
+    bad = [i for i in recon.items if i.kind != "matched"]
+    if not bad:
+        return [*out, f"<p>{t('none', lang)}</p>"]
+    out.append("<table border='1'>")
+    for i in bad:
+        out.append(f"<tr><td>{t(i.kind, lang)}</td><td>{escape(i.serial)}</td><td>{escape(i.campaign_id)}</td>"
+                   f"<td class='n'>{money(i.amount_cents, lang)}</td><td>{escape(i.note)}</td>"
+                   f"<td>{escape(i.terminal)}</td></tr>")
+    out.append("</table>")
+    return out
+
+
+def month_html(report: MonthReport, lang: str = "fr") -> str:
+    """The monthly summary for the operator's reimbursement claim."""
+    out = ["<html><head><meta charset='utf-8'/><style>", _CSS, "</style></head><body>"]
+    out += _header(report, f"{t('month_title', lang)} {report.month}", lang)
+    out += [f"<h2>{t('days', lang)}</h2>", "<table border='1'>",
+            f"<tr><th>{t('day', lang)}</th><th>{t('count', lang)}</th><th>{t('taken', lang)}</th>"
+            f"<th>{t('owed_by_operator', lang)}</th><th>{t('collected', lang)}</th><th>{t('closing', lang)}</th></tr>"]
+    for day, tot, closing in report.days:
+        out.append(f"<tr><td>{day_text(day, lang)}</td><td class='n'>{tot['redemption']['count']}</td>"
+                   f"<td class='n'>{money(tot['taken_cents'], lang)}</td>"
+                   f"<td class='n'>{money(tot['owed_by_operator_cents'], lang)}</td>"
+                   f"<td class='n'>{money(tot['sales_collected_cents'], lang)}</td>"
+                   f"<td class='hash'>{closing.hash[:16] if closing else t('open', lang)}</td></tr>")
+    out.append("</table>")
+    out += _totals(report.totals, lang)
+    out += _closing(report.closing, lang, "month")
+    out.append("</body></html>")
+    return "\n".join(out)
