@@ -123,7 +123,11 @@ def issue(session: Session, campaign_id: str, count: int, secret: str | None = N
         if not secret:
             raise ValueError("VOUCHER_SERVER_SECRET is needed to sign vouchers")
         private_key = crypto.decrypt_private(key.private_key_enc, secret)
-    start = first_number if first_number is not None else camp.next_number
+    if first_number is None:
+        # Serials are unique across campaigns: continue after the highest number ever issued.
+        top = session.scalar(select(func.max(Voucher.serial)))
+        first_number = int(top[:10]) + 1 if top else 1
+    start = first_number
     camp.next_number = start + count
     last = bump_seq(session, count)
     now = utc_now()
@@ -198,7 +202,7 @@ def seed_demo(db: Database, secret: str, today: date | None = None) -> None:
                         merchant_ids=[m[0] for m in DEMO_MERCHANTS if m[4]],
                         seller_ids=[m[0] for m in DEMO_MERCHANTS if m[5]])
         boost = issue(s, DEMO_CAMPAIGN, 400, private_key=boost_key, first_number=4200)
-        old = issue(s, DEMO_EXPIRED, 20, private_key=old_key, first_number=9000)
+        old = issue(s, DEMO_EXPIRED, 20, private_key=old_key, first_number=100)
         seller_term = s.scalars(select(Terminal).where(Terminal.merchant_id == "M0004")).first()
         activate_batch(s, boost[:300] + old, "M0004", seller_term.id if seller_term else None)
 

@@ -136,8 +136,11 @@ def cmd_print_vouchers(args: argparse.Namespace) -> int:
     db = Database(url)
     n = print_vouchers(db, args.campaign, Path(args.pdf), state=args.state, limit=args.limit)
     db.dispose()
-    print(f"{n} vouchers -> {args.pdf}")
-    return 0
+    print(f"{n} vouchers -> {args.pdf}", flush=True)
+    # PySide6 6.12 aborts in interpreter finalisation after QPdfWriter use (none_dealloc); the PDF is complete
+    # and closed at this point, so leave without running the finalisers.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
