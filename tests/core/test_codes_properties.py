@@ -36,6 +36,7 @@ def scramble(text: str) -> str:
 
 # --- serials -----------------------------------------------------------------------------------------
 
+@settings(deadline=None)  # no timing in tests: the machine is shared and loaded
 @given(numbers)
 def test_serial_is_12_digits_and_valid(number: int) -> None:
     serial = codes.make_serial(number)
@@ -47,6 +48,7 @@ def test_serial_is_12_digits_and_valid(number: int) -> None:
     assert parse_code(serial) == SerialCode(serial)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared and loaded
 @given(numbers)
 def test_every_single_digit_substitution_is_detected(number: int) -> None:
     serial = codes.make_serial(number)
@@ -61,6 +63,7 @@ def test_every_single_digit_substitution_is_detected(number: int) -> None:
             assert info.value.reason == "bad_check_digit"
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared and loaded
 @given(numbers)
 def test_every_adjacent_transposition_is_detected(number: int) -> None:
     serial = codes.make_serial(number)
@@ -74,6 +77,7 @@ def test_every_adjacent_transposition_is_detected(number: int) -> None:
         assert info.value.reason == "bad_check_digit"
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared and loaded
 @given(numbers, st.integers(0, 11), st.characters(codec="utf-8"))
 def test_substitution_by_any_character_never_gives_another_voucher(number: int, pos: int, ch: str) -> None:
     serial = codes.make_serial(number)
@@ -86,6 +90,7 @@ def test_substitution_by_any_character_never_gives_another_voucher(number: int, 
     assert parsed == SerialCode(serial)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared and loaded
 @given(numbers, st.integers(0, 11))
 def test_deleted_or_doubled_digit_is_refused(number: int, pos: int) -> None:
     serial = codes.make_serial(number)
@@ -135,7 +140,7 @@ def _signed(campaign: str, kid: str, number: int, key: Ed25519PrivateKey = KEY) 
     return codes.sign_code(campaign, kid, codes.make_serial(number), key)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(signed_inputs)
 def test_signed_code_round_trips_and_verifies(args: tuple[str, str, int]) -> None:
     campaign, kid, number = args
@@ -147,7 +152,7 @@ def test_signed_code_round_trips_and_verifies(args: tuple[str, str, int]) -> Non
     assert verify_signed(code, {kid: PUB})
 
 
-@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(signed_inputs)
 def test_flipping_any_bit_of_the_signature_never_verifies(args: tuple[str, str, int]) -> None:
     campaign, kid, number = args
@@ -161,7 +166,7 @@ def test_flipping_any_bit_of_the_signature_never_verifies(args: tuple[str, str, 
         assert not verify_signed(parse_code(forged.text), {kid: PUB})
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(signed_inputs, campaign_ids, key_ids, numbers)
 def test_changing_campaign_key_id_or_serial_never_verifies(
         args: tuple[str, str, int], campaign2: str, kid2: str, number2: int) -> None:
@@ -176,7 +181,7 @@ def test_changing_campaign_key_id_or_serial_never_verifies(
         assert not verify_signed(SignedCode(campaign, kid, codes.make_serial(number2), code.signature), keys)
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(signed_inputs)
 def test_wrong_key_unknown_key_id_or_bad_key_bytes_never_verify(args: tuple[str, str, int]) -> None:
     campaign, kid, number = args
@@ -253,7 +258,7 @@ AIM = st.sampled_from(["]C0", "]C1", "]Q1", "]Q3", "]E0", "]I0", "]d2", "]e0"])
 padding = st.text(alphabet=" \t\r\n", max_size=3)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(numbers, AIM, padding, padding)
 def test_aim_prefix_and_whitespace_give_the_same_serial(number: int, aim: str, before: str, after: str) -> None:
     serial = codes.make_serial(number)
@@ -261,7 +266,7 @@ def test_aim_prefix_and_whitespace_give_the_same_serial(number: int, aim: str, b
     assert parse_code(f"{serial[:4]} {serial[4:8]} {serial[8:]}") == SerialCode(serial)
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(signed_inputs, AIM, padding, st.booleans())
 def test_aim_prefix_case_and_whitespace_give_the_same_signed_code(
         args: tuple[str, str, int], aim: str, after: str, lower: bool) -> None:
@@ -272,7 +277,7 @@ def test_aim_prefix_case_and_whitespace_give_the_same_signed_code(
     assert verify_signed(code, {args[1]: PUB})
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(numbers, st.one_of(st.just(""), AIM))
 def test_us_scanner_on_azerty_serial_parses_to_the_same_code(number: int, aim: str) -> None:
     serial = codes.make_serial(number)
@@ -282,7 +287,7 @@ def test_us_scanner_on_azerty_serial_parses_to_the_same_code(number: int, aim: s
     assert parse_code(typed + "\r\n") == SerialCode(serial)
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(signed_inputs, st.one_of(st.just(""), AIM))
 def test_us_scanner_on_azerty_signed_code_parses_to_the_same_code(args: tuple[str, str, int], aim: str) -> None:
     text = _signed(*args)
@@ -296,6 +301,7 @@ def test_known_scrambles() -> None:
     assert codes.unscramble_us_on_azerty("&é\"'(-è_çà") == "1234567890"
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared and loaded
 @given(numbers)
 def test_mixed_scrambled_and_real_digits_are_not_repaired(number: int) -> None:
     serial = codes.make_serial(number)

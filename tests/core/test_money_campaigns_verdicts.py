@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos_app.core import timeutil
@@ -18,11 +18,13 @@ from pos_app.core.verdicts import Mode, Verdict, VerdictDetail, judge, verdict_m
 cents = st.integers(min_value=0, max_value=MAX_CENTS)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared and loaded
 @given(cents, st.sampled_from(["fr", "en"]))
 def test_format_then_parse_round_trips(amount: int, lang: str) -> None:
     assert parse_cents(format_cents(amount, lang)) == amount
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared and loaded
 @given(cents)
 def test_plain_and_simple_forms_round_trip(amount: int) -> None:
     assert parse_cents(format_plain(amount)) == amount
@@ -75,6 +77,7 @@ def test_parse_refuses_non_text() -> None:
     assert info.value.code == "not_text"
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared and loaded
 @given(st.text(max_size=20))
 def test_parse_either_returns_cents_or_raises_money_error(text: str) -> None:
     try:
