@@ -1,33 +1,44 @@
-"""Books commands: verify-ledger, report, close-day, export-archive, verify-archive (issue: ledger)."""
+"""Books commands: verify-ledger, report, close-day (and close-month/close-year), export-archive, verify-archive."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from typing import Any
 
-from . import not_yet
+from . import print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify-ledger", help="exit 0 when the ledger's hash chain is intact")
     p.set_defaults(func=verify_ledger)
-    p = sub.add_parser("report", help="the day's reconciliation report")
-    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p = sub.add_parser("report", help="the day's reconciliation report (or --month: the monthly summary)")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.add_argument("--month", metavar="YYYY-MM", help="monthly summary for the reimbursement claim")
     p.add_argument("--pdf", metavar="FILE")
     p.add_argument("--csv", metavar="FILE")
+    p.add_argument("--sales", action="store_true", help="the seller's sales report")
+    p.add_argument("--offline", action="store_true", help="do not reconcile with the server")
     p.add_argument("--lang", dest="report_lang", choices=["fr", "en"], default="fr")
-    p.set_defaults(func=lambda a: not_yet("report"))
+    p.set_defaults(func=report)
     p = sub.add_parser("close-day", help="close a business day (cannot be undone)")
     p.add_argument("--date", metavar="YYYY-MM-DD")
-    p.set_defaults(func=lambda a: not_yet("close-day"))
+    p.set_defaults(func=close_day)
+    p = sub.add_parser("close-month", help="close a month from its day closings (cannot be undone)")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.set_defaults(func=close_month)
+    p = sub.add_parser("close-year", help="close a year from its month closings (cannot be undone)")
+    p.add_argument("--year", required=True, metavar="YYYY")
+    p.set_defaults(func=close_year)
     p = sub.add_parser("export-archive", help="export a signed archive of the ledger")
     p.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
     p.add_argument("file", metavar="FILE")
-    p.set_defaults(func=lambda a: not_yet("export-archive"))
+    p.set_defaults(func=export_archive)
     p = sub.add_parser("verify-archive", help="verify an exported archive, without the till")
     p.add_argument("file", metavar="FILE")
-    p.set_defaults(func=lambda a: not_yet("verify-archive"))
+    p.set_defaults(func=verify_archive)
 
 
 def verify_ledger(args: argparse.Namespace) -> int:
@@ -46,3 +57,150 @@ def verify_ledger(args: argparse.Namespace) -> int:
         return 0
     print(f"ledger BROKEN at entry {report.bad_seq}: {report.reason}", file=sys.stderr)
     return 1
+
+
+def _books(args: argparse.Namespace) -> Any:
+    from ..services.books import Books
+    from ..store import open_home
+
+    db = open_home(args.home)
+    return Books(db, db.path.parent)
+
+
+def _server_fetcher(books: Any) -> Any:
+    """A /ledger fetcher when the till is configured (server URL in settings, token in env or keyring)."""
+    from ..services.books import http_ledger_fetcher
+
+    settings = books.settings.all()
+    url = settings.get("server_url") or settings.get("api_url")
+    token = os.environ.get("POS_APP_TOKEN")
+    if not token and url:
+        try:
+            import keyring
+
+            token = keyring.get_password("pos-app", str(books.home.resolve()))
+        except Exception:  # no keyring backend on a headless box: reconcile offline
+            token = None
+    return http_ledger_fetcher(url, token) if url and token else None
+
+
+def _fail(name: str, exc: Exception, lang: str = "fr") -> int:
+    message = getattr(exc, "message_en", None) if lang == "en" else None
+    print(f"{name}: {message or exc}", file=sys.stderr)
+    return 1
+
+
+def report(args: argparse.Namespace) -> int:
+    """Write the report as PDF and/or CSV; print the totals as one JSON line."""
+    from ..services.books import BooksError
+    from ..store import StoreError
+
+    lang = args.report_lang
+    if not args.date and not args.month:
+        print("report: --date ou --month requis / --date or --month required", file=sys.stderr)
+        return 2
+    try:
+        books = _books(args)
+        if args.month:
+            from ..reports.pdf import write_pdf
+
+            month = books.month_report(args.month)
+            if args.pdf:
+                write_pdf(month, args.pdf, lang)
+            print_json({"month": args.month, "days": len(month.days), "totals": month.totals})
+            return 0
+        fetcher = None if args.offline else _server_fetcher(books)
+        recon_error = ""
+        try:
+            rep = books.day_report(args.date, lang, fetcher)
+        except Exception as exc:  # the server is down or refuses: the report is still due
+            if fetcher is None:
+                raise
+            recon_error = str(exc)
+            rep = books.day_report(args.date, lang, None)
+        if args.pdf:
+            from ..reports.pdf import write_pdf
+
+            write_pdf(rep, args.pdf, lang, sales=args.sales)
+        rows = None
+        if args.csv:
+            from ..reports.csv import write_csv
+
+            rows = write_csv(rep, args.csv)
+        out: dict[str, Any] = {"date": rep.day, "lines": len(rep.lines), "totals": rep.totals,
+                               "closing_hash": rep.closing.hash if rep.closing else None,
+                               "key_fingerprint": rep.key_fingerprint}
+        if rows is not None:
+            out["csv_rows"] = rows
+        if rep.reconciliation is not None:
+            out["reconciliation"] = rep.reconciliation.counts()
+        if recon_error:
+            out["reconciliation_error"] = recon_error
+        print_json(out)
+        return 0
+    except (BooksError, StoreError, ValueError) as exc:
+        return _fail("report", exc, lang)
+
+
+def _closing_out(closing: Any) -> dict[str, Any]:
+    return {"kind": closing.kind, "period": closing.period, "ledger_seq": closing.ledger_seq,
+            "hash": closing.hash, "totals": closing.totals}
+
+
+def close_day(args: argparse.Namespace) -> int:
+    """Close a day (default: the open one); exit 1 if refused (already closed, future day...)."""
+    from ..services.books import BooksError
+    from ..store import StoreError
+
+    try:
+        books = _books(args)
+        closing = books.close_day(args.date)
+        print_json({**_closing_out(closing), "key_fingerprint": books.key_fingerprint()})
+        return 0
+    except (BooksError, StoreError, ValueError) as exc:
+        return _fail("close-day", exc)
+
+
+def close_month(args: argparse.Namespace) -> int:
+    from ..services.books import BooksError
+    from ..store import StoreError
+
+    try:
+        print_json(_closing_out(_books(args).close_month(args.month)))
+        return 0
+    except (BooksError, StoreError, ValueError) as exc:
+        return _fail("close-month", exc)
+
+
+def close_year(args: argparse.Namespace) -> int:
+    from ..services.books import BooksError
+    from ..store import StoreError
+
+    try:
+        print_json(_closing_out(_books(args).close_year(args.year)))
+        return 0
+    except (BooksError, StoreError, ValueError) as exc:
+        return _fail("close-year", exc)
+
+
+def export_archive(args: argparse.Namespace) -> int:
+    from ..services.books import BooksError
+    from ..store import StoreError
+
+    try:
+        summary = _books(args).export_archive(args.date_from, args.date_to, args.file)
+        print_json({"file": args.file, **summary})
+        return 0
+    except (BooksError, StoreError, ValueError, OSError) as exc:
+        return _fail("export-archive", exc)
+
+
+def verify_archive(args: argparse.Namespace) -> int:
+    """Exit 0 when signature, schema and chain hold; prints the key fingerprint to compare with reports."""
+    from ..reports.archive import verify_archive as check
+
+    result = check(args.file)
+    print_json({"ok": result.ok, "entries": result.entries, "first_seq": result.first_seq,
+                "last_seq": result.last_seq, "head_hash": result.head_hash, "period": result.period,
+                "key_fingerprint": result.key_fingerprint, "problems": result.problems})
+    return 0 if result.ok else 1
