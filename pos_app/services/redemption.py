@@ -1,0 +1,345 @@
+"""Check, redeem and void at the till: online first, offline from the cache and the code's signature.
+
+A redemption is written (ledger REDEMPTION pending + outbox row, one SQLite transaction) before any network call;
+the API's answer confirms or rejects it. A crash anywhere is repaired by the next sync: the idempotency key makes
+the retry replay the first answer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..api.errors import ApiError, AuthError, Refusal, Unavailable
+from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
+from ..core.ledger import EntryKind
+from ..core.timeutil import parse_utc_text, to_utc_text
+from ..core.verdicts import Mode, Verdict, VerdictDetail, judge
+from ..store.cache import CacheStore
+from .policy import offline_refusal
+
+if TYPE_CHECKING:
+    from .till import Till
+
+
+@dataclass(frozen=True, slots=True)
+class RedemptionOutcome:
+    verdict: VerdictDetail
+    ledger_seq: int | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoidOutcome:
+    ok: bool
+    message: str
+    serial: str | None = None
+    amount_cents: int | None = None
+
+
+_VERDICT_CODES = {v.value for v in Verdict}
+
+
+def _time(text: Any) -> datetime | None:
+    try:
+        return parse_utc_text(text) if text else None
+    except (ValueError, TypeError):
+        return None
+
+
+def refusal_detail(exc: Refusal, serial: str | None, mode: Mode = Mode.ONLINE) -> VerdictDetail:
+    """A verdict from the API's refusal (409 verdict codes, 404 unknown, 400 malformed)."""
+    code = exc.code if exc.code in _VERDICT_CODES else ("unknown" if exc.status == 404 else "malformed")
+    return VerdictDetail(Verdict(code), mode, serial=serial, redeemed_at=_time(exc.extra.get("redeemed_at")),
+                         redeemed_by=exc.extra.get("redeemed_by"),
+                         reason=None if exc.code in _VERDICT_CODES else exc.message)
+
+
+class RedemptionService:
+    """Use cases of a merchant's till: check a voucher, redeem it, void the last redemption."""
+
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    # --- offline decision --------------------------------------------------------------------------------
+
+    def offline_verdict(self, code: SignedCode | Any, *, for_redeem: bool = True,
+                        conn: sqlite3.Connection | None = None) -> VerdictDetail:
+        """Judge from the cache and the signature alone; on acceptance, apply the offline policy."""
+        till = self.till
+        cache: CacheStore = till.cache
+        serial = code.serial
+        campaign = None
+        if isinstance(code, SignedCode):
+            campaign = cache.campaign(code.campaign_id)
+            if campaign is None:
+                return VerdictDetail(Verdict.UNKNOWN, Mode.OFFLINE, serial=serial)
+            if not verify_signed(code, campaign.public_keys):
+                return VerdictDetail(Verdict.FORGED, Mode.OFFLINE, serial=serial, campaign_id=campaign.id)
+        cv = cache.voucher(serial)
+        if cv is not None and isinstance(code, SignedCode) and cv.campaign_id != code.campaign_id:
+            return VerdictDetail(Verdict.FORGED, Mode.OFFLINE, serial=serial)
+        if campaign is None and cv is not None:
+            campaign = cache.campaign(cv.campaign_id)
+        now = till.clock()
+        verdict = judge(cv.state if cv else None, campaign, till.merchant_id, now)
+        detail = VerdictDetail(verdict, Mode.OFFLINE, serial=serial, campaign_id=campaign.id if campaign else None,
+                               campaign_name=campaign.name if campaign else None,
+                               amount_cents=campaign.face_value_cents if campaign else None,
+                               redeemed_at=_time(cv.redeemed_at) if cv else None,
+                               redeemed_by=cv.redeemed_by if cv else None)
+        if verdict is Verdict.ACCEPTED:
+            reason = offline_refusal(till.policy(), amount_cents=campaign.face_value_cents if for_redeem else 0,
+                                     today_offline_cents=till.today_offline_cents(conn),
+                                     cache_age_s=till.cache_age_s(), auth_blocked=till.auth_blocked())
+            if reason:
+                return VerdictDetail(Verdict.OFFLINE_REFUSED, Mode.OFFLINE, serial=serial, campaign_id=campaign.id,
+                                     campaign_name=campaign.name, amount_cents=campaign.face_value_cents,
+                                     reason=reason)
+        return detail
+
+    # --- check -------------------------------------------------------------------------------------------
+
+    def check(self, code_text: str) -> VerdictDetail:
+        """What redeeming ``code_text`` here now would give. Never raises for bad input."""
+        till = self.till
+        try:
+            code = parse_code(code_text)
+        except CodeError as exc:
+            return VerdictDetail(Verdict.MALFORMED, Mode(till.mode), reason=str(exc))
+        if till.held_offline():
+            return self.offline_verdict(code, for_redeem=True)
+        try:
+            body = till.api.voucher(code.text if isinstance(code, SignedCode) else code.serial)
+        except Refusal as exc:
+            till.note_network(True)
+            return refusal_detail(exc, code.serial)
+        except AuthError as exc:
+            till.note_auth_failure(exc)
+            return self.offline_verdict(code, for_redeem=True)
+        except (Unavailable, ApiError):
+            till.note_network(False)
+            return self.offline_verdict(code, for_redeem=True)
+        till.note_network(True)
+        verdict = Verdict(body["verdict"]) if body.get("verdict") in _VERDICT_CODES else Verdict.UNKNOWN
+        return VerdictDetail(verdict, Mode.ONLINE, serial=body.get("serial"), campaign_id=body.get("campaign_id"),
+                             campaign_name=body.get("campaign_name"), amount_cents=body.get("face_value_cents"),
+                             redeemed_at=_time(body.get("redeemed_at")), redeemed_by=body.get("redeemed_by"))
+
+    # --- redeem ------------------------------------------------------------------------------------------
+
+    def redeem(self, code_text: str) -> RedemptionOutcome:
+        """Redeem ``code_text``: pending entry + outbox row first, then the API, then confirm or reject."""
+        from .till import new_key, test_pause
+
+        till = self.till
+        try:
+            code = parse_code(code_text)
+        except CodeError as exc:
+            return RedemptionOutcome(VerdictDetail(Verdict.MALFORMED, Mode(till.mode), reason=str(exc)))
+        wire = code.text if isinstance(code, SignedCode) else code.serial
+        cv = till.cache.voucher(code.serial)
+        campaign = till.cache.campaign(code.campaign_id if isinstance(code, SignedCode) else (cv.campaign_id
+                                                                                               if cv else None))
+        amount = campaign.face_value_cents if campaign else 0
+        key = new_key()
+        now = till.clock()
+        body = {"idempotency_key": key, "client_time": to_utc_text(now), "offline": False}
+
+        if till.held_offline():
+            # The network just failed: decide at once, and only write when accepting.
+            with till.db.transaction() as conn:
+                detail = self.offline_verdict(code, conn=conn)
+                if not detail.accepted:
+                    return RedemptionOutcome(detail)
+                body["offline"] = True
+                entry = self._write_pending(conn, code, wire, detail.amount_cents or amount, key, body, "offline")
+                CacheStore.mark_redeemed_in(conn, code.serial, detail.campaign_id, body["client_time"],
+                                            till.merchant_name)
+            return RedemptionOutcome(detail, entry.seq, key)
+
+        with till.db.transaction() as conn:
+            entry = self._write_pending(conn, code, wire, amount, key, body, "online",
+                                        campaign.id if campaign else None)
+        try:
+            answer = till.api.redeem(wire, body)
+        except Refusal as exc:
+            till.note_network(True)
+            detail = refusal_detail(exc, code.serial)
+            self._reject(entry.seq, detail, exc)
+            return RedemptionOutcome(detail, entry.seq, key)
+        except AuthError as exc:
+            till.note_auth_failure(exc)
+            detail = VerdictDetail(Verdict.OFFLINE_REFUSED, Mode.ONLINE, serial=code.serial,
+                                   reason=f"Jeton refusé par le serveur central ({exc.code}) : reconfigurez la caisse")
+            self._reject(entry.seq, detail, exc)
+            return RedemptionOutcome(detail, entry.seq, key)
+        except Unavailable as exc:
+            till.note_network(False)
+            return self._fallback(code, entry.seq, key, body, exc)
+        except ApiError as exc:  # 422 and the like: not a verdict, the voucher was not taken
+            till.note_network(True)
+            detail = VerdictDetail(Verdict.OFFLINE_REFUSED, Mode.ONLINE, serial=code.serial, reason=exc.message)
+            self._reject(entry.seq, detail, exc)
+            return RedemptionOutcome(detail, entry.seq, key)
+        till.note_network(True)
+        test_pause("POS_APP_TEST_PAUSE_AFTER_SEND")
+        self.confirm(entry.seq, answer)
+        detail = VerdictDetail(Verdict.ACCEPTED, Mode.ONLINE, serial=answer.get("serial", code.serial),
+                               campaign_id=answer.get("campaign_id"),
+                               campaign_name=campaign.name if campaign else None,
+                               amount_cents=answer.get("amount_cents"))
+        return RedemptionOutcome(detail, entry.seq, key)
+
+    def _write_pending(self, conn: sqlite3.Connection, code: Any, wire: str, amount: int, key: str,
+                       body: dict[str, Any], mode: str, campaign_id: str | None = None) -> Any:
+        till = self.till
+        if campaign_id is None and isinstance(code, SignedCode):
+            campaign_id = code.campaign_id
+        entry = till.ledger.append_in(conn, till.entry(
+            EntryKind.REDEMPTION, voucher=code.serial, campaign_id=campaign_id, amount_cents=amount, mode=mode,
+            idempotency_key=key, data={"client_time": body["client_time"]}))
+        till.outbox.insert_in(conn, key, "redeem", code.serial, {"code": wire, "body": body}, entry.seq)
+        return entry
+
+    def confirm(self, seq: int, answer: dict[str, Any], conn: sqlite3.Connection | None = None) -> None:
+        """Record the API's acceptance of the redemption at ledger ``seq`` (idempotent)."""
+        till = self.till
+
+        def work(c: sqlite3.Connection) -> None:
+            done = c.execute("SELECT 1 FROM ledger WHERE kind = 'redemption_confirmed' AND ref_seq = ?",
+                             (seq,)).fetchone()
+            if not done:
+                till.ledger.append_in(c, till.entry(
+                    EntryKind.REDEMPTION_CONFIRMED, voucher=answer.get("serial"),
+                    campaign_id=answer.get("campaign_id"), amount_cents=int(answer.get("amount_cents") or 0),
+                    ref_seq=seq, data={"redemption_id": answer.get("redemption_id"),
+                                       "redeemed_at": answer.get("redeemed_at")}))
+            row = c.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
+            if row:
+                till.outbox.set_state_in(c, row[0], "done", answer)
+            voided = c.execute("SELECT 1 FROM ledger WHERE kind = 'void' AND ref_seq = ?", (seq,)).fetchone()
+            if not voided:
+                CacheStore.mark_redeemed_in(c, answer.get("serial") or "", answer.get("campaign_id"),
+                                            answer.get("redeemed_at") or "", till.merchant_name)
+
+        if conn is not None:
+            work(conn)
+        else:
+            with till.db.transaction() as c:
+                work(c)
+
+    def _reject(self, seq: int, detail: VerdictDetail, exc: ApiError) -> None:
+        till = self.till
+        with till.db.transaction() as conn:
+            till.ledger.append_in(conn, till.entry(
+                EntryKind.REDEMPTION_REJECTED, voucher=detail.serial, ref_seq=seq, mode=detail.mode.value,
+                data={"verdict": detail.verdict.value, "code": exc.code,
+                      "redeemed_at": exc.extra.get("redeemed_at"), "redeemed_by": exc.extra.get("redeemed_by")}))
+            row = conn.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
+            if row:
+                till.outbox.set_state_in(conn, row[0], "rejected", {"error": exc.code, **exc.extra})
+            if detail.verdict is Verdict.ALREADY_REDEEMED and detail.serial:
+                conn.execute("UPDATE vouchers SET state = 'redeemed', redeemed_at = ?, redeemed_by = ?"
+                             " WHERE serial = ?", (exc.extra.get("redeemed_at"), exc.extra.get("redeemed_by"),
+                                                  detail.serial))
+
+    def _fallback(self, code: Any, seq: int, key: str, body: dict[str, Any], exc: Unavailable) -> RedemptionOutcome:
+        """The API did not answer: the pending redemption is judged offline, in one transaction."""
+        till = self.till
+        maybe_sent = exc.code != "connection" or bool(exc.extra.get("maybe_sent"))
+        with till.db.transaction() as conn:
+            detail = self.offline_verdict(code, conn=conn)
+            if detail.accepted:
+                till.ledger.append_in(conn, till.entry(EntryKind.OFFLINE_SWITCH, voucher=code.serial, ref_seq=seq,
+                                                       mode="offline", data={"reason": exc.code}))
+                row = conn.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
+                # The upload says offline; if the first attempt did land, the server answers
+                # idempotency_key_reused and the sync resends the original body (see sync.py).
+                till.outbox.set_payload_in(conn, row[0], {"code": body_code(conn, row[0]),
+                                                          "body": {**body, "offline": True},
+                                                          "maybe_sent": maybe_sent})
+                CacheStore.mark_redeemed_in(conn, code.serial, detail.campaign_id, body["client_time"],
+                                            till.merchant_name)
+            else:
+                till.ledger.append_in(conn, till.entry(
+                    EntryKind.REDEMPTION_REJECTED, voucher=code.serial, ref_seq=seq, mode="offline",
+                    data={"verdict": detail.verdict.value, "reason": detail.reason, "network": exc.code}))
+                row = conn.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
+                # If the request may have reached the server, the sync asks again with the same key and voids a
+                # redemption it finds ('verify'); otherwise nothing was sent and nothing will be.
+                till.outbox.set_state_in(conn, row[0], "verify" if maybe_sent else "cancelled",
+                                         {"offline_verdict": detail.verdict.value})
+        return RedemptionOutcome(detail, seq, key)
+
+    # --- void --------------------------------------------------------------------------------------------
+
+    def void_last(self) -> VoidOutcome:
+        """Void this till's last live redemption within the void window; both entries stay in the ledger."""
+        from .till import new_key
+
+        till = self.till
+        with till.db.reading() as conn:
+            row = conn.execute(
+                "SELECT seq, ts_utc, voucher, amount_cents, campaign_id, idempotency_key FROM ledger r"
+                " WHERE kind = 'redemption' AND seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL"
+                " AND kind IN ('void', 'redemption_rejected', 'redemption_conflict')) ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return VoidOutcome(False, "Aucun encaissement à annuler.")
+        seq, ts, serial, amount, campaign_id, rkey = row
+        if till.clock() - parse_utc_text(ts) > timedelta(seconds=till.void_window_s):
+            return VoidOutcome(False, f"Délai d'annulation dépassé ({till.void_window_s // 60} min).", serial, amount)
+        red_row = till.outbox.by_key(rkey)
+        key = new_key()
+        if red_row is not None and red_row.state == "pending":
+            # Not uploaded yet: cancel here now, and queue the void right after the redemption.
+            with till.db.transaction() as conn:
+                void = till.ledger.append_in(conn, till.entry(
+                    EntryKind.VOID, voucher=serial, campaign_id=campaign_id, amount_cents=amount, ref_seq=seq,
+                    idempotency_key=key, mode="offline", data={"queued": True}))
+                till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq}, void.seq)
+                CacheStore.mark_active_in(conn, serial)
+            return VoidOutcome(True, "Encaissement annulé (sera transmis au serveur central).", serial, amount)
+        rid = (red_row.result or {}).get("redemption_id") if red_row else None
+        if rid is None:
+            return VoidOutcome(False, "Encaissement introuvable côté serveur : annulation impossible.", serial, amount)
+        with till.db.transaction() as conn:
+            oid = till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq}, None)
+        try:
+            answer = till.api.void_redemption(int(rid), key)
+        except Unavailable:
+            till.note_network(False)
+            with till.db.transaction() as conn:
+                self.record_void(conn, seq, serial, campaign_id, amount, key, "offline", None)
+            return VoidOutcome(True, "Annulation enregistrée hors ligne (sera transmise).", serial, amount)
+        except ApiError as exc:
+            with till.db.transaction() as conn:
+                till.outbox.set_state_in(conn, oid, "rejected", {"error": exc.code})
+            if isinstance(exc, AuthError):
+                till.note_auth_failure(exc)
+            return VoidOutcome(False, f"Annulation refusée : {exc.message}", serial, amount)
+        till.note_network(True)
+        with till.db.transaction() as conn:
+            self.record_void(conn, seq, serial, campaign_id, amount, key, "online", answer)
+            till.outbox.set_state_in(conn, oid, "done", answer)
+        return VoidOutcome(True, "Encaissement annulé.", serial, amount)
+
+    def record_void(self, conn: sqlite3.Connection, seq: int, serial: str, campaign_id: str | None, amount: int,
+                    key: str, mode: str, answer: dict[str, Any] | None) -> None:
+        """Append the VOID entry of redemption ``seq`` unless one exists; the voucher is active again locally."""
+        if conn.execute("SELECT 1 FROM ledger WHERE kind = 'void' AND ref_seq = ?", (seq,)).fetchone():
+            return
+        till = self.till
+        till.ledger.append_in(conn, till.entry(EntryKind.VOID, voucher=serial, campaign_id=campaign_id,
+                                               amount_cents=amount, ref_seq=seq, idempotency_key=key, mode=mode,
+                                               data={"voided_at": (answer or {}).get("voided_at")}))
+        CacheStore.mark_active_in(conn, serial)
+
+
+def body_code(conn: sqlite3.Connection, row_id: int) -> str:
+    import json
+
+    return json.loads(conn.execute("SELECT payload FROM outbox WHERE id = ?", (row_id,)).fetchone()[0])["code"]

@@ -1,0 +1,198 @@
+"""Selling (activating) voucher cards at a tobacconist's till, online first, queued offline like redemptions."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..api.errors import ApiError, AuthError, Refusal, Unavailable
+from ..core.campaigns import VoucherState
+from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
+from ..core.ledger import EntryKind
+from ..core.money import format_cents
+from ..core.timeutil import parse_utc_text, to_utc_text
+from ..core.verdicts import Mode, Verdict
+from ..store.cache import CacheStore
+from .policy import offline_refusal
+
+if TYPE_CHECKING:
+    from .till import Till
+
+
+@dataclass(frozen=True, slots=True)
+class SaleOutcome:
+    ok: bool
+    verdict: str  # "accepted" or the refusal code (already_sold, blocked, forged, malformed, offline_refused...)
+    mode: str
+    message: str
+    serial: str | None = None
+    price_cents: int | None = None
+    face_value_cents: int | None = None
+    topup_cents: int | None = None
+    ledger_seq: int | None = None
+    idempotency_key: str | None = None
+
+
+class SaleService:
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    def sell(self, code_text: str) -> SaleOutcome:
+        """Activate a voucher card at its campaign's sale price. Never raises for bad input."""
+        from .till import new_key, test_pause
+
+        till = self.till
+        try:
+            code = parse_code(code_text)
+        except CodeError as exc:
+            return SaleOutcome(False, Verdict.MALFORMED.value, till.mode, str(exc))
+        if till.roles and "seller" not in till.roles:
+            return SaleOutcome(False, "forbidden", till.mode, "Cette caisse n'est pas habilitée à vendre des bons.")
+        cv = till.cache.voucher(code.serial)
+        campaign = till.cache.campaign(code.campaign_id if isinstance(code, SignedCode) else
+                                       (cv.campaign_id if cv else None))
+        if campaign is None:
+            return SaleOutcome(False, Verdict.UNKNOWN.value, till.mode,
+                               "Bon inconnu de la caisse : synchronisez puis réessayez.", code.serial)
+        wire = code.text if isinstance(code, SignedCode) else code.serial
+        key = new_key()
+        now = till.clock()
+        body = {"idempotency_key": key, "sale_price_cents": campaign.sale_price_cents,
+                "client_time": to_utc_text(now), "offline": False}
+        money = {"price_cents": campaign.sale_price_cents, "face_value_cents": campaign.face_value_cents,
+                 "topup_cents": campaign.topup_cents}
+        with till.db.transaction() as conn:
+            entry = till.ledger.append_in(conn, till.entry(
+                EntryKind.SALE, voucher=code.serial, campaign_id=campaign.id, amount_cents=campaign.face_value_cents,
+                price_cents=campaign.sale_price_cents, topup_cents=campaign.topup_cents, mode="online",
+                idempotency_key=key, data={"client_time": body["client_time"]}))
+            row_id = till.outbox.insert_in(conn, key, "activate", code.serial, {"code": wire, "body": body}, entry.seq)
+        try:
+            answer = till.api.activate(wire, body)
+        except Unavailable as exc:
+            till.note_network(False)
+            return self._fallback(code, campaign, cv, entry.seq, row_id, key, wire, body, money, exc)
+        except ApiError as exc:
+            if isinstance(exc, AuthError):
+                till.note_auth_failure(exc)
+            else:
+                till.note_network(True)
+            with till.db.transaction() as conn:
+                till.ledger.append_in(conn, till.entry(EntryKind.SALE_REJECTED, voucher=code.serial, ref_seq=entry.seq,
+                                                       data={"verdict": exc.code}))
+                till.outbox.set_state_in(conn, row_id, "rejected", {"error": exc.code})
+            verdict = exc.code if isinstance(exc, Refusal) else "refused"
+            return SaleOutcome(False, verdict, "online", f"Vente refusée : {exc.message}", code.serial,
+                               ledger_seq=entry.seq, idempotency_key=key, **money)
+        till.note_network(True)
+        test_pause("POS_APP_TEST_PAUSE_AFTER_SEND")
+        self.confirm(entry.seq, answer)
+        return SaleOutcome(True, "accepted", "online",
+                           f"Bon vendu {format_cents(campaign.sale_price_cents)} (valeur "
+                           f"{format_cents(campaign.face_value_cents)})", code.serial, ledger_seq=entry.seq,
+                           idempotency_key=key, **money)
+
+    def _fallback(self, code: Any, campaign: Any, cv: Any, seq: int, row_id: int, key: str, wire: str,
+                  body: dict[str, Any], money: dict[str, int], exc: Unavailable) -> SaleOutcome:
+        till = self.till
+        reason = None
+        if isinstance(code, SignedCode) and not verify_signed(code, campaign.public_keys):
+            reason, verdict = "Faux bon : signature invalide", Verdict.FORGED.value
+        elif cv is None or cv.state is not VoucherState.ISSUED or cv.sold_here:
+            reason, verdict = "Bon déjà vendu ou inconnu de la liste hors ligne", "already_sold"
+        else:
+            verdict = Verdict.OFFLINE_REFUSED.value
+            reason = offline_refusal(till.policy(), amount_cents=0, today_offline_cents=0,
+                                     cache_age_s=till.cache_age_s(), auth_blocked=till.auth_blocked())
+        maybe_sent = exc.code != "connection" or bool(exc.extra.get("maybe_sent"))
+        with till.db.transaction() as conn:
+            if reason:
+                till.ledger.append_in(conn, till.entry(EntryKind.SALE_REJECTED, voucher=code.serial, ref_seq=seq,
+                                                       mode="offline", data={"verdict": verdict, "reason": reason}))
+                till.outbox.set_state_in(conn, row_id, "cancelled", {"offline_verdict": verdict})
+                return SaleOutcome(False, verdict, "offline", reason, code.serial, ledger_seq=seq,
+                                   idempotency_key=key, **money)
+            till.ledger.append_in(conn, till.entry(EntryKind.OFFLINE_SWITCH, voucher=code.serial, ref_seq=seq,
+                                                   mode="offline", data={"reason": exc.code}))
+            till.outbox.set_payload_in(conn, row_id, {"code": wire, "body": {**body, "offline": True},
+                                                      "maybe_sent": maybe_sent})
+            CacheStore.mark_sold_here_in(conn, code.serial, campaign.id, active=False)
+        return SaleOutcome(True, "accepted", "offline",
+                           f"Vente enregistrée hors ligne {format_cents(money['price_cents'])} : bon vendu ici, "
+                           "pas encore actif au niveau central", code.serial, ledger_seq=seq, idempotency_key=key,
+                           **money)
+
+    def confirm(self, seq: int, answer: dict[str, Any], conn: sqlite3.Connection | None = None) -> None:
+        till = self.till
+
+        def work(c: sqlite3.Connection) -> None:
+            if not c.execute("SELECT 1 FROM ledger WHERE kind = 'sale_confirmed' AND ref_seq = ?", (seq,)).fetchone():
+                till.ledger.append_in(c, till.entry(
+                    EntryKind.SALE_CONFIRMED, voucher=answer.get("serial"), campaign_id=answer.get("campaign_id"),
+                    amount_cents=int(answer.get("face_value_cents") or 0),
+                    price_cents=int(answer.get("sale_price_cents") or 0), topup_cents=int(answer.get("topup_cents")
+                                                                                          or 0),
+                    ref_seq=seq, data={"sale_id": answer.get("sale_id"), "activated_at": answer.get("activated_at")}))
+            row = c.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
+            if row:
+                till.outbox.set_state_in(c, row[0], "done", answer)
+            CacheStore.mark_sold_here_in(c, answer.get("serial") or "", answer.get("campaign_id"), active=True)
+
+        if conn is not None:
+            work(conn)
+        else:
+            with till.db.transaction() as c:
+                work(c)
+
+    def void_last(self) -> SaleOutcome:
+        """Void this till's last live sale within the void window."""
+        from .till import new_key
+
+        till = self.till
+        with till.db.reading() as conn:
+            row = conn.execute(
+                "SELECT seq, ts_utc, voucher, amount_cents, price_cents, topup_cents, campaign_id, idempotency_key"
+                " FROM ledger WHERE kind = 'sale' AND seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL"
+                " AND kind IN ('sale_void', 'sale_rejected', 'sale_conflict')) ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:
+            return SaleOutcome(False, "nothing", till.mode, "Aucune vente à annuler.")
+        seq, ts, serial, face, price, topup, campaign_id, skey = row
+        money = {"price_cents": price, "face_value_cents": face, "topup_cents": topup}
+        if till.clock() - parse_utc_text(ts) > timedelta(seconds=till.void_window_s):
+            return SaleOutcome(False, "void_window_passed", till.mode, "Délai d'annulation dépassé.", serial, **money)
+        sale_row = till.outbox.by_key(skey)
+        key = new_key()
+        synced = sale_row is not None and sale_row.state == "done"
+
+        def record(conn: sqlite3.Connection, mode: str) -> int:
+            void = till.ledger.append_in(conn, till.entry(
+                EntryKind.SALE_VOID, voucher=serial, campaign_id=campaign_id, amount_cents=face, price_cents=price,
+                topup_cents=topup, ref_seq=seq, idempotency_key=key, mode=mode))
+            CacheStore.unmark_sold_in(conn, serial)
+            return void.seq
+
+        with till.db.transaction() as conn:
+            vseq = None if synced else record(conn, "offline")
+            oid = till.outbox.insert_in(conn, key, "sale_void", serial, {"sale_key": skey, "ref_seq": seq}, vseq)
+        if not synced:
+            return SaleOutcome(True, "voided", "offline", "Vente annulée (sera transmise).", serial, **money)
+        try:
+            answer = till.api.void_sale(int(sale_row.result["sale_id"]), key)
+        except Unavailable:
+            till.note_network(False)
+            with till.db.transaction() as conn:
+                record(conn, "offline")
+            return SaleOutcome(True, "voided", "offline", "Vente annulée (sera transmise).", serial, **money)
+        except ApiError as exc:
+            with till.db.transaction() as conn:
+                till.outbox.set_state_in(conn, oid, "rejected", {"error": exc.code})
+            return SaleOutcome(False, exc.code, "online", f"Annulation refusée par le serveur : {exc.message}",
+                               serial, **money)
+        with till.db.transaction() as conn:
+            record(conn, "online")
+            till.outbox.set_state_in(conn, oid, "done", answer)
+        return SaleOutcome(True, "voided", "online", "Vente annulée.", serial, **money)
+
+__all__ = ["Mode", "SaleOutcome", "SaleService"]

@@ -1,0 +1,369 @@
+"""Sync: push the outbox in order (idempotent), pull /changes into the cache by cursor, send the ledger head.
+
+A redemption (or sale) the server refuses at upload is never deleted: it becomes a CONFLICT ledger entry and its
+outbox row stays, in state 'conflict'.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..api.errors import ApiError, AuthError, ClientError, Refusal, Unavailable
+from ..core.ledger import EntryKind
+from ..core.timeutil import to_utc_text
+from ..store.cache import CacheStore
+from ..store.outbox import OutboxRow
+
+if TYPE_CHECKING:
+    from .till import Till
+
+log = logging.getLogger(__name__)
+UPLOAD_BUDGET = 15.0  # seconds per uploaded item: nobody waits at the counter for the sync
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    phase: str  # push, pull, head, done
+    items_done: int
+    items_total: int | None
+    bytes: int
+
+
+@dataclass(slots=True)
+class SyncReport:
+    pushed: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    bytes: int = 0
+    errors: list[str] = field(default_factory=list)
+    head_acked: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"pushed": self.pushed, "conflicts": self.conflicts, "pulled": self.pulled, "bytes": self.bytes,
+                "errors": list(self.errors), "head_acked": self.head_acked}
+
+
+@dataclass(frozen=True, slots=True)
+class TillStatus:
+    mode: str
+    cache_age_s: float | None
+    outbox_count: int
+    last_sync_utc: str | None
+    offline_allowed: bool
+    merchant_name: str
+    roles: list[str]
+    auth_blocked: str | None
+    cached_vouchers: int
+
+
+def _set_in(conn: sqlite3.Connection, key: str, value: Any) -> None:
+    conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                 (key, json.dumps(value, ensure_ascii=False)))
+
+
+class SyncService:
+    def __init__(self, till: Till) -> None:
+        self.till = till
+        self._lock = threading.Lock()  # one sync at a time (loop thread, CLI, UI button)
+
+    # --- status ------------------------------------------------------------------------------------------
+
+    def status(self) -> TillStatus:
+        t = self.till
+        return TillStatus(mode=t.mode, cache_age_s=t.cache_age_s(), outbox_count=t.outbox.count_pending(),
+                          last_sync_utc=t.settings.get("last_sync_utc"), offline_allowed=t.policy().offline_allowed,
+                          merchant_name=t.merchant_name, roles=t.roles, auth_blocked=t.auth_blocked(),
+                          cached_vouchers=t.cache.count())
+
+    # --- one pass ----------------------------------------------------------------------------------------
+
+    def sync_once(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncReport:
+        """Push, pull, send the head. Stops at the first network failure (order is kept); never raises ApiError."""
+        with self._lock:
+            report = SyncReport()
+            api = self.till.api
+            start_bytes = api.bytes_in
+            try:
+                self._push(report, progress)
+                self._pull(report, progress)
+                self._head(report)
+                self.till.note_network(True)
+                self.till.settings.set("last_sync_utc", to_utc_text(self.till.clock()))
+            except AuthError as exc:
+                self.till.note_auth_failure(exc)
+                report.errors.append(f"auth:{exc.code}")
+            except Unavailable as exc:
+                self.till.note_network(False)
+                report.errors.append(f"unavailable:{exc.code}")
+            except ApiError as exc:
+                report.errors.append(f"api:{exc.code}")
+            report.bytes = api.bytes_in - start_bytes
+            if progress:
+                progress(SyncProgress("done", report.pushed + report.pulled, None, report.bytes))
+            return report
+
+    def _push(self, report: SyncReport, progress: Callable[[SyncProgress], None] | None) -> None:
+        rows = self.till.outbox.pending()
+        verify = [r for r in self.till.outbox.all() if r.state == "verify"]
+        total = len(rows) + len(verify)
+        for i, row in enumerate(rows + verify):
+            self._push_row(row, report)
+            if progress:
+                progress(SyncProgress("push", i + 1, total, self.till.api.bytes_in))
+
+    def _push_row(self, row: OutboxRow, report: SyncReport) -> None:
+        till = self.till
+        handler = {"redeem": self._push_redeem, "void": self._push_void, "activate": self._push_activate,
+                   "sale_void": self._push_sale_void}[row.kind]
+        try:
+            handler(row, report)
+        except (Unavailable, AuthError) as exc:
+            till.outbox.note_attempt(row.id, exc.code)
+            raise
+
+    def _send_with_replay(self, send: Callable[[dict[str, Any]], dict[str, Any]], row: OutboxRow) -> dict[str, Any]:
+        body = dict(row.payload["body"])
+        try:
+            return send(body)
+        except ClientError as exc:
+            if exc.code == "idempotency_key_reused" and row.payload.get("maybe_sent"):
+                # The first online attempt did land with offline=false: resend that exact body to get its replay.
+                return send({**body, "offline": not body.get("offline")})
+            raise
+
+    def _push_redeem(self, row: OutboxRow, report: SyncReport) -> None:
+        till = self.till
+        code = row.payload["code"]
+        try:
+            answer = self._send_with_replay(lambda b: till.api.redeem(code, b, budget=UPLOAD_BUDGET), row)
+        except Refusal as exc:
+            if row.state == "verify":
+                with till.db.transaction() as conn:
+                    till.outbox.set_state_in(conn, row.id, "cancelled", {"error": exc.code})
+                return
+            with till.db.transaction() as conn:
+                till.ledger.append_in(conn, till.entry(
+                    EntryKind.REDEMPTION_CONFLICT, voucher=row.serial, ref_seq=row.ledger_seq,
+                    data={"verdict": exc.code, "redeemed_at": exc.extra.get("redeemed_at"),
+                          "redeemed_by": exc.extra.get("redeemed_by"), "message": exc.message}))
+                till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code, **exc.extra})
+                if exc.code == "already_redeemed":
+                    conn.execute("UPDATE vouchers SET state = 'redeemed', redeemed_at = ?, redeemed_by = ?"
+                                 " WHERE serial = ?", (exc.extra.get("redeemed_at"), exc.extra.get("redeemed_by"),
+                                                      row.serial))
+            report.conflicts += 1
+            return
+        except ClientError as exc:
+            # Not a verdict (e.g. a malformed stored body): keep the row, visible, never deleted.
+            with till.db.transaction() as conn:
+                till.ledger.append_in(conn, till.entry(
+                    EntryKind.REDEMPTION_CONFLICT, voucher=row.serial, ref_seq=row.ledger_seq,
+                    data={"verdict": exc.code, "message": exc.message}))
+                till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
+            report.conflicts += 1
+            return
+        if row.state == "verify":
+            # The till refused it offline but the request had landed: take it back upstream at once.
+            with till.db.transaction() as conn:
+                till.redemptions.confirm(row.ledger_seq, answer, conn)
+            from .till import new_key
+
+            key = new_key()
+            try:
+                till.api.void_redemption(int(answer["redemption_id"]), key, budget=UPLOAD_BUDGET)
+            except Refusal as exc:
+                report.errors.append(f"verify_void:{exc.code}")
+                return
+            with till.db.transaction() as conn:
+                till.redemptions.record_void(conn, row.ledger_seq, row.serial or "", answer.get("campaign_id"),
+                                             int(answer.get("amount_cents") or 0), key, "online", None)
+                till.outbox.set_state_in(conn, row.id, "done", answer)
+            report.pushed += 1
+            return
+        with till.db.transaction() as conn:
+            till.redemptions.confirm(row.ledger_seq, answer, conn)
+            voided = conn.execute("SELECT 1 FROM ledger WHERE kind = 'void' AND ref_seq = ?",
+                                  (row.ledger_seq,)).fetchone()
+            if voided:
+                CacheStore.mark_active_in(conn, row.serial or "")
+        report.pushed += 1
+
+    def _push_void(self, row: OutboxRow, report: SyncReport) -> None:
+        till = self.till
+        red = till.outbox.by_key(row.payload["redemption_key"])
+        if red is None or red.state in ("conflict", "rejected", "cancelled"):
+            with till.db.transaction() as conn:
+                till.outbox.set_state_in(conn, row.id, "cancelled", {"reason": "nothing upstream to void"})
+            return
+        rid = (red.result or {}).get("redemption_id")
+        if red.state != "done" or rid is None:
+            raise Unavailable("order", "La redemption doit être envoyée avant son annulation.")
+        try:
+            answer = till.api.void_redemption(int(rid), row.idempotency_key, budget=UPLOAD_BUDGET)
+        except Refusal as exc:
+            if exc.code == "already_voided":
+                answer = {"already_voided": True}
+            else:
+                with till.db.transaction() as conn:
+                    till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
+                report.conflicts += 1
+                report.errors.append(f"void:{exc.code}")
+                return
+        with till.db.transaction() as conn:
+            seq = int(row.payload["ref_seq"])
+            r = conn.execute("SELECT voucher, campaign_id, amount_cents FROM ledger WHERE seq = ?", (seq,)).fetchone()
+            till.redemptions.record_void(conn, seq, r[0], r[1], r[2], row.idempotency_key, "online", answer)
+            till.outbox.set_state_in(conn, row.id, "done", answer)
+        report.pushed += 1
+
+    def _push_activate(self, row: OutboxRow, report: SyncReport) -> None:
+        till = self.till
+        code = row.payload["code"]
+        try:
+            answer = self._send_with_replay(lambda b: till.api.activate(code, b, budget=UPLOAD_BUDGET), row)
+        except (Refusal, ClientError) as exc:
+            with till.db.transaction() as conn:
+                till.ledger.append_in(conn, till.entry(EntryKind.SALE_CONFLICT, voucher=row.serial,
+                                                       ref_seq=row.ledger_seq,
+                                                       data={"verdict": exc.code, "message": exc.message}))
+                till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
+                CacheStore.unmark_sold_in(conn, row.serial or "")
+            report.conflicts += 1
+            return
+        with till.db.transaction() as conn:
+            till.sales.confirm(row.ledger_seq, answer, conn)
+        report.pushed += 1
+
+    def _push_sale_void(self, row: OutboxRow, report: SyncReport) -> None:
+        till = self.till
+        sale = till.outbox.by_key(row.payload["sale_key"])
+        if sale is None or sale.state in ("conflict", "rejected", "cancelled"):
+            with till.db.transaction() as conn:
+                till.outbox.set_state_in(conn, row.id, "cancelled", {"reason": "nothing upstream to void"})
+            return
+        sid = (sale.result or {}).get("sale_id")
+        if sale.state != "done" or sid is None:
+            raise Unavailable("order", "La vente doit être envoyée avant son annulation.")
+        try:
+            answer = till.api.void_sale(int(sid), row.idempotency_key, budget=UPLOAD_BUDGET)
+        except Refusal as exc:
+            if exc.code != "already_voided":
+                with till.db.transaction() as conn:
+                    till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
+                report.conflicts += 1
+                report.errors.append(f"sale_void:{exc.code}")
+                return
+            answer = {"already_voided": True}
+        with till.db.transaction() as conn:
+            seq = int(row.payload["ref_seq"])
+            if not conn.execute("SELECT 1 FROM ledger WHERE kind = 'sale_void' AND ref_seq = ?", (seq,)).fetchone():
+                r = conn.execute("SELECT voucher, campaign_id, amount_cents, price_cents, topup_cents FROM ledger"
+                                 " WHERE seq = ?", (seq,)).fetchone()
+                till.ledger.append_in(conn, till.entry(
+                    EntryKind.SALE_VOID, voucher=r[0], campaign_id=r[1], amount_cents=r[2], price_cents=r[3],
+                    topup_cents=r[4], ref_seq=seq, idempotency_key=row.idempotency_key, mode="online"))
+                CacheStore.unmark_sold_in(conn, r[0])
+            till.outbox.set_state_in(conn, row.id, "done", answer)
+        report.pushed += 1
+
+    # --- pull --------------------------------------------------------------------------------------------
+
+    def _pull(self, report: SyncReport, progress: Callable[[SyncProgress], None] | None) -> None:
+        till = self.till
+        api = till.api
+        me = api.me()
+        till.store_me(me)
+        till.cache.replace_campaigns(api.campaigns())
+        cursor = till.settings.get("cursor")
+        while True:
+            page = api.changes(cursor, limit=5000)
+            changes = page.get("changes", [])
+            with till.db.transaction() as conn:
+                till.cache.apply_changes(changes, conn)
+                # What this till took but the server does not know yet stays taken locally.
+                conn.execute("UPDATE vouchers SET state = 'redeemed' WHERE serial IN (SELECT serial FROM outbox"
+                             " WHERE kind = 'redeem' AND state = 'pending')"
+                             " AND serial NOT IN (SELECT voucher FROM ledger WHERE kind = 'void'"
+                             " AND voucher IS NOT NULL)")
+                cursor = page.get("next_cursor") or cursor
+                _set_in(conn, "cursor", cursor)
+                if not page.get("has_more"):
+                    _set_in(conn, "cache_synced_utc", to_utc_text(till.clock()))
+            report.pulled += len(changes)
+            if progress:
+                progress(SyncProgress("pull", report.pulled, None, api.bytes_in))
+            if not page.get("has_more"):
+                break
+
+    def _head(self, report: SyncReport) -> None:
+        till = self.till
+        seq, hash_ = till.ledger.head()
+        if seq == 0:
+            return
+        ack = till.ledger.acknowledged_head()
+        if ack and ack[0] == seq:
+            report.head_acked = seq
+            return
+        answer = till.api.post_ledger_head(seq, hash_)
+        till.ledger.record_ack(int(answer["seq"]), answer["hash"], answer.get("acknowledged_at")
+                               or to_utc_text(till.clock()))
+        report.head_acked = int(answer["seq"])
+
+
+class SyncLoop(threading.Thread):
+    """Background sync: every ``interval`` s, at once on :meth:`wake`, exponential backoff with jitter on failure."""
+
+    def __init__(self, sync: SyncService, interval: float = 30.0, max_backoff: float = 300.0,
+                 on_report: Callable[[SyncReport], None] | None = None,
+                 progress: Callable[[SyncProgress], None] | None = None) -> None:
+        super().__init__(name="pos-sync", daemon=True)
+        self.sync = sync
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self.on_report = on_report
+        self.progress = progress
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self.failures = 0
+        self.runs = 0
+
+    def wake(self) -> None:
+        """Sync now (button, reconnect)."""
+        self._wake.set()
+
+    def next_delay(self) -> float:
+        if self.failures == 0:
+            return self.interval
+        base = min(self.max_backoff, 2.0 ** min(self.failures, 16))
+        return base * random.uniform(0.5, 1.5)
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = self.sync.sync_once(self.progress)
+            except Exception as exc:  # never let the thread die: a store error is reported and retried
+                log.warning("sync failed: %s", type(exc).__name__)
+                report = SyncReport(errors=[f"local:{type(exc).__name__}"])
+            self.runs += 1
+            self.failures = self.failures + 1 if any(e.startswith("unavailable") for e in report.errors) else 0
+            if self.on_report:
+                self.on_report(report)
+            self._wake.wait(self.next_delay())
+            self._wake.clear()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self.is_alive():
+            self.join(timeout)

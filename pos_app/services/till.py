@@ -1,0 +1,230 @@
+"""Composition root of one till: its store, API client and services (redemptions, sales, sync)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..api.client import ApiClient
+from ..api.errors import ApiError, AuthError
+from ..api.tokens import MemoryTokenProvider, TokenProvider, default_provider
+from ..core.ledger import EntryKind, LedgerEntry
+from ..core.timeutil import business_day, parse_utc_text, to_utc_text, utc_now
+from ..store.cache import CacheStore
+from ..store.db import Database, default_home, open_home
+from ..store.ledger import LedgerStore
+from ..store.outbox import OutboxStore
+from ..store.settings import Settings
+from .policy import OfflinePolicy, effective_policy
+
+# After a network failure, verdicts go straight to the offline decision for this long (the sync loop probes).
+OFFLINE_HOLD_S = 30.0
+
+
+class ConfigError(RuntimeError):
+    """The till is not configured (no server URL or no token), or configuring failed. French message."""
+
+
+def new_key() -> str:
+    """A fresh idempotency key (32 hex characters, in the API's alphabet)."""
+    return uuid.uuid4().hex
+
+
+class Till:
+    """One till home. Every call blocks: the UI runs them in workers."""
+
+    def __init__(self, home: Path, db: Database, tokens: TokenProvider, clock: Callable[[], datetime]) -> None:
+        from .redemption import RedemptionService
+        from .sale import SaleService
+        from .sync import SyncService
+
+        self.home = home
+        self.db = db
+        self.tokens = tokens
+        self.clock = clock
+        self.settings = Settings(db)
+        self.ledger = LedgerStore(db)
+        self.cache = CacheStore(db)
+        self.outbox = OutboxStore(db)
+        self._api: ApiClient | None = None
+        self._net_lock = threading.Lock()
+        self.last_failure: float | None = None  # monotonic time of the last network failure
+        self.last_success: float | None = None
+        self.redemptions = RedemptionService(self)
+        self.sales = SaleService(self)
+        self.sync = SyncService(self)
+
+    @classmethod
+    def open(cls, home: Path | None = None, *, token_provider: TokenProvider | None = None,
+             clock: Callable[[], datetime] = utc_now) -> Till:
+        """Open (creating if needed) the till kept under ``home``."""
+        base = Path(home) if home else default_home()
+        db = open_home(base)
+        return cls(base, db, token_provider or default_provider(base), clock)
+
+    def close(self) -> None:
+        if self._api is not None:
+            self._api.close()
+        self.db.close()
+
+    # --- configuration -----------------------------------------------------------------------------------
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.settings.get("server_url"))
+
+    @property
+    def api(self) -> ApiClient:
+        if self._api is None:
+            url = self.settings.get("server_url")
+            if not url:
+                raise ConfigError("Caisse non configurée : lancez « pos-app configure --server URL ».")
+            self._api = ApiClient(url, self.tokens)
+        return self._api
+
+    def configure(self, server_url: str, token: str) -> dict[str, Any]:
+        """Check ``token`` against ``server_url`` (GET /me), store the token and the till's identity."""
+        token = token.strip()
+        if not token:
+            raise ConfigError("Jeton d'accès vide.")
+        if not server_url.startswith(("http://", "https://")):
+            raise ConfigError("Adresse du serveur invalide : elle doit commencer par https:// (ou http://).")
+        probe = ApiClient(server_url, MemoryTokenProvider(token))
+        try:
+            me = probe.me()
+        except AuthError as exc:
+            raise ConfigError(f"Jeton refusé par le serveur central ({exc.code}).") from None
+        except ApiError as exc:
+            raise ConfigError(f"Serveur central injoignable ou en erreur : {exc.message}") from None
+        finally:
+            probe.close()
+        self.tokens.set(token)
+        old = self.settings.get("server_url")
+        self.settings.set("server_url", server_url.rstrip("/"))
+        self.store_me(me)
+        self.settings.set("auth_blocked", None)
+        if old and old.rstrip("/") != server_url.rstrip("/"):
+            self.settings.set("cursor", None)  # another server: its cursors mean nothing here
+        self.append(EntryKind.CONFIG_CHANGE, data={"server_url": server_url.rstrip("/"),
+                                                   "merchant": me.get("merchant", {}).get("name"),
+                                                   "terminal": me.get("terminal", {}).get("name")})
+        if self._api is not None:
+            self._api.close()
+            self._api = None
+        return me
+
+    def store_me(self, me: dict[str, Any]) -> None:
+        self.settings.set("me", {k: me.get(k) for k in ("terminal", "merchant", "roles", "campaigns",
+                                                          "offline_policy", "void_window_seconds")})
+
+    @property
+    def me(self) -> dict[str, Any]:
+        return self.settings.get("me") or {}
+
+    @property
+    def merchant_id(self) -> str:
+        return str((self.me.get("merchant") or {}).get("id") or "")
+
+    @property
+    def merchant_name(self) -> str:
+        return str((self.me.get("merchant") or {}).get("name") or "")
+
+    @property
+    def till_id(self) -> str:
+        term = self.me.get("terminal") or {}
+        return f"{self.merchant_id}/{term.get('id', '?')}" if self.merchant_id else "unconfigured"
+
+    @property
+    def roles(self) -> list[str]:
+        return list(self.me.get("roles") or [])
+
+    @property
+    def cashier(self) -> str:
+        return str(self.settings.get("cashier") or "")
+
+    @property
+    def void_window_s(self) -> int:
+        return int(self.me.get("void_window_seconds") or 600)
+
+    def policy(self) -> OfflinePolicy:
+        return effective_policy(self.me.get("offline_policy"), self.settings.get("owner_policy"))
+
+    def set_owner_policy(self, **limits: Any) -> None:
+        """The owner's tightenings (offline_allowed, max_offline_total_cents_per_day, max_cache_age_seconds)."""
+        current = dict(self.settings.get("owner_policy") or {})
+        current.update({k: v for k, v in limits.items() if k in ("offline_allowed", "max_offline_total_cents_per_day",
+                                                                   "max_cache_age_seconds")})
+        self.settings.set("owner_policy", current)
+        self.append(EntryKind.CONFIG_CHANGE, data={"owner_policy": current})
+
+    # --- network state -----------------------------------------------------------------------------------
+
+    def auth_blocked(self) -> str | None:
+        return self.settings.get("auth_blocked")
+
+    def note_auth_failure(self, exc: ApiError) -> None:
+        """401/403: stop offline acceptance until the till is reconfigured."""
+        if not self.auth_blocked():
+            self.settings.set("auth_blocked", exc.code)
+            self.append(EntryKind.OFFLINE_SWITCH, data={"auth_blocked": exc.code})
+
+    def note_network(self, ok: bool) -> None:
+        with self._net_lock:
+            if ok:
+                self.last_success = time.monotonic()
+                self.last_failure = None
+            else:
+                self.last_failure = time.monotonic()
+
+    def held_offline(self) -> bool:
+        """True right after a network failure: verdicts do not make the cashier wait again."""
+        with self._net_lock:
+            return self.last_failure is not None and time.monotonic() - self.last_failure < OFFLINE_HOLD_S
+
+    @property
+    def mode(self) -> str:
+        return "offline" if self.held_offline() or self.last_failure is not None else "online"
+
+    def cache_age_s(self) -> float | None:
+        synced = self.settings.get("cache_synced_utc")
+        if not synced:
+            return None
+        return max(0.0, (self.clock() - parse_utc_text(synced)).total_seconds())
+
+    # --- ledger helpers ----------------------------------------------------------------------------------
+
+    def entry(self, kind: EntryKind, moment: datetime | None = None, **fields: Any) -> LedgerEntry:
+        now = moment or self.clock()
+        return LedgerEntry(seq=0, ts_utc=to_utc_text(now), business_day=business_day(now).isoformat(),
+                           kind=str(kind), till_id=self.till_id, cashier=self.cashier, **fields)
+
+    def append(self, kind: EntryKind, **fields: Any) -> LedgerEntry:
+        return self.ledger.append(self.entry(kind, **fields))
+
+    def today_offline_cents(self, conn: Any | None = None) -> int:
+        """Face value accepted offline today (pending or confirmed; not rejected, conflicting or voided)."""
+        day = business_day(self.clock()).isoformat()
+        sql = ("SELECT COALESCE(SUM(r.amount_cents), 0) FROM ledger r WHERE r.kind = 'redemption'"
+               " AND r.business_day = ? AND (r.mode = 'offline' OR r.seq IN"
+               " (SELECT ref_seq FROM ledger WHERE kind = 'offline_switch' AND ref_seq IS NOT NULL))"
+               " AND r.seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL AND kind IN"
+               " ('redemption_rejected', 'redemption_conflict', 'void'))")
+        if conn is not None:
+            return int(conn.execute(sql, (day,)).fetchone()[0])
+        with self.db.reading() as c:
+            return int(c.execute(sql, (day,)).fetchone()[0])
+
+
+def test_pause(name: str) -> None:
+    """Test hook: ``POS_APP_TEST_PAUSE_AFTER_SEND=<seconds>`` sleeps between the server's answer and the local
+    commit, so a test can kill -9 the till there. Never set in production."""
+    import os
+
+    value = os.environ.get(name)
+    if value:
+        time.sleep(float(value))
