@@ -173,7 +173,7 @@ def step_report(env: Any, path: Path, lang: str, code: str) -> str:
             today = utc_now().astimezone(ZoneInfo("Europe/Paris")).date()
         except Exception:
             today = date.today()
-        books = Books(env.till)
+        books = Books(env.till.db, env.till.home)
         write_pdf(books.day_report(today, lang), path, lang)
     else:
         _fallback_pdf(path, code)

@@ -1,0 +1,172 @@
+"""Demo mode: the embedded server lives exactly as long as the demo; the simulated camera shows demo
+vouchers that the till accepts; the user's keyring is never touched."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import pytest
+
+from pos_app import demo
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _gone(pid: int, port: int, wait: float = 15.0) -> bool:
+    """True once the pid is gone and the port closed (polls: process exit is asynchronous)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if not demo.pid_alive(pid) and not demo.port_open(port):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _frames_codes(video: Path) -> list[str]:
+    """Every distinct code the simulated camera shows, in order (decoded from the video's frames)."""
+    try:
+        from pos_app.scanning.decoders import decode_image
+    except ImportError:  # scanning not landed: zxing-cpp directly
+        import zxingcpp
+
+        def decode_image(img):  # type: ignore[no-redef]
+            return zxingcpp.read_barcodes(img)
+    cap = cv2.VideoCapture(str(video))
+    seen: list[str] = []
+    try:
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            for code in decode_image(frame):
+                if not seen or seen[-1] != code.text:
+                    seen.append(code.text)
+    finally:
+        cap.release()
+    return seen
+
+
+@pytest.fixture
+def no_webcam(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The test machine has no camera; this makes the choice explicit even where one exists.
+    monkeypatch.setenv("POS_APP_DEMO_NO_WEBCAM", "1")
+
+
+def test_demo_environment_lifecycle(no_webcam: None) -> None:
+    import keyring
+
+    with demo.DemoEnvironment() as env:
+        pid, port, tmp = env.server.pid, env.server.port, env.server.workdir
+        assert demo.pid_alive(pid) and demo.port_open(port)
+        assert env.url == f"http://127.0.0.1:{port}"
+        assert type(keyring.get_keyring()).__name__ == "MemoryKeyring"
+        assert set(env.tokens) == {"cashier", "tobacconist", "owner"}
+        assert env.simulated and Path(env.camera_source).is_file()
+        assert [c["expect"] for c in env.codes] == ["accepted", "accepted", "already_redeemed", "not_activated",
+                                                   "expired"]
+    assert _gone(pid, port), "the embedded server outlived the demo"
+    assert not tmp.exists()
+
+
+def test_simulated_camera_voucher_is_accepted(no_webcam: None, tmp_path: Path) -> None:
+    """Scan the first demo voucher off the simulated camera's video and redeem it: accepted; the same voucher
+    again: already redeemed."""
+    with demo.DemoEnvironment(tmp_path / "till") as env:
+        seen = _frames_codes(Path(env.camera_source))
+        assert seen == [c["code"] for c in env.codes]
+        first = seen[0]
+        if env.till is not None:
+            outcome = env.till.redemptions.redeem(first)
+            verdict = getattr(outcome.verdict, "verdict", outcome.verdict)
+            assert getattr(verdict, "value", verdict) == "accepted"
+            again = env.till.redemptions.redeem(first)
+            verdict = getattr(again.verdict, "verdict", again.verdict)
+            assert getattr(verdict, "value", verdict) == "already_redeemed"
+        else:
+            from pos_app.selftest import _redeem_http
+
+            assert "HTTP redemption" in _redeem_http(env, first)
+        pid, port = env.server.pid, env.server.port
+    assert _gone(pid, port)
+
+
+def test_demo_main_window_opens_and_server_stops(no_webcam: None, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The demo's main window (the real one once pos_app.ui.app lands) over the demo till."""
+    try:
+        from pos_app.ui.app import MainWindow
+    except ImportError:
+        pytest.skip("pos_app.ui.app.MainWindow has not landed yet (UI helper)")
+    with demo.DemoEnvironment() as env:
+        if env.till is None:
+            pytest.skip("pos_app.services.till.Till has not landed yet (services helper)")
+        win = MainWindow(env.till, camera_source=env.camera_source, lang="fr", demo=True)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        outcome = env.till.redemptions.redeem(env.codes[0]["code"])
+        verdict = getattr(outcome.verdict, "verdict", outcome.verdict)
+        assert getattr(verdict, "value", verdict) == "accepted"
+        win.close()
+        pid, port = env.server.pid, env.server.port
+    assert _gone(pid, port)
+
+
+def test_print_demo_vouchers_pdf(no_webcam: None, tmp_path: Path) -> None:
+    if not (REPO / "voucher_server" / "printing.py").is_file():
+        pytest.skip("voucher_server.printing (print-vouchers) has not landed yet (server helper)")
+    with demo.DemoEnvironment(open_till=False, camera="none") as env:
+        pdf = env.print_vouchers(tmp_path / "bons.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_run_demo_stops_server_when_ui_returns(no_webcam: None) -> None:
+    seen: dict[str, int] = {}
+
+    def runner(env: demo.DemoEnvironment, lang: str) -> int:
+        seen["pid"], seen["port"] = env.server.pid, env.server.port
+        assert demo.CURRENT is env
+        return 0
+
+    class Args:
+        home = None
+        lang = "fr"
+        demo = True
+        selftest = False
+
+    assert demo.run_demo(Args(), runner=runner) == 0
+    assert _gone(seen["pid"], seen["port"])
+    assert demo.CURRENT is None
+
+
+_CHILD = """
+import sys, time
+from pos_app import demo
+with demo.DemoEnvironment(open_till=False, camera="none") as env:
+    print(env.server.pid, env.server.port, flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_server_gone_when_app_is_ended(sig: int, tmp_path: Path) -> None:
+    """Ending the app from outside (SIGTERM/SIGINT: handlers; SIGKILL: PR_SET_PDEATHSIG) ends the server."""
+    env = dict(os.environ, POS_APP_DEMO_NO_WEBCAM="1")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    child = subprocess.Popen([sys.executable, "-c", _CHILD], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        pid, port = map(int, child.stdout.readline().split())  # type: ignore[union-attr]
+        assert demo.pid_alive(pid)
+        child.send_signal(sig)
+        child.wait(timeout=30)
+        assert _gone(pid, port), f"server {pid} survived {signal.Signals(sig).name}"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
