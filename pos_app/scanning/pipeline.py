@@ -1,0 +1,174 @@
+"""The per-frame decoding pipeline of the live camera, tuned with bench/decode.py.
+
+Measured on this machine (see docs/scanning.md): zxing-cpp's 1-D readers with rotation and its
+multi-scale search cost most of its time on a 720p frame, and raw pyzbar costs 25-50 ms. So, per frame:
+
+1. **ROI**: if a code was read recently, first decode a crop around it (a held voucher costs ~1 ms).
+2. **Fast pass**: zxing-cpp on the whole grey frame, our 6 symbologies, no rotation / downscale / invert
+   search (~1 ms on an empty 720p frame, reads most upright and moderately tilted codes: QR and DataMatrix
+   are rotation-invariant anyway).
+3. **Harder pass, only where a code-like region was seen**: a cheap edge-density map on a 1/4-scale frame
+   finds blocks with dense edges in both directions (2-D code) or dense parallel edges (1-D); each region
+   (at most ``max_regions``) is cropped at full resolution and tried with rotation, inversion, another
+   binarizer, a 2x upscale for small codes, local contrast for dark ones, and pyzbar as a second opinion.
+   Text and clutter also trigger it sometimes: that is the measured cost of an "empty" frame.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from .decoders import DecodedCode, PyzbarDecoder, ZxingDecoder, dedupe, to_gray
+
+
+@dataclass
+class PipelineStats:
+    """What the last frame cost (for the benchmark and debugging)."""
+
+    ms: float = 0.0
+    stage: str = ""  # roi, fast, hard, none
+    regions: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class FramePipeline:
+    """Decode one camera frame after another, remembering where the last code was."""
+
+    def __init__(self, *, use_pyzbar: bool = True, max_regions: int = 2, roi_ttl_frames: int = 15,
+                 edge_threshold: float = 0.22) -> None:
+        self.fast = ZxingDecoder(try_rotate=False, try_downscale=False, try_invert=False)
+        self.roi_dec = ZxingDecoder(try_rotate=True, try_downscale=True, try_invert=False)
+        self.hard = [ZxingDecoder(try_rotate=True, try_downscale=True, try_invert=True),
+                     ZxingDecoder(try_rotate=True, try_downscale=False, try_invert=False,
+                                  binarizer="GlobalHistogram")]
+        self.pyzbar = PyzbarDecoder() if use_pyzbar else None
+        self.max_regions = max_regions
+        self.roi_ttl_frames = roi_ttl_frames
+        self.edge_threshold = edge_threshold
+        self._last_box: tuple[int, int, int, int] | None = None
+        self._last_age = 0
+        self.stats = PipelineStats()
+
+    def reset(self) -> None:
+        self._last_box = None
+
+    def decode(self, img: np.ndarray) -> list[DecodedCode]:
+        """Codes in one frame (BGR or grey). Points are in the frame's pixels."""
+        t0 = time.perf_counter()
+        gray = to_gray(img)
+        codes, stage, regions = self._decode_gray(gray)
+        codes = dedupe(codes)
+        if codes:
+            self._remember(codes, gray.shape)
+        else:
+            self._last_age += 1
+            if self._last_age > self.roi_ttl_frames:
+                self._last_box = None
+        st = self.stats
+        st.ms = (time.perf_counter() - t0) * 1000.0
+        st.stage, st.regions = stage, regions
+        st.counts[stage] = st.counts.get(stage, 0) + 1
+        return codes
+
+    def _decode_gray(self, gray: np.ndarray) -> tuple[list[DecodedCode], str, int]:
+        if self._last_box is not None:
+            x0, y0, x1, y1 = self._last_box
+            found = _shift(self.roi_dec.decode(np.ascontiguousarray(gray[y0:y1, x0:x1])), x0, y0)
+            if found:
+                return found, "roi", 0
+        found = self.fast.decode(gray)
+        if found:
+            return found, "fast", 0
+        boxes = code_like_regions(gray, self.edge_threshold, self.max_regions)
+        for box in boxes:
+            found = self._hard_region(gray, box)
+            if found:
+                return found, "hard", len(boxes)
+        return [], "none", len(boxes)
+
+    def _hard_region(self, gray: np.ndarray, box: tuple[int, int, int, int]) -> list[DecodedCode]:
+        x0, y0, x1, y1 = box
+        crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
+        for dec in self.hard:
+            found = dec.decode(crop)
+            if found:
+                return _shift(found, x0, y0)
+        # small codes: upscale 2x with a light unsharp mask (soft webcam optics)
+        if max(crop.shape) < 700:
+            up = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+            up = cv2.addWeighted(up, 1.6, cv2.GaussianBlur(up, (0, 0), 2.0), -0.6, 0)
+            found = self.hard[0].decode(up)
+            if found:
+                return _shift(_scale(found, 0.5), x0, y0)
+        # dark or low-contrast: local contrast equalisation
+        if float(crop.std()) < 40:
+            eq = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(4, 4)).apply(crop)
+            found = self.hard[0].decode(eq)
+            if found:
+                return _shift(found, x0, y0)
+        if self.pyzbar is not None:
+            found = self.pyzbar.decode(crop)
+            if found:
+                return _shift(found, x0, y0)
+        return []
+
+    def _remember(self, codes: list[DecodedCode], shape: tuple[int, ...]) -> None:
+        pts = [p for c in codes for p in c.points]
+        if not pts:
+            return
+        xs, ys = zip(*pts, strict=True)
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        m = max(w, h) // 2 + 40  # margin: the voucher moves between frames
+        self._last_box = (max(0, min(xs) - m), max(0, min(ys) - m),
+                          min(shape[1], max(xs) + m), min(shape[0], max(ys) + m))
+        self._last_age = 0
+
+
+def _shift(codes: list[DecodedCode], dx: int, dy: int) -> list[DecodedCode]:
+    if not dx and not dy:
+        return codes
+    return [DecodedCode(c.text, c.symbology, tuple((x + dx, y + dy) for x, y in c.points)) for c in codes]
+
+
+def _scale(codes: list[DecodedCode], f: float) -> list[DecodedCode]:
+    return [DecodedCode(c.text, c.symbology, tuple((int(x * f), int(y * f)) for x, y in c.points)) for c in codes]
+
+
+def code_like_regions(gray: np.ndarray, threshold: float = 0.22, max_regions: int = 2, scale: int = 4
+                      ) -> list[tuple[int, int, int, int]]:
+    """Boxes (full-resolution x0, y0, x1, y1) of regions dense in strong edges, densest first.
+
+    Cheap (~1 ms on 720p): edges are counted on a 1/``scale`` image, per 8x8-pixel cell; a code is a
+    cluster of cells where a large share of pixels are edges. Plain walls, gradients and most clutter are not.
+    """
+    h, w = gray.shape
+    small = cv2.resize(gray, (w // scale, h // scale), interpolation=cv2.INTER_AREA)
+    gx = cv2.Sobel(small, cv2.CV_16S, 1, 0, ksize=3)
+    gy = cv2.Sobel(small, cv2.CV_16S, 0, 1, ksize=3)
+    mag = cv2.convertScaleAbs(gx) // 2 + cv2.convertScaleAbs(gy) // 2
+    # edges relative to the local contrast, so dark frames count too
+    thr = max(12.0, float(np.percentile(mag, 90)) * 0.5)
+    edges = (mag > thr).astype(np.float32)
+    cell = 8
+    ch, cw = edges.shape[0] // cell, edges.shape[1] // cell
+    dens = cv2.resize(edges[:ch * cell, :cw * cell], (cw, ch), interpolation=cv2.INTER_AREA)
+    mask = (dens >= threshold).astype(np.uint8)
+    # join neighbouring dense cells; a code spans at least 2x2 cells at this scale... or is tiny
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    n, _labels, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    cands = []
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if area < 2:
+            continue
+        score = float(dens[y:y + bh, x:x + bw].sum())
+        f = cell * scale
+        pad = f  # one cell of margin: quiet zone and finder patterns on the edge
+        cands.append((score, (max(0, x * f - pad), max(0, y * f - pad),
+                              min(w, (x + bw) * f + pad), min(h, (y + bh) * f + pad))))
+    cands.sort(key=lambda c: -c[0])
+    return [b for _s, b in cands[:max_regions]]
