@@ -49,3 +49,11 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+# PyInstaller one-folder bundle dist/pos-app/ and its --selftest in a clean environment (tools/dist_test.sh).
+dist: venv translations
+	VENV=$(VENV) tools/dist_test.sh
+
+# re-run the selftest of an already built bundle
+dist-test: venv
+	VENV=$(VENV) tools/dist_test.sh --no-build
