@@ -43,6 +43,7 @@ class SyncReport:
     pulled: int = 0
     bytes: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. ledger_head_regressed: an alarm, not a failure
     head_acked: int | None = None
 
     @property
@@ -51,7 +52,7 @@ class SyncReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"pushed": self.pushed, "conflicts": self.conflicts, "pulled": self.pulled, "bytes": self.bytes,
-                "errors": list(self.errors), "head_acked": self.head_acked}
+                "errors": list(self.errors), "warnings": list(self.warnings), "head_acked": self.head_acked}
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +316,13 @@ class SyncService:
         if ack and ack[0] == seq:
             report.head_acked = seq
             return
-        answer = till.api.post_ledger_head(seq, hash_)
+        try:
+            answer = till.api.post_ledger_head(seq, hash_)
+        except Refusal as exc:
+            # The server acknowledged a longer ledger from this terminal before (reinstalled or replaced till
+            # file): the money is synced; the operator sees the alarm on the server and here.
+            report.warnings.append(f"{exc.code}:{exc.extra.get('seq')}")
+            return
         till.ledger.record_ack(int(answer["seq"]), answer["hash"], answer.get("acknowledged_at")
                                or to_utc_text(till.clock()))
         report.head_acked = int(answer["seq"])
