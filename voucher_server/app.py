@@ -9,6 +9,8 @@ import logging
 import re
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
@@ -271,15 +273,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Known good tokens, briefly: saves a query per request. A disabled terminal is refused within this delay.
     auth_cache: dict[str, tuple[Caller, float]] = {}
 
-    app = FastAPI(title="Voucher central API", version="1", docs_url="/docs", redoc_url=None)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Fewer worker threads than the default 40: less GIL convoy behind the one holding a row lock.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
+    app = FastAPI(title="Voucher central API", version="1", docs_url="/docs", redoc_url=None, lifespan=lifespan)
     app.state.db = db
     app.state.settings = settings
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-
-    @app.on_event("startup")
-    async def _threads() -> None:
-        # Fewer worker threads than the default 40: less GIL convoy behind the one holding a row lock.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
 
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:

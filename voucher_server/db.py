@@ -3,8 +3,9 @@ up front (BEGIN IMMEDIATE) on write transactions so concurrent writers queue ins
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,6 +63,9 @@ class Database:
         self.write_engine = make_engine(self.url, immediate=True) if is_sqlite(self.url) else self.read_engine
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+        # SQLite has one writer at a time anyway; queueing our own threads on a lock is fairer and faster than
+        # SQLite's busy handler, which sleeps and retries (other processes still go through busy_timeout).
+        self._write_lock: AbstractContextManager[object] = threading.Lock() if is_sqlite(self.url) else nullcontext()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -71,7 +75,7 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A write transaction: committed on success, rolled back on error."""
-        with self._write() as session, session.begin():
+        with self._write_lock, self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
