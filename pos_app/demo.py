@@ -293,21 +293,15 @@ def write_demo_video(codes: list[str], path: Path, *, fps: int = 10, seconds_eac
     return path
 
 
-def make_simulated_video(codes: list[str], path: Path) -> Path:
-    """The simulated camera's video: ``pos_app.scanning.synth`` when it offers a writer, else our own."""
+def make_simulated_video(codes: list[str], path: Path, serials: list[str] | None = None) -> Path:
+    """The simulated camera's video: ``pos_app.scanning.synth.voucher_video`` (vouchers sliding over a
+    counter), or our plain QR video while the scanning package is missing."""
     try:
-        from pos_app.scanning import synth
+        from pos_app.scanning.synth import voucher_video
     except ImportError:
-        synth = None  # type: ignore[assignment]
-    for name in ("write_voucher_video", "voucher_video", "write_video"):
-        fn = getattr(synth, name, None) if synth is not None else None
-        if callable(fn):
-            try:
-                result = fn(codes, path)
-                return Path(result) if isinstance(result, (str, Path)) else path
-            except TypeError:
-                continue  # a different signature than we guessed: use ours
-    return write_demo_video(codes, path)
+        return write_demo_video(codes, path)
+    plan = voucher_video(path, codes, fps=15.0, serials=serials)
+    return Path(plan.path)
 
 
 def webcam_available(index: int = 0) -> bool:
@@ -469,7 +463,8 @@ class DemoEnvironment:
             self.camera_source, self.simulated = None, False
             return
         assert self._tmp is not None
-        video = make_simulated_video([c["code"] for c in self.codes], self._tmp / "demo_vouchers.avi")
+        video = make_simulated_video([c["code"] for c in self.codes], self._tmp / "demo_vouchers.avi",
+                                     [c["serial"] for c in self.codes])
         self.camera_source, self.simulated = video, True
 
     def print_vouchers(self, pdf_path: Path | str) -> Path:
