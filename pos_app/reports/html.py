@@ -10,7 +10,7 @@ from .labels import day_text, money, t, when
 from .model import DayReport, MonthReport
 
 _CSS = """
-body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 8pt; }
 h1 { font-size: 14pt; } h2 { font-size: 11pt; margin-top: 12px; }
 table { border-collapse: collapse; } td, th { padding: 1px 4px; }
 th { background: #ddd; text-align: left; } td.n { text-align: right; }
@@ -77,15 +77,16 @@ def report_html(report: DayReport, lang: str = "fr", sales: bool = False) -> str
     out += _totals(report.totals, lang)
     out += _discrepancies(report, lang)
     out += _closing(report.closing, lang)
-    out += [f"<h2>{t('lines', lang)}</h2>", "<table border='1'>",
+    out += [f"<h2>{t('lines', lang)}</h2>", "<table border='1' width='100%' style='white-space: nowrap'>",
             f"<tr><th>{t('time', lang)}</th><th>{t('type', lang)}</th><th>{t('code', lang)}</th>"
             f"<th>{t('campaign', lang)}</th><th>{t('face', lang)}</th><th>{t('mode', lang)}</th>"
             f"<th>{t('status', lang)}</th></tr>"]
     shown = [x for x in report.lines if x.status != daybook.REJECTED and (not sales or x.kind == daybook.SALE)]
     tr = {k: t(k, lang) for k in (*daybook.STATUSES, "online", "offline", "redemption", "sale")}
     for x in shown:
-        out.append(f"<tr><td>{when(x.ts_utc, lang)}</td><td>{tr[x.kind]}</td><td>{escape(x.voucher)}</td>"
-                   f"<td>{escape(x.campaign_id)}</td><td class='n'>{money(x.amount_cents, lang)}</td>"
+        out.append(f"<tr><td>{when(x.ts_utc, lang)}</td><td>{tr[x.kind]}</td>"
+                   f"<td>{escape(x.voucher)}</td><td>{escape(x.campaign_id)}</td>"
+                   f"<td class='n'>{money(x.amount_cents, lang)}</td>"
                    f"<td>{tr.get(x.mode, escape(x.mode))}</td><td>{tr[x.status]}</td></tr>")
     out.append("</table>")
     if report.changed_since_closing:

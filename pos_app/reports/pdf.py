@@ -23,7 +23,7 @@ def html_to_pdf(html: str, path: Path | str, title: str = "") -> None:
     """Render HTML to an A4 PDF file."""
     ensure_gui_app()
     from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -32,6 +32,13 @@ def html_to_pdf(html: str, path: Path | str, title: str = "") -> None:
     writer.setTitle(title)
     writer.setCreator("pos-app")
     doc = QTextDocument()
+    # Lay out at the writer's resolution, so points are points on paper (not screen pixels scaled up).
+    doc.documentLayout().setPaintDevice(writer)
+    font = QFont("DejaVu Sans", 8)
+    # No ligatures: "fi"/"fl" stay two letters, so the PDF's text searches and extracts as written.
+    for feature in ("liga", "clig"):
+        font.setFeature(QFont.Tag(feature), 0)
+    doc.setDefaultFont(font)
     doc.setHtml(html)
     doc.print_(writer)
 
