@@ -189,6 +189,11 @@ def selftest(home: Path | None = None, lang: str = "fr", out: Callable[[str], No
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     t0 = time.monotonic()
+    plain_out = out
+
+    def out(line: str) -> None:  # each step with the time since the selftest began (start-time figures)
+        plain_out(f"{line}  [{time.monotonic() - t0:.2f} s]")
+
     code = step_decode(sample_image())
     out(f"ok décodage / decode: {code[:24]}…")
     try:
@@ -218,7 +223,7 @@ def selftest(home: Path | None = None, lang: str = "fr", out: Callable[[str], No
                 raise SelftestError(EXIT_REPORT, f"rapport / report: {exc!r}") from exc
     finally:
         env_cm.__exit__(None, None, None)
-    out(f"autotest réussi / selftest passed in {time.monotonic() - t0:.1f} s")
+    plain_out(f"autotest réussi / selftest passed in {time.monotonic() - t0:.1f} s")
 
 
 def run_selftest(args: argparse.Namespace) -> int:
