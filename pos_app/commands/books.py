@@ -52,11 +52,18 @@ def verify_ledger(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"verify-ledger: {exc}", file=sys.stderr)
         return 2
-    if report.ok:
-        print(f"ledger OK: {report.checked} entries, head {report.head_seq} {report.head_hash[:16]}")
-        return 0
-    print(f"ledger BROKEN at entry {report.bad_seq}: {report.reason}", file=sys.stderr)
-    return 1
+    if not report.ok:
+        print(f"ledger BROKEN at entry {report.bad_seq}: {report.reason}", file=sys.stderr)
+        return 1
+    from ..services.books import check_closings
+
+    problems = check_closings(db)
+    if problems:
+        for problem in problems:
+            print(f"closings BROKEN: {problem}", file=sys.stderr)
+        return 1
+    print(f"ledger OK: {report.checked} entries, head {report.head_seq} {report.head_hash[:16]}")
+    return 0
 
 
 def _books(args: argparse.Namespace) -> Any:

@@ -328,6 +328,24 @@ class Books:
                            self.closings.get("month", month), self.key_fingerprint())
 
 
+def check_closings(db: Database) -> list[str]:
+    """Each closings row must match its CLOSING ledger entry (kind, period, totals), and each CLOSING entry
+    must have its row: the chain guards the entries, this guards the table readers use."""
+    problems: list[str] = []
+    with db.reading() as conn:
+        rows = ClosingStore.all_in(conn)
+        entries = {e.seq: e for e in (_row_to_entry(r, lenient=True) for r in conn.execute(
+            f"{_SELECT} WHERE kind = ? ORDER BY seq", (EntryKind.CLOSING.value,)))}
+    for c in rows:
+        e = entries.pop(c.ledger_seq, None)
+        if e is None or not isinstance(e.data, dict):
+            problems.append(f"closing {c.kind} {c.period} points at entry {c.ledger_seq}, which is not a closing")
+        elif (e.data.get("closing_kind"), e.data.get("period"), e.data.get("totals")) != (c.kind, c.period, c.totals):
+            problems.append(f"closing {c.kind} {c.period} differs from its ledger entry {c.ledger_seq}")
+    problems += [f"entry {seq} is a closing with no row in the closings table" for seq in sorted(entries)]
+    return problems
+
+
 def reconcile_lines(day: str, lines: list[VoucherLine], server: dict[str, Any]) -> Reconciliation:
     """Pure comparison of till lines with a /ledger answer (see docs/books.md for the four kinds)."""
     acts = server.get("activities", [])
