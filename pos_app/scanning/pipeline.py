@@ -39,7 +39,7 @@ class FramePipeline:
     """Decode one camera frame after another, remembering where the last code was."""
 
     def __init__(self, *, use_pyzbar: bool = True, max_regions: int = 2, roi_ttl_frames: int = 15,
-                 edge_threshold: float = 0.22) -> None:
+                 edge_threshold: float = 4.0) -> None:
         self.fast = ZxingDecoder(try_rotate=False, try_downscale=False, try_invert=False)
         self.roi_dec = ZxingDecoder(try_rotate=True, try_downscale=True, try_invert=False)
         self.hard = [ZxingDecoder(try_rotate=True, try_downscale=True, try_invert=True),
@@ -83,6 +83,15 @@ class FramePipeline:
         found = self.fast.decode(gray)
         if found:
             return found, "fast", 0
+        bright = float(np.percentile(gray[::8, ::8], 99.5))
+        if bright < 70:
+            # a dark frame (dim shop, cheap webcam): stretch the grey levels, measured to recover some
+            # 1-D codes that zxing-cpp's binarizer misses at 3-4 grey levels of contrast (~1 ms each)
+            lut = np.clip(np.arange(256) * (255.0 / max(bright, 1.0)), 0, 255).astype(np.uint8)
+            for img in (cv2.LUT(gray, lut), cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX)):
+                found = self.fast.decode(img)
+                if found:
+                    return found, "dark", 0
         boxes = code_like_regions(gray, self.edge_threshold, self.max_regions)
         for box in boxes:
             found = self._hard_region(gray, box)
@@ -111,7 +120,9 @@ class FramePipeline:
             if found:
                 return _shift(found, x0, y0)
         if self.pyzbar is not None:
-            found = self.pyzbar.decode(crop)
+            # pyzbar's ITF has no check digit and reads short ITF in noise (seen on a generated noisy counter):
+            # from the camera, trust only ITF of 8+ digits from it
+            found = [c for c in self.pyzbar.decode(crop) if c.symbology != "ITF" or len(c.text) >= 8]
             if found:
                 return _shift(found, x0, y0)
         return []
@@ -138,37 +149,43 @@ def _scale(codes: list[DecodedCode], f: float) -> list[DecodedCode]:
     return [DecodedCode(c.text, c.symbology, tuple((int(x * f), int(y * f)) for x, y in c.points)) for c in codes]
 
 
-def code_like_regions(gray: np.ndarray, threshold: float = 0.22, max_regions: int = 2, scale: int = 4
-                      ) -> list[tuple[int, int, int, int]]:
-    """Boxes (full-resolution x0, y0, x1, y1) of regions dense in strong edges, densest first.
+def code_like_regions(gray: np.ndarray, threshold: float = 4.0, max_regions: int = 2, scale: int = 4,
+                      min_cells: int = 3, max_share: float = 0.35) -> list[tuple[int, int, int, int]]:
+    """Boxes (full-resolution x0, y0, x1, y1) of code-like regions, most code-like first.
 
-    Cheap (~1 ms on 720p): edges are counted on a 1/``scale`` image, per 8x8-pixel cell; a code is a
-    cluster of cells where a large share of pixels are edges. Plain walls, gradients and most clutter are not.
+    Cheap (~1 ms on 720p): on a 1/``scale`` image, per 8x8 cell, the mean gradient magnitude divided by the
+    cell's grey-level spread (+8). A barcode or QR code alternates dark and light at every module, so its
+    cells score high whatever the light (measured: >= 4.4 on dark and blurred codes; <= 4.4 on the generated
+    counters, printed text included); flat areas, gradients and single edges score low. Regions covering
+    more than ``max_share`` of the frame (sensor noise everywhere) are not a located code and are skipped.
     """
     h, w = gray.shape
     small = cv2.resize(gray, (w // scale, h // scale), interpolation=cv2.INTER_AREA)
-    gx = cv2.Sobel(small, cv2.CV_16S, 1, 0, ksize=3)
-    gy = cv2.Sobel(small, cv2.CV_16S, 0, 1, ksize=3)
-    mag = cv2.convertScaleAbs(gx) // 2 + cv2.convertScaleAbs(gy) // 2
-    # edges relative to the local contrast, so dark frames count too
-    thr = max(12.0, float(np.percentile(mag, 90)) * 0.5)
-    edges = (mag > thr).astype(np.float32)
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
     cell = 8
-    ch, cw = edges.shape[0] // cell, edges.shape[1] // cell
-    dens = cv2.resize(edges[:ch * cell, :cw * cell], (cw, ch), interpolation=cv2.INTER_AREA)
-    mask = (dens >= threshold).astype(np.uint8)
-    # join neighbouring dense cells; a code spans at least 2x2 cells at this scale... or is tiny
+    ch, cw = small.shape[0] // cell, small.shape[1] // cell
+
+    def cell_mean(a: np.ndarray) -> np.ndarray:
+        return cv2.resize(a[:ch * cell, :cw * cell], (cw, ch), interpolation=cv2.INTER_AREA)
+
+    energy = cell_mean(np.abs(gx) + np.abs(gy))
+    f32 = small.astype(np.float32)
+    mean = cell_mean(f32)
+    spread = np.sqrt(np.maximum(cell_mean(f32 * f32) - mean * mean, 0.0))
+    score = energy / (spread + 8.0)
+    mask = ((score >= threshold) & (spread >= 3.0)).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     n, _labels, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
     cands = []
+    f = cell * scale
     for i in range(1, n):
-        x, y, bw, bh, area = stats[i]
-        if area < 2:
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        if area < min_cells or bw * bh > max_share * cw * ch:
             continue
-        score = float(dens[y:y + bh, x:x + bw].sum())
-        f = cell * scale
-        pad = f  # one cell of margin: quiet zone and finder patterns on the edge
-        cands.append((score, (max(0, x * f - pad), max(0, y * f - pad),
-                              min(w, (x + bw) * f + pad), min(h, (y + bh) * f + pad))))
+        strength = float(score[y:y + bh, x:x + bw].sum())
+        pad = 2 * f  # margin: quiet zone, finder patterns and bar ends fall outside the dense cells
+        cands.append((strength, (max(0, x * f - pad), max(0, y * f - pad),
+                                 min(w, (x + bw) * f + pad), min(h, (y + bh) * f + pad))))
     cands.sort(key=lambda c: -c[0])
     return [b for _s, b in cands[:max_regions]]
