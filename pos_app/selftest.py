@@ -130,19 +130,45 @@ def _redeem_http(env: Any, code: str) -> str:
     return f"HTTP redemption {resp.json()['redemption_id']} (till services unavailable)"
 
 
+def pick_voucher(seed: dict[str, Any], sample_code: str) -> tuple[str, str]:
+    """The voucher to redeem: the sample's own when the demo database holds it, else the first active one
+    (the seed changed since the sample was made: ``python -m pos_app.selftest --make-sample`` refreshes it)."""
+    codes = {v["code"] for v in seed.get("vouchers", [])}
+    if sample_code in codes:
+        return sample_code, "the sample's voucher"
+    active = [v["code"] for v in seed.get("vouchers", []) if v["state"] == "active"
+              and v["campaign"] == sample_code.split(":")[1]]
+    if not active:
+        raise SelftestError(EXIT_REDEEM, "aucun bon actif dans la base de démo / no active demo voucher")
+    return active[0], "a demo voucher (sample not in this seed)"
+
+
 def step_redeem(env: Any, code: str) -> str:
-    """Redeem the decoded voucher against the embedded server, through the till when it exists."""
-    if code not in {v["code"] for v in env.seed.get("vouchers", [])}:
-        raise SelftestError(EXIT_REDEEM, "le bon d'exemple n'est pas dans la base de démo / sample voucher "
-                                         "not in the demo database")
+    """Redeem a demo voucher against the embedded server, through the till when it exists."""
+    code, which = pick_voucher(env.seed, code)
     if env.till is None:
-        return _redeem_http(env, code)
+        return _redeem_http(env, code) + f", {which}"
     outcome = env.till.redemptions.redeem(code)
     verdict = getattr(outcome.verdict, "verdict", outcome.verdict)
     name = getattr(verdict, "value", str(verdict))
     if name != "accepted":
         raise SelftestError(EXIT_REDEEM, f"bon refusé / voucher refused: {name}")
-    return f"till redemption, ledger seq {getattr(outcome, 'ledger_seq', '?')}"
+    return f"till redemption of {which}, ledger seq {getattr(outcome, 'ledger_seq', '?')}"
+
+
+def make_sample(path: Path | None = None) -> Path:
+    """(Re)write the sample image: a QR of the first active BOOST24 voucher of a fresh ``seed-demo``."""
+    import segno
+
+    from .demo import EmbeddedServer
+
+    path = path or sample_image()
+    with tempfile.TemporaryDirectory(prefix="pos_app_sample_") as tmp:
+        seed = EmbeddedServer(Path(tmp)).seed_demo()
+    code = next(v["code"] for v in seed["vouchers"] if v["state"] == "active" and v["campaign"] == "BOOST24")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    segno.make(code, error="m").save(str(path), scale=6, border=4)
+    return path
 
 
 def _fallback_pdf(path: Path, code: str) -> None:
@@ -246,7 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="pos-app --selftest")
     p.add_argument("--home", type=Path, default=None)
     p.add_argument("--lang", choices=["fr", "en"], default=None)
+    p.add_argument("--make-sample", action="store_true", help="rewrite resources/samples/selftest.png")
     args, _ = p.parse_known_args(argv)
+    if args.make_sample:
+        print(make_sample())
+        return 0
     return run_selftest(args)
 
 

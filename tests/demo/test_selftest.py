@@ -56,3 +56,14 @@ def test_sample_image_decodes_with_both_engines() -> None:
 
     text = selftest.step_decode(selftest.sample_image())
     assert text.startswith("VC1:BOOST24:")
+
+
+def test_sample_voucher_is_in_demo_seed(tmp_path: Path) -> None:
+    """The bundled sample is a real demo voucher, so the selftest redeems exactly what it decoded."""
+    from pos_app import selftest
+    from pos_app.demo import EmbeddedServer
+
+    text = selftest.step_decode(selftest.sample_image())
+    seed = EmbeddedServer(tmp_path).seed_demo()
+    assert selftest.pick_voucher(seed, text) == (text, "the sample's voucher"), \
+        "seed-demo changed: run `python -m pos_app.selftest --make-sample` and commit the new image"
