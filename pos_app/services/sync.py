@@ -341,7 +341,7 @@ class SyncLoop(threading.Thread):
         self.on_report = on_report
         self.progress = progress
         self._wake = threading.Event()
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self.failures = 0
         self.runs = 0
 
@@ -356,7 +356,7 @@ class SyncLoop(threading.Thread):
         return base * random.uniform(0.5, 1.5)
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 report = self.sync.sync_once(self.progress)
             except Exception as exc:  # never let the thread die: a store error is reported and retried
@@ -370,7 +370,7 @@ class SyncLoop(threading.Thread):
             self._wake.clear()
 
     def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
+        self._halt.set()
         self._wake.set()
         if self.is_alive():
             self.join(timeout)
