@@ -49,6 +49,11 @@ class FrameSource:
         self._frame_no = 0
 
     @property
+    def start_monotonic(self) -> float | None:
+        """For a real-time file: the time.monotonic() at which its frame time 0 was (None before the first read)."""
+        return self._t0
+
+    @property
     def is_camera(self) -> bool:
         return isinstance(self.spec, int)
 

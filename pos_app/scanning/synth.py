@@ -20,6 +20,12 @@ FOURCC = "MJPG"
 def voucher_image(text: str, serial: str = "", *, module_px: int = 6, label: str = "BON D'ACHAT 12,00 EUR"
                   ) -> np.ndarray:
     """A paper voucher (BGR): a QR code of ``text`` (segno), a title and the serial digits under it."""
+    return voucher_with_box(text, serial, module_px=module_px, label=label)[0]
+
+
+def voucher_with_box(text: str, serial: str = "", *, module_px: int = 6, label: str = "BON D'ACHAT 12,00 EUR"
+                     ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """:func:`voucher_image` and the QR code's box (x0, y0, x1, y1) in the card."""
     import segno
 
     qr = segno.make_qr(text, error="m")
@@ -39,7 +45,8 @@ def voucher_image(text: str, serial: str = "", *, module_px: int = 6, label: str
         spaced = " ".join(serial[i:i + 4] for i in range(0, len(serial), 4))
         cv2.putText(card, spaced, (20, card_h - 25), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (30, 30, 30), 2, cv2.LINE_AA)
     cv2.rectangle(card, (0, 0), (card_w - 1, card_h - 1), (120, 120, 120), 2)
-    return card
+    return card, (x0 + border * module_px, 50 + border * module_px, x0 + qs - border * module_px,
+                  50 + qs - border * module_px)
 
 
 def barcode_card(text: str, symbology: str = "Code128", *, module_px: int = 3) -> np.ndarray:
@@ -201,7 +208,7 @@ class VideoPlan:
     path: Path
     fps: float
     frames: int
-    in_view: list[tuple[str, int, int]]  # (text, first frame fully in view, last frame in view)
+    in_view: list[tuple[str, int, int]]  # (text, first frame (1-based) the code is wholly in view, last frame)
 
 
 def _writer(path: Path, fps: float) -> cv2.VideoWriter:
@@ -226,7 +233,7 @@ def voucher_video(path: str | Path, texts: list[str], *, fps: float = 30.0, slid
             writer.write(bg)
             n += 1
         for k, text in enumerate(texts):
-            card = voucher_image(text, (serials or [""] * len(texts))[k], module_px=6)
+            card, (qx0, _qy0, qx1, _qy1) = voucher_with_box(text, (serials or [""] * len(texts))[k], module_px=6)
             cw = card.shape[1] * 0.8
             start_x, rest_x, end_x = W + cw / 2 + 10, W / 2, -cw / 2 - 10
             slide = max(1, int(slide_s * fps))
@@ -236,13 +243,17 @@ def voucher_video(path: str | Path, texts: list[str], *, fps: float = 30.0, slid
                       + [rest_x + (end_x - rest_x) * (i + 1) / slide for i in range(slide)])
             for x in path_x:
                 frame, corners = place(bg, card, (x, H / 2), scale=0.8, angle_deg=3.0)
-                xs = corners[:, 0]
-                if xs.min() >= 0 and xs.max() < W and first_full is None:
+                n += 1  # frames are numbered from 1, like the scanner's frame_index
+                # the code's horizontal span in the scene (the small rotation is ignored: +-2 px)
+                left, right = corners[:, 0].min(), corners[:, 0].max()
+                span = right - left
+                code_l = left + span * qx0 / card.shape[1]
+                code_r = left + span * qx1 / card.shape[1]
+                if code_l >= 0 and code_r < W and first_full is None:
                     first_full = n
-                if xs.max() >= 0 and xs.min() < W:
+                if code_r >= 0 and code_l < W:
                     last_seen = n
                 writer.write(frame)
-                n += 1
             in_view.append((text, first_full if first_full is not None else -1, last_seen or -1))
             for _ in range(int(gap_s * fps)):
                 writer.write(bg)
