@@ -393,34 +393,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 raise ApiError(422, "idempotency_key_reused")
             return Response(rec.response_body, status_code=rec.response_status, media_type="application/json")
 
-        try:
-            with db.writing() as s:
-                replay = stored(s)
+        for _attempt in range(3):
+            try:
+                with db.writing() as s:
+                    replay = stored(s)
+                    if replay is not None:
+                        return replay
+                    now = utc_now()
+                    try:
+                        with s.begin_nested():  # a refusal found after an insert must leave nothing behind
+                            status, body, activity_id = action(s, now)
+                    except ApiError as exc:
+                        if exc.status not in (404, 409, 422) or exc.code in ("idempotency_key_reused",
+                                                                             "invalid_request"):
+                            raise
+                        status, body, activity_id = exc.status, exc.body(), None
+                    text = dumps(body)
+                    s.add(IdempotentRequest(terminal_id=who.terminal_id, idempotency_key=key, fingerprint=fp,
+                                            response_status=status, response_body=text, activity_id=activity_id,
+                                            created_at=now))
+                    s.flush()
+                    if activity_id is not None:
+                        admin.stamp_change(s, body["serial"])
+                return Response(text, status_code=status, media_type="application/json")
+            except (IntegrityError, _Retry):
+                # Another transaction won (same key, same void, or the voucher changed under our conditional
+                # update): everything was rolled back. Replay its answer, or judge again on the new state.
+                with db.reading() as s:
+                    replay = stored(s)
                 if replay is not None:
                     return replay
-                now = utc_now()
-                try:
-                    with s.begin_nested():  # a refusal found after an insert must leave nothing behind
-                        status, body, activity_id = action(s, now)
-                except ApiError as exc:
-                    if exc.status not in (404, 409, 422) or exc.code in ("idempotency_key_reused",
-                                                                         "invalid_request"):
-                        raise
-                    status, body, activity_id = exc.status, exc.body(), None
-                text = dumps(body)
-                s.add(IdempotentRequest(terminal_id=who.terminal_id, idempotency_key=key, fingerprint=fp,
-                                        response_status=status, response_body=text, activity_id=activity_id,
-                                        created_at=now))
-                s.flush()
-                if activity_id is not None:
-                    admin.stamp_change(s, body["serial"])
-        except IntegrityError:
-            with db.reading() as s:
-                replay = stored(s)
-            if replay is None:
-                raise
-            return replay
-        return Response(text, status_code=status, media_type="application/json")
+        raise RuntimeError("idempotent request still conflicting after 3 attempts")
 
     Auth = Annotated[Caller, Depends(caller)]
     api = APIRouter(prefix="/api/v1")
@@ -510,11 +513,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 raise _Retry
             raise refusal(s, verdict, v)
 
-        try:
-            return idempotent(who, body.idempotency_key, fingerprint("redeem", serial, body), action)
-        except _Retry:
-            # Lost the race inside our transaction (rolled back): judge again against the new state.
-            return idempotent(who, body.idempotency_key, fingerprint("redeem", serial, body), action)
+        return idempotent(who, body.idempotency_key, fingerprint("redeem", serial, body), action)
 
     def refusal(s: Session, verdict: Verdict, v: Voucher | None) -> ApiError:
         if verdict is Verdict.UNKNOWN:

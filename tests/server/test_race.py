@@ -76,3 +76,45 @@ def test_restart_keeps_state_and_cursor(live: LiveServer) -> None:
     assert [c["serial"] for c in delta["changes"]] == [v["serial"]]
     assert delta["changes"][0]["state"] == "redeemed"
     assert int(delta["next_cursor"]) > int(first["next_cursor"])
+
+
+def test_concurrent_same_key_and_concurrent_voids(live: LiveServer) -> None:
+    """8 threads send the SAME request (one key): one redemption, 8 identical answers. Then 8 threads void it
+    with different keys from the two terminals of the same shop: exactly one void, the others already_voided."""
+    tokens = [live.token("merchant", 0), live.token("merchant", 1)]  # both terminals of M0001
+    v = [v for v in live.seed["vouchers"] if v["state"] == "active"][30]
+    barrier = threading.Barrier(8)
+    answers: list[tuple[int, bytes]] = []
+    lock = threading.Lock()
+
+    def same_key() -> None:
+        barrier.wait()
+        r = requests.post(f"{live.url}/api/v1/vouchers/{v['serial']}/redeem", timeout=60,
+                          headers={"Authorization": f"Bearer {tokens[0]}"}, json={"idempotency_key": "same-key-42"})
+        with lock:
+            answers.append((r.status_code, r.content))
+
+    threads = [threading.Thread(target=same_key) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(answers)) == 1 and answers[0][0] == 200
+    rid = requests.models.complexjson.loads(answers[0][1])["redemption_id"]
+
+    voids: list[tuple[int, str]] = []
+
+    def void(n: int) -> None:
+        barrier.wait()
+        r = requests.post(f"{live.url}/api/v1/redemptions/{rid}/void", timeout=60,
+                          headers={"Authorization": f"Bearer {tokens[n % 2]}"},
+                          json={"idempotency_key": f"void-race-{n:04d}"})
+        with lock:
+            voids.append((r.status_code, r.json().get("error", {}).get("code", "ok")))
+
+    threads = [threading.Thread(target=void, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(voids) == [(200, "ok")] + [(409, "already_voided")] * 7
