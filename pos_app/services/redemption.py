@@ -160,11 +160,16 @@ class RedemptionService:
                                             till.merchant_name)
             return RedemptionOutcome(detail, entry.seq, key)
 
+        api = till.api  # configuration and token problems surface here, before anything is written
+        if not till.tokens.get():
+            from .till import ConfigError
+
+            raise ConfigError("Caisse non configurée : aucun jeton d'accès.")
         with till.db.transaction() as conn:
             entry = self._write_pending(conn, code, wire, amount, key, body, "online",
                                         campaign.id if campaign else None)
         try:
-            answer = till.api.redeem(wire, body)
+            answer = api.redeem(wire, body)
         except Refusal as exc:
             till.note_network(True)
             detail = refusal_detail(exc, code.serial)

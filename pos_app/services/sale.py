@@ -63,6 +63,11 @@ class SaleService:
                 "client_time": to_utc_text(now), "offline": False}
         money = {"price_cents": campaign.sale_price_cents, "face_value_cents": campaign.face_value_cents,
                  "topup_cents": campaign.topup_cents}
+        api = till.api  # configuration and token problems surface here, before anything is written
+        if not till.tokens.get():
+            from .till import ConfigError
+
+            raise ConfigError("Caisse non configurée : aucun jeton d'accès.")
         with till.db.transaction() as conn:
             entry = till.ledger.append_in(conn, till.entry(
                 EntryKind.SALE, voucher=code.serial, campaign_id=campaign.id, amount_cents=campaign.face_value_cents,
@@ -70,7 +75,7 @@ class SaleService:
                 idempotency_key=key, data={"client_time": body["client_time"]}))
             row_id = till.outbox.insert_in(conn, key, "activate", code.serial, {"code": wire, "body": body}, entry.seq)
         try:
-            answer = till.api.activate(wire, body)
+            answer = api.activate(wire, body)
         except Unavailable as exc:
             till.note_network(False)
             return self._fallback(code, campaign, cv, entry.seq, row_id, key, wire, body, money, exc)

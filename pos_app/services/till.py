@@ -55,6 +55,7 @@ class Till:
         self._net_lock = threading.Lock()
         self.last_failure: float | None = None  # monotonic time of the last network failure
         self.last_success: float | None = None
+        self.on_reconnect: Callable[[], None] | None = None
         self.redemptions = RedemptionService(self)
         self.sales = SaleService(self)
         self.sync = SyncService(self)
@@ -175,11 +176,23 @@ class Till:
 
     def note_network(self, ok: bool) -> None:
         with self._net_lock:
+            reconnected = ok and self.last_failure is not None
             if ok:
                 self.last_success = time.monotonic()
                 self.last_failure = None
             else:
                 self.last_failure = time.monotonic()
+        if reconnected and self.on_reconnect is not None:
+            self.on_reconnect()  # e.g. wake the sync loop: push what was taken offline now
+
+    def start_sync_loop(self, interval: float = 30.0, **kw: Any) -> Any:
+        """Start the background sync (every ``interval`` s, at reconnect, on demand via ``loop.wake()``)."""
+        from .sync import SyncLoop
+
+        loop = SyncLoop(self.sync, interval=interval, **kw)
+        self.on_reconnect = loop.wake
+        loop.start()
+        return loop
 
     def held_offline(self) -> bool:
         """True right after a network failure: verdicts do not make the cashier wait again."""
@@ -188,7 +201,8 @@ class Till:
 
     @property
     def mode(self) -> str:
-        return "offline" if self.held_offline() or self.last_failure is not None else "online"
+        """'offline' since the last network failure, until a call succeeds again."""
+        return "offline" if self.last_failure is not None else "online"
 
     def cache_age_s(self) -> float | None:
         synced = self.settings.get("cache_synced_utc")

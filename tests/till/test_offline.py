@@ -176,3 +176,26 @@ def test_void_of_unsynced_redemption_cancels_locally_and_upstream(tmp_path: Path
     assert t.cache.voucher(v["serial"]).state.value == "active"  # voided centrally too
     assert t.redemptions.check(v["code"]).verdict is Verdict.ACCEPTED
     t.close()
+
+
+def test_sync_loop_pushes_what_was_taken_offline(tmp_path: Path, own_server: LiveServer, own_vouchers: Vouchers):
+    import time
+
+    srv = own_server
+    t = open_till(tmp_path / "loop", srv, srv.token("merchant", 1))
+    v = own_vouchers.take()
+    srv.stop()
+    try:
+        assert t.redemptions.redeem(v["code"]).verdict.mode is Mode.OFFLINE
+    finally:
+        srv.start()
+    reports = []
+    loop = t.start_sync_loop(interval=3600, on_report=reports.append)  # runs once at start
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(r.pushed for r in reports):
+            time.sleep(0.05)
+    finally:
+        loop.stop()
+    assert any(r.pushed == 1 for r in reports) and t.outbox.count_pending() == 0
+    t.close()

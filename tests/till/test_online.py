@@ -74,7 +74,10 @@ def test_sale_online_and_void(till_factory, vouchers):
     assert not merchant_sale.ok
 
 
-def test_token_never_in_home_files(till_factory, vouchers, server, tmp_path: Path):
+def test_token_never_in_home_files_nor_logs(till_factory, vouchers, server, tmp_path: Path, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
     t = till_factory("merchant", 0, name="tokencheck")
     t.redemptions.redeem(vouchers.take()["code"])
     t.sync.sync_once()
@@ -83,6 +86,7 @@ def test_token_never_in_home_files(till_factory, vouchers, server, tmp_path: Pat
     for f in (tmp_path / "tokencheck").rglob("*"):
         if f.is_file():
             assert token not in f.read_bytes(), f
+    assert caplog.records and token.decode() not in caplog.text
 
 
 def test_no_keyring_backend_is_a_clear_message(tmp_path: Path, monkeypatch):
