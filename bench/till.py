@@ -95,15 +95,16 @@ def main() -> int:
 
         # --- online check-to-verdict -------------------------------------------------------------------------
         codes = [v["code"] for v in actives[50:]]
-        times = []
+        times, fallbacks = [], 0
         for i in range(args.checks):
             code = codes[i % len(codes)]
+            till.last_failure = None  # measure the online path every time
             t0 = time.perf_counter()
             d = till.redemptions.check(code)
             times.append(time.perf_counter() - t0)
-            assert d.mode.value == "online", d
+            fallbacks += d.mode.value != "online"
         print(f"online check-to-verdict ({args.checks}): median {ms(statistics.median(times))}, "
-              f"p99 {ms(pct(times, 99))}, max {ms(max(times))}")
+              f"p99 {ms(pct(times, 99))}, max {ms(max(times))}; offline fallbacks: {fallbacks}")
         campaigns = till.api.campaigns()
         other.close()
         till.close()
