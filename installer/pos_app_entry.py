@@ -16,7 +16,7 @@ def main() -> int:
     multiprocessing.freeze_support()
     argv = sys.argv[1:]
     if argv[:1] == ["--voucher-server"]:
-        from voucher_server.cli import main as server_main
+        from pos_app.demo_server import main as server_main
 
         return server_main(argv[1:])
     if "--selftest" in argv:

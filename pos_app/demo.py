@@ -49,11 +49,11 @@ def resources_dir() -> Path:
 
 
 def server_command() -> list[str]:
-    """How to run ``voucher_server.cli``: ``python -m`` from source; the bundle's entry point dispatches
-    ``--voucher-server`` to it (see installer/pos_app_entry.py)."""
+    """How to run ``voucher_server.cli`` (through pos_app.demo_server and its parent watchdog): ``python -m``
+    from source; the bundle's entry point dispatches ``--voucher-server`` (see installer/pos_app_entry.py)."""
     if frozen():
         return [sys.executable, "--voucher-server"]
-    return [sys.executable, "-m", "voucher_server.cli"]
+    return [sys.executable, "-m", "pos_app.demo_server"]
 
 
 def free_port() -> int:
@@ -171,10 +171,13 @@ class EmbeddedServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it; closed right after Popen
         try:
             self.proc = subprocess.Popen(
-                [*server_command(), "serve", "--db", self.db_url, "--host", "127.0.0.1", "--port", str(self.port)],
+                [*server_command(), "--parent", str(os.getpid()), "serve", "--db", self.db_url,
+                 "--host", "127.0.0.1", "--port", str(self.port)],
                 env=self.env, cwd=str(self.workdir), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group: stop() kills uvicorn and anything it spawned
-                preexec_fn=_pdeathsig if sys.platform.startswith("linux") else None)
+                # POS_APP_DEMO_NO_PDEATHSIG: tests check the portable watchdog alone
+                preexec_fn=_pdeathsig if sys.platform.startswith("linux")
+                and not os.environ.get("POS_APP_DEMO_NO_PDEATHSIG") else None)
         finally:
             log.close()
         deadline = time.monotonic() + self.startup_timeout
@@ -319,6 +322,20 @@ def webcam_available(index: int = 0) -> bool:
         cap.release()
 
 
+def remove_stale_demo_folders() -> int:
+    """Remove demo temp folders whose app died without cleaning up (e.g. SIGKILL); returns how many."""
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob("pos_app_demo_*"):
+        try:
+            owner = int((folder / "owner.pid").read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue
+        if owner != os.getpid() and not pid_alive(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 # --- the demo environment --------------------------------------------------------------------------------
 
 _LIVE: set[DemoEnvironment] = set()
@@ -404,7 +421,9 @@ class DemoEnvironment:
     def open(self) -> None:
         """Seed and start the server, open and configure the till, pick the camera."""
         _install_exit_handlers()
+        remove_stale_demo_folders()
         self._tmp = Path(tempfile.mkdtemp(prefix="pos_app_demo_"))
+        (self._tmp / "owner.pid").write_text(str(os.getpid()), encoding="ascii")
         _LIVE.add(self)
         self.keyring_backend = install_memory_keyring()
         self.server = EmbeddedServer(self._tmp)
@@ -490,6 +509,11 @@ class DemoEnvironment:
 # --- entry point for `pos-app --demo` --------------------------------------------------------------------
 
 def _run_ui(env: DemoEnvironment, lang: str) -> int:
+    # Python signal handlers do not run while Qt's event loop waits in C++, so during the UI a SIGTERM/SIGINT
+    # must end the app at once (default action); the server's parent watchdog then stops it.
+    for signame in ("SIGTERM", "SIGINT"):
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            signal.signal(getattr(signal, signame), signal.SIG_DFL)
     try:
         from pos_app.ui.app import run_app
     except ImportError as exc:

@@ -148,24 +148,33 @@ _CHILD = """
 import sys, time
 from pos_app import demo
 with demo.DemoEnvironment(open_till=False, camera="none") as env:
-    print(env.server.pid, env.server.port, flush=True)
+    print(env.server.pid, env.server.port, env.server.workdir, flush=True)
     time.sleep(120)
 """
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
-def test_server_gone_when_app_is_ended(sig: int, tmp_path: Path) -> None:
-    """Ending the app from outside (SIGTERM/SIGINT: handlers; SIGKILL: PR_SET_PDEATHSIG) ends the server."""
+@pytest.mark.parametrize(("sig", "pdeathsig"), [(signal.SIGTERM, True), (signal.SIGINT, True),
+                                                (signal.SIGKILL, True), (signal.SIGKILL, False)])
+def test_server_gone_when_app_is_ended(sig: int, pdeathsig: bool, tmp_path: Path) -> None:
+    """Ending the app from outside (SIGTERM/SIGINT: handlers; SIGKILL: PR_SET_PDEATHSIG, and without it the
+    server's parent watchdog, the only guard on Windows/macOS) ends the server."""
     env = dict(os.environ, POS_APP_DEMO_NO_WEBCAM="1")
+    if not pdeathsig:
+        env["POS_APP_DEMO_NO_PDEATHSIG"] = "1"
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     child = subprocess.Popen([sys.executable, "-c", _CHILD], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                              text=True)
     try:
-        pid, port = map(int, child.stdout.readline().split())  # type: ignore[union-attr]
+        pid_s, port_s, workdir = child.stdout.readline().split()  # type: ignore[union-attr]
+        pid, port = int(pid_s), int(port_s)
         assert demo.pid_alive(pid)
         child.send_signal(sig)
         child.wait(timeout=30)
         assert _gone(pid, port), f"server {pid} survived {signal.Signals(sig).name}"
+        if sig == signal.SIGKILL:  # no clean-up ran: the next demo start removes the orphaned folder
+            assert Path(workdir).is_dir()
+            demo.remove_stale_demo_folders()
+        assert not Path(workdir).exists()
     finally:
         if child.poll() is None:
             child.kill()
