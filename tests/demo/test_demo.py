@@ -96,22 +96,33 @@ def test_simulated_camera_voucher_is_accepted(no_webcam: None, tmp_path: Path) -
     assert _gone(pid, port)
 
 
-def test_demo_main_window_opens_and_server_stops(no_webcam: None, qtbot) -> None:  # type: ignore[no-untyped-def]
-    """The demo's main window (the real one once pos_app.ui.app lands) over the demo till."""
+def test_demo_main_window_scans_simulated_camera(no_webcam: None, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The demo offscreen: the real main window over the demo till and the simulated camera; the first demo
+    voucher the camera shows is checked accepted, then redeemed; after quitting the server is gone."""
     try:
         from pos_app.ui.app import MainWindow
-    except ImportError:
-        pytest.skip("pos_app.ui.app.MainWindow has not landed yet (UI helper)")
+
+        from pos_app.ui.cashier_screen import CashierScreen
+    except ImportError as exc:
+        pytest.skip(f"the UI (pos_app.ui.app.MainWindow) has not landed yet: {exc}")
+    from pos_app.core.verdicts import Verdict
+
     with demo.DemoEnvironment() as env:
-        if env.till is None:
-            pytest.skip("pos_app.services.till.Till has not landed yet (services helper)")
+        assert env.till is not None
         win = MainWindow(env.till, camera_source=env.camera_source, lang="fr", demo=True)
         qtbot.addWidget(win)
-        win.show()
+        cashier = win.findChild(CashierScreen)
+        assert cashier is not None, "no cashier screen in the demo's main window"
+        serial = env.codes[0]["serial"]
+        # armed before show(): the camera may start with the window
+        with qtbot.waitSignal(cashier.checked, timeout=60_000,
+                              check_params_cb=lambda d: getattr(d, "serial", None) == serial) as blocker:
+            win.show()
         qtbot.waitExposed(win)
-        outcome = env.till.redemptions.redeem(env.codes[0]["code"])
-        verdict = getattr(outcome.verdict, "verdict", outcome.verdict)
-        assert getattr(verdict, "value", verdict) == "accepted"
+        assert blocker.args[0].verdict is Verdict.ACCEPTED
+        with qtbot.waitSignal(cashier.redeemed, timeout=30_000) as done:
+            cashier.redeem_pending()
+        assert done.args[0].verdict.verdict is Verdict.ACCEPTED
         win.close()
         pid, port = env.server.pid, env.server.port
     assert _gone(pid, port)
