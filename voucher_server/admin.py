@@ -168,6 +168,33 @@ def activate_batch(session: Session, serials: list[str], seller_id: str, termina
         v.change_seq = last - len(serials) + 1 + i
 
 
+def set_blocked(session: Session, serial: str, blocked: bool) -> str:
+    """Operator block / unblock of a voucher (lost or stolen stock); returns the new state.
+
+    Unblocking returns the voucher to the state it had before (the core's lifecycle rule).
+    """
+    from pos_app.core.campaigns import TransitionError, next_state
+
+    v = session.get(Voucher, serial, with_for_update=True)
+    if v is None:
+        raise ValueError(f"no voucher {serial}")
+    state = VoucherState(v.state)
+    before = VoucherState(v.state_before_block) if v.state_before_block else None
+    kind = Kind.BLOCK if blocked else Kind.UNBLOCK
+    try:
+        new = next_state(state, kind, before)
+    except TransitionError as exc:
+        raise ValueError(str(exc)) from None
+    now = utc_now()
+    session.add(Activity(kind=kind.value, serial=serial, campaign_id=v.campaign_id, server_time=now,
+                         business_time=now, offline=False))
+    v.state_before_block = state.value if blocked else None
+    v.state = new.value
+    session.flush()
+    stamp_change(session, serial)
+    return new.value
+
+
 # --- demo ------------------------------------------------------------------------------------------------
 
 DEMO_CAMPAIGN = "BOOST24"

@@ -127,6 +127,27 @@ def cmd_issue(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_block(args: argparse.Namespace) -> int:
+    from pos_app.core.codes import CodeError, serial_of
+
+    from . import admin
+    from .db import Database, upgrade
+
+    url = _db_url(args)
+    upgrade(url)
+    db = Database(url)
+    try:
+        serial = serial_of(args.code)
+        with db.writing() as s:
+            state = admin.set_blocked(s, serial, blocked=args.command == "block")
+    except (CodeError, ValueError) as exc:
+        sys.exit(f"{args.command}: {exc}")
+    finally:
+        db.dispose()
+    print(f"{serial}: {state}")
+    return 0
+
+
 def cmd_print_vouchers(args: argparse.Namespace) -> int:
     from .db import Database, upgrade
     from .printing import print_vouchers
@@ -195,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--campaign", required=True)
     s.add_argument("--count", type=int, required=True)
     s.set_defaults(func=cmd_issue)
+
+    for name in ("block", "unblock"):
+        s = sub.add_parser(name, help=f"{name} a voucher (operator)")
+        s.add_argument("--db", help=DB_HELP)
+        s.add_argument("code", help="serial or signed code")
+        s.set_defaults(func=cmd_block)
 
     s = sub.add_parser("print-vouchers", help="A4 sheets of vouchers as PDF")
     s.add_argument("--db", help=DB_HELP)

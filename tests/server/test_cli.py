@@ -71,3 +71,32 @@ def test_seed_demo_json_shape(tmp_path: Path) -> None:
     assert ("seller", "M0004", True) in roles and ("merchant", "M0003", False) in roles
     assert roles.count(("merchant", "M0001", True)) == 2 and ("merchant", "M0002", True) in roles
     assert {c["id"] for c in a["campaigns"]} == {"BOOST24", "PRINTEMPS"}
+
+
+def test_block_and_unblock(tmp_path: Path) -> None:
+    """Operator blocks an active voucher: redeem says blocked; unblock restores active."""
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    cli("seed-demo", "--db", db, "--json", str(tmp_path / "a.json"))
+    seed = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    v = next(v for v in seed["vouchers"] if v["state"] == "active")
+    assert cli("block", "--db", db, v["code"]).stdout.strip() == f"{v['serial']}: blocked"
+    from voucher_server.app import create_app
+    from voucher_server.config import Settings
+
+    from .conftest import Api
+
+    api = Api.__new__(Api)
+    from fastapi.testclient import TestClient
+
+    api.app = create_app(Settings(db_url=db))
+    api.client = TestClient(api.app)
+    api.seed = seed
+    tok = next(t["token"] for t in seed["terminals"] if t["role"] == "merchant" and t["in_campaign"])
+    r = api.client.post(f"/api/v1/vouchers/{v['serial']}/redeem", headers={"Authorization": f"Bearer {tok}"},
+                        json={"idempotency_key": "blocked-key-1"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "blocked"
+    assert cli("unblock", "--db", db, v["serial"]).stdout.strip() == f"{v['serial']}: active"
+    r = api.client.post(f"/api/v1/vouchers/{v['serial']}/redeem", headers={"Authorization": f"Bearer {tok}"},
+                        json={"idempotency_key": "blocked-key-2"})
+    assert r.status_code == 200
+    api.close()
