@@ -54,7 +54,7 @@ def main() -> int:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench_till_"))
 
-    srv = LiveServer()
+    srv = LiveServer(rate=1e6, burst=1e6)  # no per-token rate limit: we measure latency, not the limiter
     print(f"server: seeding {args.snapshot} more vouchers…", flush=True)
     t0 = time.perf_counter()
     sdb = ServerDb(srv.db_url)
