@@ -5,13 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scan_data import SERIAL_A, SERIAL_B, TEXT_A, TEXT_B
 
-from pos_app.core.codes import make_serial
 from pos_app.scanning import synth
-
-SERIAL_A, SERIAL_B = make_serial(12345), make_serial(67890)
-TEXT_A = f"VC1:DEMO:K1:{SERIAL_A}:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 3 + "ABCDEFG"
-TEXT_B = f"VC1:DEMO:K1:{SERIAL_B}:" + "QRSTUVWXYZ234567ABCDEFGHIJKLMNOP" * 3 + "QRSTUVW"
 
 
 @pytest.fixture(scope="session")

@@ -75,6 +75,12 @@ class MjpegServer:
             with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
 
+    def set_frames(self, frames: list[np.ndarray]) -> None:
+        """Serve other frames from now on (from their start)."""
+        jpegs = [cv2.imencode(".jpg", f, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes() for f in frames]
+        with self._lock:
+            self.jpegs, self.position = jpegs, 0
+
     def allow(self) -> None:
         self.accepting.set()
 
