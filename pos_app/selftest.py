@@ -114,6 +114,16 @@ def step_decode(path: Path) -> str:
     return texts["zxing-cpp"]
 
 
+def zbar_library() -> str:
+    """Which libzbar pyzbar loaded (a bundle must use its own copy)."""
+    try:
+        from pyzbar import wrapper
+
+        return str(getattr(wrapper.LIBZBAR, "_name", "?"))
+    except Exception as exc:
+        return f"? ({exc})"
+
+
 def _redeem_http(env: Any, code: str) -> str:
     """Redeem straight through the API (used while the till services are not there)."""
     import uuid
@@ -221,7 +231,7 @@ def selftest(home: Path | None = None, lang: str = "fr", out: Callable[[str], No
         plain_out(f"{line}  [{time.monotonic() - t0:.2f} s]")
 
     code = step_decode(sample_image())
-    out(f"ok décodage / decode: {code[:24]}…")
+    out(f"ok décodage / decode: {code[:24]}… (zxing-cpp + zbar {zbar_library()})")
     try:
         env_cm = DemoEnvironment(home, lang=lang, camera="none")
         env = env_cm.__enter__()
