@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -525,7 +525,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return ApiError(409, verdict.value)
 
     @api.post("/redemptions/{rid}/void")
-    def void_redemption(who: Auth, rid: int, body: VoidBody) -> Response:
+    def void_redemption(who: Auth, rid: Annotated[int, Path(ge=1, le=2**62)], body: VoidBody) -> Response:
         if not who.is_merchant:
             raise ApiError(403, "forbidden")
 
@@ -596,7 +596,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return idempotent(who, body.idempotency_key, fingerprint("activate", serial, body), action)
 
     @api.post("/sales/{sid}/void")
-    def void_sale(who: Auth, sid: int, body: VoidBody) -> Response:
+    def void_sale(who: Auth, sid: Annotated[int, Path(ge=1, le=2**62)], body: VoidBody) -> Response:
         if not who.is_seller:
             raise ApiError(403, "forbidden")
 

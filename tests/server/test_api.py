@@ -256,6 +256,9 @@ def test_malformed_bodies(api: Api) -> None:
     assert chunked.status_code == 413
     assert api.client.get(f"{P}/nowhere", headers=t).json()["error"]["code"] == "not_found"
     assert api.client.get(f"{P}/ledger", params={"date": "2026-02-30"}, headers=t).status_code == 422
+    for rid in ("99999999999999999999999", "-1", "abc"):
+        r = api.client.post(f"{P}/redemptions/{rid}/void", headers=t, json={"idempotency_key": "void-huge-1"})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", rid
 
 
 def test_rate_limit(db_url: str) -> None:
