@@ -63,35 +63,49 @@ def _totals(totals: dict[str, Any], lang: str) -> list[str]:
 def _closing(closing: Any, lang: str, what: str = "day") -> list[str]:
     if closing is None:
         return [f"<h2>{t('closing', lang)}</h2>", f"<p>{t('not_closed', lang)}</p>", f"<p>{t('how_verify', lang)}</p>"]
-    return [f"<h2>{t('closing', lang)} ({escape(closing.kind)} {escape(closing.period)})</h2>",
+    return [f"<h2>{t('closing', lang)} {t('kind_' + closing.kind, lang)} {escape(closing.period)}</h2>",
             f"<p>{t('closing_seq', lang)} {closing.ledger_seq} — {when(closing.created_utc, lang)}</p>",
             f"<p>{t('closing_hash', lang)} :<br/><span class='hash'>{closing.hash}</span></p>",
             f"<p>{t('how_verify', lang)}</p>"]
 
 
-def report_html(report: DayReport, lang: str = "fr", sales: bool = False) -> str:
-    """The day report (``sales=True``: the seller's sales report) as one HTML document."""
+def shown_lines(report: DayReport, sales: bool = False) -> list[Any]:
+    """The voucher lines a report lists: rejected ones never took a voucher; a sales report lists sales."""
+    return [x for x in report.lines if x.status != daybook.REJECTED and (not sales or x.kind == daybook.SALE)]
+
+
+def line_cells(x: Any, lang: str) -> list[str]:
+    """One voucher line's cells: time (Paris), type, code, campaign, face value, mode, status."""
+    return [when(x.ts_utc, lang), t(x.kind, lang), x.voucher, x.campaign_id, money(x.amount_cents, lang),
+            t(x.mode, lang) if x.mode in ("online", "offline") else x.mode, t(x.status, lang)]
+
+
+def line_headers(lang: str) -> list[str]:
+    return [t(k, lang) for k in ("time", "type", "code", "campaign", "face", "mode", "status")]
+
+
+def report_html(report: DayReport, lang: str = "fr", sales: bool = False, with_lines: bool = True) -> str:
+    """The day report (``sales=True``: the seller's sales report) as one HTML document.
+
+    ``with_lines=False`` leaves the voucher lines out (the PDF paints them itself: much faster for big days).
+    """
     title = f"{t('sales_title' if sales else 'title', lang)} {day_text(report.day, lang)}"
     out = ["<html><head><meta charset='utf-8'/><style>", _CSS, "</style></head><body>"]
     out += _header(report, title, lang)
     out += _totals(report.totals, lang)
     out += _discrepancies(report, lang)
     out += _closing(report.closing, lang)
-    out += [f"<h2>{t('lines', lang)}</h2>", "<table border='1' width='100%' style='white-space: nowrap'>",
-            f"<tr><th>{t('time', lang)}</th><th>{t('type', lang)}</th><th>{t('code', lang)}</th>"
-            f"<th>{t('campaign', lang)}</th><th>{t('face', lang)}</th><th>{t('mode', lang)}</th>"
-            f"<th>{t('status', lang)}</th></tr>"]
-    shown = [x for x in report.lines if x.status != daybook.REJECTED and (not sales or x.kind == daybook.SALE)]
-    tr = {k: t(k, lang) for k in (*daybook.STATUSES, "online", "offline", "redemption", "sale")}
-    for x in shown:
-        out.append(f"<tr><td>{when(x.ts_utc, lang)}</td><td>{tr[x.kind]}</td>"
-                   f"<td>{escape(x.voucher)}</td><td>{escape(x.campaign_id)}</td>"
-                   f"<td class='n'>{money(x.amount_cents, lang)}</td>"
-                   f"<td>{tr.get(x.mode, escape(x.mode))}</td><td>{tr[x.status]}</td></tr>")
-    out.append("</table>")
+    if with_lines:
+        out += [f"<h2>{t('lines', lang)}</h2>", "<table border='1' width='100%' style='white-space: nowrap'>",
+                "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in line_headers(lang)) + "</tr>"]
+        for x in shown_lines(report, sales):
+            cells = line_cells(x, lang)
+            out.append("<tr>" + "".join(f"<td class='n'>{escape(c)}</td>" if i == 4 else f"<td>{escape(c)}</td>"
+                                        for i, c in enumerate(cells)) + "</tr>")
+        out.append("</table>")
     if report.changed_since_closing:
         out.append(f"<h2>{t('changed_since', lang)}</h2><ul>")
-        out += [f"<li>{escape(x.voucher)} : {tr[x.status]}</li>" for x in report.changed_since_closing]
+        out += [f"<li>{escape(x.voucher)} : {t(x.status, lang)}</li>" for x in report.changed_since_closing]
         out.append("</ul>")
     out.append("</body></html>")
     return "\n".join(out)
