@@ -30,7 +30,6 @@ class WedgeFilter(QObject):
         self.detector = WedgeDetector(max_gap_ms=max_gap_ms, min_len=min_len)
         self._held: list[tuple[QObject, int, Qt.KeyboardModifier, str]] = []
         self._replaying = False
-        self._last_event: tuple[int, int, int] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         # a little over the gap: after that, what is held was typed by a person
@@ -45,14 +44,12 @@ class WedgeFilter(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if not self.enabled or self._replaying or event.type() != QEvent.Type.KeyPress:
             return False
-        if not obj.isWidgetType():  # the QWindow sees the key before the widget: handle it once, at the widget
+        # Handle each key once, where it is going: the QWindow sees it before the widget, and a key the focus
+        # widget ignores propagates to its parents with the same event.
+        focus = QApplication.focusWidget()
+        if not obj.isWidgetType() or (obj is not focus if focus is not None else not obj.isWindow()):
             return False
         assert isinstance(event, QKeyEvent)
-        # an ignored key propagates to the parent widgets with the same event: count it once
-        ident = (id(event), int(event.key()), int(event.timestamp()))
-        if ident == self._last_event:
-            return False
-        self._last_event = ident
         if event.isAutoRepeat():
             return False
         key = Qt.Key(event.key())
