@@ -75,20 +75,18 @@ def _books(args: argparse.Namespace) -> Any:
 
 
 def _server_fetcher(books: Any) -> Any:
-    """A /ledger fetcher when the till is configured (server URL in settings, token in env or keyring)."""
-    from ..services.books import http_ledger_fetcher
+    """The till's API client when it is configured (token from POS_APP_TOKEN or the keyring), else None."""
+    if not books.settings.get("server_url"):
+        return None
+    try:
+        from ..services.till import Till
 
-    settings = books.settings.all()
-    url = settings.get("server_url") or settings.get("api_url")
-    token = os.environ.get("POS_APP_TOKEN")
-    if not token and url:
-        try:
-            import keyring
+        return Till.open(books.home).api
+    except Exception:  # the till services cannot give a client: fall back to a plain fetcher with the env token
+        from ..services.books import http_ledger_fetcher
 
-            token = keyring.get_password("pos-app", str(books.home.resolve()))
-        except Exception:  # no keyring backend on a headless box: reconcile offline
-            token = None
-    return http_ledger_fetcher(url, token) if url and token else None
+        token = os.environ.get("POS_APP_TOKEN")
+        return http_ledger_fetcher(books.settings.get("server_url"), token) if token else None
 
 
 def _fail(name: str, exc: Exception, lang: str = "fr") -> int:

@@ -83,7 +83,7 @@ class Books:
 
     def __init__(self, db: Database, home: Path | None = None, *, clock: Clock = utc_now,
                  till_id: str | None = None, shop: str | None = None, siret: str | None = None,
-                 cashier: str = "") -> None:
+                 cashier: str | None = None) -> None:
         self.db = db
         self.home = Path(home) if home is not None else db.path.parent
         self.clock = clock
@@ -91,36 +91,41 @@ class Books:
         self.closings = ClosingStore(db)
         self.settings = Settings(db)
         self._till_id, self._shop, self._siret = till_id, shop, siret
-        self.cashier = cashier
+        self.cashier = cashier if cashier is not None else str(self.settings.get("cashier") or "")
 
-    # header facts, read from settings written by the till services (several spellings tolerated)
-    def _setting(self, *keys: str, default: str = "") -> str:
-        values = self.settings.all()
-        for key in keys:
-            value = values.get(key)
-            if isinstance(value, dict):
-                continue
-            if value not in (None, ""):
-                return str(value)
-        merchant = values.get("merchant")
-        if isinstance(merchant, dict):
-            for key in keys:
-                short = key.split("_", 1)[-1]
-                if merchant.get(short):
-                    return str(merchant[short])
-        return default
+    # header facts: the till's identity as the till services store it (settings "me" = GET /me)
+    def _me(self) -> dict[str, Any]:
+        me = self.settings.get("me") or {}
+        return me if isinstance(me, dict) else {}
 
     @property
     def till_id(self) -> str:
-        return self._till_id or self._setting("till_id", "terminal_name", "terminal_id", default="caisse")
+        """Same spelling as the till services' ledger entries: ``<merchant id>/<terminal id>``, and its name."""
+        if self._till_id:
+            return self._till_id
+        me = self._me()
+        merchant, term = me.get("merchant") or {}, me.get("terminal") or {}
+        if not merchant.get("id"):
+            return "unconfigured"
+        ident = f"{merchant['id']}/{term.get('id', '?')}"
+        return f"{term['name']} ({ident})" if term.get("name") else ident
+
+    @property
+    def ledger_till_id(self) -> str:
+        """The till id written in this till's ledger entries (closings, archive exports)."""
+        if self._till_id:
+            return self._till_id
+        me = self._me()
+        merchant, term = me.get("merchant") or {}, me.get("terminal") or {}
+        return f"{merchant['id']}/{term.get('id', '?')}" if merchant.get("id") else "unconfigured"
 
     @property
     def shop(self) -> str:
-        return self._shop or self._setting("merchant_name", "shop_name", default="")
+        return self._shop or str((self._me().get("merchant") or {}).get("name") or "")
 
     @property
     def siret(self) -> str:
-        return self._siret or self._setting("merchant_siret", "siret", default="")
+        return self._siret or str((self._me().get("merchant") or {}).get("siret") or "")
 
     def key_fingerprint(self) -> str:
         return fingerprint(public_key_raw(load_or_create_key(self.home)))
@@ -186,7 +191,7 @@ class Books:
                 "previous_closing_seq": prev.ledger_seq if prev else None,
                 "previous_closing_hash": prev.hash if prev else None,
                 "key_fingerprint": self.key_fingerprint(), **extra}
-        entry = LedgerEntry(seq=0, ts_utc=now, business_day=bday, kind=EntryKind.CLOSING, till_id=self.till_id,
+        entry = LedgerEntry(seq=0, ts_utc=now, business_day=bday, kind=EntryKind.CLOSING, till_id=self.ledger_till_id,
                             cashier=self.cashier, data=data)
         sealed = self.ledger.append_in(conn, entry)
         closing = Closing(kind, period, sealed.seq, now, totals, sealed.hash)
@@ -274,7 +279,7 @@ class Books:
                                  for c in closings], load_or_create_key(self.home))
         now = self.clock()
         entry = LedgerEntry(seq=0, ts_utc=to_utc_text(now), business_day=self.open_business_day(now).isoformat(),
-                            kind=EntryKind.ARCHIVE_EXPORT, till_id=self.till_id, cashier=self.cashier,
+                            kind=EntryKind.ARCHIVE_EXPORT, till_id=self.ledger_till_id, cashier=self.cashier,
                             data={"from": lo, "to": hi, "file": Path(path).name, **summary})
         self.ledger.append(entry)
         return summary
