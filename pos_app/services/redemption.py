@@ -254,7 +254,7 @@ class RedemptionService:
     def _fallback(self, code: Any, seq: int, key: str, body: dict[str, Any], exc: Unavailable) -> RedemptionOutcome:
         """The API did not answer: the pending redemption is judged offline, in one transaction."""
         till = self.till
-        maybe_sent = exc.code != "connection" or bool(exc.extra.get("maybe_sent"))
+        maybe_sent = exc.status != 429 and (exc.code != "connection" or bool(exc.extra.get("maybe_sent")))
         with till.db.transaction() as conn:
             detail = self.offline_verdict(code, conn=conn)
             if detail.accepted:

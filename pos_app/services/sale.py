@@ -111,7 +111,7 @@ class SaleService:
             verdict = Verdict.OFFLINE_REFUSED.value
             reason = offline_refusal(till.policy(), amount_cents=0, today_offline_cents=0,
                                      cache_age_s=till.cache_age_s(), auth_blocked=till.auth_blocked())
-        maybe_sent = exc.code != "connection" or bool(exc.extra.get("maybe_sent"))
+        maybe_sent = exc.status != 429 and (exc.code != "connection" or bool(exc.extra.get("maybe_sent")))
         with till.db.transaction() as conn:
             if reason:
                 till.ledger.append_in(conn, till.entry(EntryKind.SALE_REJECTED, voucher=code.serial, ref_seq=seq,

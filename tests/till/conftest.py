@@ -80,7 +80,8 @@ def till_factory(tmp_path: Path, server: LiveServer) -> Iterator[Any]:
 
 class FaultServer:
     """A real TCP server on 127.0.0.1 that misbehaves: 'slow' forwards to the real server after ``delay`` s,
-    'http500' answers HTTP 500, 'reset' closes the connection after reading the request."""
+    'http500' answers HTTP 500, 'reset' closes the connection after reading the request, 'lost_answer' forwards the
+    request to the real server and resets the connection instead of passing its answer on."""
 
     def __init__(self, mode: str, upstream_port: int | None = None, delay: float = 5.0) -> None:
         self.mode, self.upstream_port, self.delay = mode, upstream_port, delay
@@ -134,12 +135,18 @@ class FaultServer:
                 conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
                              b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
                 return
-            time.sleep(self.delay)
+            if self.mode == "slow":
+                time.sleep(self.delay)
             request = request.replace(b"Connection: keep-alive", b"Connection: close")
             with socket.create_connection(("127.0.0.1", self.upstream_port), timeout=10) as up:
                 up.sendall(request)
+                answer = b""
                 while chunk := up.recv(65536):
-                    conn.sendall(chunk)
+                    answer += chunk
+            if self.mode == "lost_answer":  # the server did the work; the till never hears back
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                return
+            conn.sendall(answer)
         except OSError:
             pass
         finally:

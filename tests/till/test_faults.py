@@ -142,3 +142,29 @@ def test_full_disk_is_a_clear_error_and_nothing_half_written(tmp_path: Path, ser
     t = Till.open(home, token_provider=MemoryTokenProvider(token))
     assert t.ledger.verify().ok
     t.close()
+
+
+def test_answer_lost_after_server_took_it_and_offline_refusal_is_undone_upstream(till_factory, vouchers, server):
+    """The server redeemed it but the answer was lost, and offline the till refused (policy): the next sync finds
+    the redemption by its key, records it and voids it upstream, so the server and the ledger agree (net zero)."""
+    t = till_factory("merchant", 1)
+    t.set_owner_policy(offline_allowed=False)
+    fault = FaultServer("lost_answer", server.port)
+    v = vouchers.take()
+    try:
+        point_at(t, fault.url)
+        out = t.redemptions.redeem(v["code"])
+        assert out.verdict.verdict is Verdict.OFFLINE_REFUSED and out.verdict.mode is Mode.OFFLINE
+        assert [r.state for r in t.outbox.all() if r.ledger_seq == out.ledger_seq] == ["verify"]
+    finally:
+        fault.close()
+    point_at(t, server.url)
+    report = t.sync.sync_once()
+    assert report.ok, report.errors
+    kinds = [e.kind for e in t.ledger.entries() if e.voucher == v["serial"]]
+    assert kinds == ["redemption", "redemption_rejected", "redemption_confirmed", "void"]
+    token = server.token("merchant", 1)
+    acts = requests.get(f"{server.url}/api/v1/ledger", params={"date": business_day(utc_now()).isoformat()},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["activities"]
+    assert sorted(a["kind"] for a in acts if a["serial"] == v["serial"]) == ["redeem", "void"]
+    assert t.sync.sync_once().pushed == 0
