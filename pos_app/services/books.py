@@ -26,6 +26,7 @@ from ..store.ledger import _SELECT, LedgerStore, _row_to_entry
 from ..store.settings import Settings
 
 KEY_FILENAME = "till_signing_key.pem"
+_SELECT_NO_DATA = _SELECT.replace(" data,", " '{}' AS data,", 1)
 _OPENINGS = (EntryKind.REDEMPTION.value, EntryKind.SALE.value)
 _FOLLOWUP_KINDS = tuple(k.value for k in (
     EntryKind.REDEMPTION_CONFIRMED, EntryKind.REDEMPTION_REJECTED, EntryKind.REDEMPTION_CONFLICT, EntryKind.VOID,
@@ -146,7 +147,8 @@ class Books:
             source_days.append(d.isoformat())
             d -= timedelta(days=1)
         marks = ",".join("?" * len(source_days))
-        sql = f"{_SELECT} WHERE business_day IN ({marks}) AND kind IN (?, ?)"
+        # the openings' data (client_time) is not needed by the day book: skip parsing it (big days)
+        sql = f"{_SELECT_NO_DATA} WHERE business_day IN ({marks}) AND kind IN (?, ?)"
         args: list[Any] = [*source_days, *_OPENINGS]
         if upto_seq is not None:
             sql += " AND seq <= ?"
