@@ -1,0 +1,117 @@
+"""First-run wizard: server URL, terminal token (OS keyring via the till), role, language, owner PIN,
+camera test with live preview, USB scanner test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWizard, QWizardPage
+
+from . import pin as pins
+from .camera import CameraScanner, open_scanner
+from .camera_view import CameraView
+
+
+class FirstRunWizard(QWizard):
+    def __init__(self, till: Any, lang: str = "fr", parent: Any = None) -> None:
+        super().__init__(parent)
+        self.till = till
+        self.chosen_lang = lang
+        self.scanner: CameraScanner | None = None
+        self.setWindowTitle(self.tr("Till set-up"))
+        # 1. server and token
+        p1 = QWizardPage()
+        p1.setTitle(self.tr("Central server"))
+        self.url = QLineEdit(str(till.settings.get("server_url") or "https://"))
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.server_message = QLabel()
+        self.server_message.setWordWrap(True)
+        f1 = QFormLayout(p1)
+        f1.addRow(self.tr("Server address"), self.url)
+        f1.addRow(self.tr("Terminal token"), self.token)
+        f1.addRow("", self.server_message)
+        p1.validatePage = self._configure  # type: ignore[method-assign]
+        # 2. role, language, PIN
+        p2 = QWizardPage()
+        p2.setTitle(self.tr("This till"))
+        self.role = QComboBox()
+        self.role.addItem(self.tr("Cashier and tobacconist"), "both")
+        self.role.addItem(self.tr("Cashier (redeem vouchers)"), "cashier")
+        self.role.addItem(self.tr("Tobacconist (sell cards)"), "seller")
+        self.lang = QComboBox()
+        self.lang.addItem("Français", "fr")
+        self.lang.addItem("English", "en")
+        self.lang.setCurrentIndex(0 if lang == "fr" else 1)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_message = QLabel()
+        f2 = QFormLayout(p2)
+        f2.addRow(self.tr("Role"), self.role)
+        f2.addRow(self.tr("Language"), self.lang)
+        f2.addRow(self.tr("Owner PIN (4+ digits)"), self.pin)
+        f2.addRow("", self.pin_message)
+        p2.validatePage = self._save_role  # type: ignore[method-assign]
+        # 3. camera and scanner tests
+        p3 = QWizardPage()
+        p3.setTitle(self.tr("Camera and scanner test"))
+        self.camera_index = QLineEdit(str(till.settings.get("ui.camera") or "0"))
+        self.camera_button = QPushButton(self.tr("Test camera"))
+        self.preview = CameraView()
+        self.scan_test = QLineEdit()
+        self.scan_test.setPlaceholderText(self.tr("Click here and scan a voucher with the USB scanner"))
+        self.scan_result = QLabel()
+        v3 = QVBoxLayout(p3)
+        f3 = QFormLayout()
+        f3.addRow(self.tr("Camera (index or URL)"), self.camera_index)
+        f3.addRow("", self.camera_button)
+        v3.addLayout(f3)
+        v3.addWidget(self.preview, 1)
+        v3.addWidget(self.scan_test)
+        v3.addWidget(self.scan_result)
+        self.camera_button.clicked.connect(self.test_camera)
+        self.scan_test.returnPressed.connect(self._scanner_tested)
+        for page in (p1, p2, p3):
+            self.addPage(page)
+        self.finished.connect(lambda _r: self._stop_camera())
+
+    def _configure(self) -> bool:
+        try:
+            self.till.configure(self.url.text().strip(), self.token.text().strip())
+        except Exception as exc:
+            self.server_message.setText(str(exc))
+            return False
+        self.token.clear()
+        return True
+
+    def _save_role(self) -> bool:
+        pin = self.pin.text()
+        if len(pin) < 4 or not pin.isdigit():
+            self.pin_message.setText(self.tr("The PIN must have at least 4 digits."))
+            return False
+        pins.set_pin(self.till.settings, pin)
+        role = self.role.currentData()
+        self.till.settings.set("ui.role", None if role == "both" else role)
+        self.chosen_lang = self.lang.currentData()
+        self.till.settings.set("ui.lang", self.chosen_lang)
+        return True
+
+    def test_camera(self) -> None:
+        self._stop_camera()
+        source = self.camera_index.text().strip()
+        self.scanner = open_scanner(source)
+        if self.scanner is not None:
+            self.scanner.preview.connect(self.preview.show_frame)
+            self.scanner.scanned.connect(lambda t: self.scan_result.setText(self.tr("Camera read: %1")
+                                                                            .replace("%1", t[:40])))
+            self.till.settings.set("ui.camera", source)
+
+    def _scanner_tested(self) -> None:
+        text = self.scan_test.text()
+        self.scan_result.setText(self.tr("Scanner read: %1").replace("%1", text[:40]))
+        self.scan_test.clear()
+
+    def _stop_camera(self) -> None:
+        if self.scanner is not None:
+            self.scanner.stop()
+            self.scanner = None

@@ -1,0 +1,224 @@
+"""The main window: screens by role in tabs, status bar, shortcuts, geometry remembered. Kept small."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSettings, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+
+from pos_app.services.books import Books
+
+from . import i18n
+from . import pin as pins
+from .camera import CameraScanner, open_scanner
+from .cashier_screen import CashierScreen
+from .context import AppContext
+from .owner_screen import OwnerScreen
+from .seller_screen import SellerScreen
+from .sounds import Sounds
+from .status_bar import TillStatusBar
+from .wedge_filter import WedgeFilter
+from .workers import WorkerRunner
+
+log = logging.getLogger(__name__)
+STATUS_POLL_MS = 3000
+SYNC_EVERY_MS = 30000
+
+
+class MainWindow(QMainWindow):
+    """``MainWindow(till, camera_source=None, lang='fr', demo=False)``: Caisse / Vente / Gestion by role."""
+
+    def __init__(self, till: Any, *, camera_source: Any = None, lang: str = "fr", demo: bool = False,
+                 sounds: bool = True, sync_every_ms: int = SYNC_EVERY_MS) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        books = Books(till.db, till.home, clock=till.clock)
+        self.ctx = AppContext(till, books, WorkerRunner(2, self), Sounds(sounds, self), lang, demo)
+        if demo:
+            pins.ensure_pin(till.settings, pins.DEFAULT_PIN)
+        i18n.install_language(lang)
+        roles = self._roles(till)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("screens")
+        self.cashier = CashierScreen(self.ctx)
+        self.seller = SellerScreen(self.ctx)
+        self.owner = OwnerScreen(self.ctx)
+        self.screens: list[tuple[str, QWidget]] = []
+        if "cashier" in roles:
+            self.screens.append(("cashier", self.cashier))
+        if "seller" in roles:
+            self.screens.append(("seller", self.seller))
+        self.screens.append(("owner", self.owner))
+        for _, w in self.screens:
+            self.tabs.addTab(w, "")
+        self.setCentralWidget(self.tabs)
+        self.status = TillStatusBar()
+        self.setStatusBar(self.status)
+        self.tabs.currentChanged.connect(self._screen_changed)
+        self.owner.language_chosen.connect(self.set_language)
+
+        for key, name in (("F1", "cashier"), ("F2", "seller"), ("F3", "owner")):
+            QShortcut(QKeySequence(key), self, activated=lambda n=name: self.show_screen(n))
+        QShortcut(QKeySequence("Escape"), self, activated=self._escape)
+        QShortcut(QKeySequence("F5"), self, activated=self.sync_now)
+
+        # USB scanner: one app-wide filter; its scans go to the screen in front
+        app = QApplication.instance()
+        self.wedge = WedgeFilter(max_gap_ms=float(till.settings.get("ui.scanner_gap_ms", 30)), parent=self)
+        self.wedge.scanned.connect(self.on_scan)
+        if app is not None:
+            app.installEventFilter(self.wedge)
+
+        self.scanner: CameraScanner | None = None
+        if camera_source is None and not demo:
+            saved = till.settings.get("ui.camera")
+            camera_source = saved if saved not in (None, "", "none") else None
+        self.start_camera(camera_source, loop=demo)
+
+        self._status_timer = QTimer(self)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start(STATUS_POLL_MS)
+        self._sync_timer = QTimer(self)
+        self._sync_timer.timeout.connect(self.sync_now)
+        if sync_every_ms > 0:
+            self._sync_timer.start(sync_every_ms)
+        self._syncing = False
+        self._closed = False
+
+        self._settings = QSettings(str(till.home / "ui.ini"), QSettings.Format.IniFormat)
+        geometry = self._settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+        self.retranslate()
+        self.refresh_status()
+        self.cashier.refresh_today()
+        self.seller.refresh_today()
+        self.tabs.setCurrentIndex(0)
+        self._screen_changed(0)
+
+    @staticmethod
+    def _roles(till: Any) -> set[str]:
+        """Screens for this till: the wizard's choice, else the token's roles, else both."""
+        chosen = till.settings.get("ui.role")
+        if chosen in ("cashier", "seller"):
+            return {chosen}
+        try:
+            roles = {str(r) for r in (till.roles or [])}
+        except Exception:
+            roles = set()
+        out = set()
+        if roles & {"merchant", "cashier", "redeem", "owner"}:
+            out.add("cashier")
+        if roles & {"seller", "tobacconist", "sell"}:
+            out.add("seller")
+        return out or {"cashier", "seller"}
+
+    # --- camera / scans -------------------------------------------------------------------------------
+    def start_camera(self, source: Any, loop: bool = False) -> None:
+        self.stop_camera()
+        self.scanner = open_scanner(source, loop=loop)
+        if self.scanner is not None:
+            self.scanner.preview.connect(self.cashier.camera.show_frame)
+            self.scanner.scanned.connect(self.on_scan)
+            self.scanner.status.connect(self.cashier.camera_status)
+
+    def stop_camera(self) -> None:
+        if self.scanner is not None:
+            self.scanner.stop()
+            self.scanner = None
+
+    def on_scan(self, text: str) -> None:
+        """A code from the camera or the USB scanner goes to the screen in front (Caisse by default)."""
+        current = self.tabs.currentWidget()
+        if current is self.seller:
+            self.seller.on_code(text)
+        elif current is self.cashier:
+            self.cashier.on_code(text)
+
+    # --- navigation -----------------------------------------------------------------------------------
+    def show_screen(self, name: str) -> None:
+        for i, (n, _) in enumerate(self.screens):
+            if n == name:
+                self.tabs.setCurrentIndex(i)
+
+    def _screen_changed(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if widget is not self.owner:
+            self.owner.lock()  # Gestion locks again as soon as one leaves it
+        if hasattr(widget, "focus_entry"):
+            widget.focus_entry()
+
+    def _escape(self) -> None:
+        widget = self.tabs.currentWidget()
+        if hasattr(widget, "clear"):
+            widget.clear()
+
+    # --- status & sync --------------------------------------------------------------------------------
+    def refresh_status(self) -> None:
+        self.ctx.runner.run(self.ctx.till.sync.status, on_done=self._status, on_error=lambda e: None)
+
+    def _status(self, status: Any) -> None:
+        self.status.show_status(status)
+        self.cashier.panel.set_mode(status.mode)
+
+    def sync_now(self) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        self.ctx.runner.run(self.ctx.till.sync.sync_once, self.status.progress.emit,
+                            on_done=self._synced, on_error=self._sync_failed)
+
+    def _synced(self, report: Any) -> None:
+        self._syncing = False
+        self.status.progress.emit(None)
+        self.refresh_status()
+        self.cashier.refresh_today()
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self._syncing = False
+        self.status.progress.emit(None)
+        log.warning("sync failed: %s", exc)
+
+    # --- language -------------------------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        """Switch language without restart: swap the translator; widgets retranslate on LanguageChange."""
+        self.ctx.lang = lang
+        self.cashier.panel.lang = lang
+        i18n.install_language(lang)
+        self.ctx.till.settings.set("ui.lang", lang)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Voucher till"))
+        names = {"cashier": self.tr("Till (F1)"), "seller": self.tr("Sale (F2)"), "owner": self.tr("Management (F3)")}
+        for i, (n, _) in enumerate(self.screens):
+            self.tabs.setTabText(i, names[n])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # --- closing --------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop every thread: camera, timers, the worker pool. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self._settings.setValue("geometry", self.saveGeometry())
+        self._settings.sync()
+        self._status_timer.stop()
+        self._sync_timer.stop()
+        self.stop_camera()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.wedge)
+        self.ctx.runner.shutdown()

@@ -1,0 +1,70 @@
+"""Status bar: mode, cache age, outbox count, last sync and a sync progress bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from pos_app.core.timeutil import paris_text, parse_utc_text
+
+
+class TillStatusBar(QStatusBar):
+    progress = Signal(object)  # SyncProgress, emitted from the sync worker (queued to the GUI thread)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = QLabel()
+        self.mode.setObjectName("statusMode")
+        self.cache = QLabel()
+        self.outbox = QLabel()
+        self.last_sync = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(160)
+        self.bar.setTextVisible(False)
+        self.bar.hide()
+        for w in (self.mode, self.cache, self.outbox, self.last_sync):
+            self.addWidget(w)
+        self.addPermanentWidget(self.bar)
+        self.progress.connect(self._on_progress)
+        self.status: Any = None
+        self.show_status(None)
+
+    def show_status(self, status: Any) -> None:
+        """Show a TillStatus (pos_app.services.sync), or 'unknown' when None."""
+        self.status = status
+        if status is None:
+            self.mode.setText(self.tr("Mode: …"))
+            self.cache.setText("")
+            self.outbox.setText("")
+            self.last_sync.setText("")
+            return
+        online = status.mode == "online"
+        self.mode.setText(self.tr("● Online") if online else self.tr("● OFFLINE"))
+        self.mode.setStyleSheet("color:#1b7f2a;font-weight:bold" if online else "color:#b85c00;font-weight:bold")
+        age = status.cache_age_s
+        if age is None:
+            self.cache.setText(self.tr("Cache: none"))
+        else:
+            self.cache.setText(self.tr("Cache: %1 min old").replace("%1", str(int(age // 60))))
+        self.outbox.setText(self.tr("To send: %1").replace("%1", str(status.outbox_count)))
+        last = status.last_sync_utc
+        when = paris_text(parse_utc_text(last)) if last else self.tr("never")
+        self.last_sync.setText(self.tr("Last sync: %1").replace("%1", when))
+
+    def _on_progress(self, p: Any) -> None:
+        if p is None or p.phase == "done":
+            self.bar.hide()
+            return
+        self.bar.show()
+        if p.items_total:
+            self.bar.setRange(0, int(p.items_total))
+            self.bar.setValue(int(p.items_done))
+        else:
+            self.bar.setRange(0, 0)  # busy indicator
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.show_status(self.status)
+        super().changeEvent(event)
