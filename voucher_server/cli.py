@@ -56,6 +56,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     db = Database(url)
     try:
         admin.seed_demo(db, secret)
+        db.analyze()
         data = admin.demo_json(db)
     finally:
         db.dispose()
@@ -122,6 +123,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
     db = Database(url)
     with db.writing() as s:
         serials = admin.issue(s, args.campaign, args.count, secret=_secret())
+    db.analyze()
     db.dispose()
     print(f"issued {len(serials)} vouchers: {serials[0]} .. {serials[-1]}" if serials else "issued 0 vouchers")
     return 0

@@ -78,6 +78,15 @@ class Database:
         with self._write_lock, self._write() as session, session.begin():
             yield session
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics after a bulk load (PostgreSQL would otherwise guess row counts)."""
+        if is_sqlite(self.url):
+            with self.write_engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+            return
+        with self.write_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
         self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
