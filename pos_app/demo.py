@@ -514,13 +514,16 @@ def _run_ui(env: DemoEnvironment, lang: str) -> int:
     for signame in ("SIGTERM", "SIGINT"):
         with contextlib.suppress(ValueError, OSError, AttributeError):
             signal.signal(getattr(signal, signame), signal.SIG_DFL)
+    if env.till is None:
+        print("pos-app --demo : la caisse n'a pas pu être ouverte / the till could not be opened.", file=sys.stderr)
+        return 1
     try:
-        from pos_app.ui.app import run_app
+        from .demo_ui import run_demo_window
     except ImportError as exc:
         print(f"pos-app --demo : l'interface n'est pas disponible / the UI is not available ({exc}).",
               file=sys.stderr)
         return 1
-    return int(run_app(env.till, camera_source=env.camera_source, lang=lang, demo=True) or 0)
+    return run_demo_window(env, lang)
 
 
 def run_demo(args: argparse.Namespace, runner: Callable[[DemoEnvironment, str], int] | None = None) -> int:

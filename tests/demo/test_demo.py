@@ -96,12 +96,11 @@ def test_simulated_camera_voucher_is_accepted(no_webcam: None, tmp_path: Path) -
     assert _gone(pid, port)
 
 
-def test_demo_main_window_scans_simulated_camera(no_webcam: None, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_demo_main_window_scans_simulated_camera(no_webcam: None, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The demo offscreen: the real main window over the demo till and the simulated camera; the first demo
     voucher the camera shows is checked accepted, then redeemed; after quitting the server is gone."""
     try:
         from pos_app.ui.app import MainWindow
-
         from pos_app.ui.cashier_screen import CashierScreen
     except ImportError as exc:
         pytest.skip(f"the UI (pos_app.ui.app.MainWindow) has not landed yet: {exc}")
@@ -123,6 +122,21 @@ def test_demo_main_window_scans_simulated_camera(no_webcam: None, qtbot) -> None
         with qtbot.waitSignal(cashier.redeemed, timeout=30_000) as done:
             cashier.redeem_pending()
         assert done.args[0].verdict.verdict is Verdict.ACCEPTED
+
+        # the demo's controls: banner, role switch (token follows), printable voucher sheet
+        from pos_app.demo_ui import DemoControls
+
+        controls = DemoControls(win, env, "fr")
+        assert "MODE DÉMO" in controls.banner.text() and env.url in controls.banner.text()
+        controls.set_role("tobacconist")
+        assert win.tabs.currentWidget() is win.seller
+        assert env.role == "tobacconist" and env.till.tokens.get() == env.tokens["tobacconist"]
+        controls.set_role("owner")
+        assert win.tabs.currentWidget() is win.owner and env.till.tokens.get() == env.tokens["owner"]
+        win.show_screen("cashier")  # the tab decides the role too
+        assert controls.role_box.currentData() == "cashier"
+        pdf = controls.print_vouchers(tmp_path / "bons.pdf")
+        assert pdf.read_bytes()[:5] == b"%PDF-"
         win.close()
         pid, port = env.server.pid, env.server.port
     assert _gone(pid, port)
@@ -190,3 +204,25 @@ def test_server_gone_when_app_is_ended(sig: int, pdeathsig: bool, tmp_path: Path
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def test_pos_app_demo_subprocess_starts_and_leaves_nothing(tmp_path: Path) -> None:
+    """`pos-app --demo` offscreen: the main window shows, the app quits, the embedded server is gone."""
+    pos_app = Path(sys.executable).parent / "pos-app"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_APP_DEMO_NO_WEBCAM="1", POS_APP_DEMO_EXIT_AFTER_S="3",
+               HOME=str(tmp_path))
+    proc = subprocess.Popen([str(pos_app), "--demo"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        shown = None
+        for line in proc.stderr:  # type: ignore[union-attr]
+            if line.startswith("demo window shown"):
+                shown = line.split()
+                break
+        assert shown is not None, "the demo's main window never showed"
+        pid, port = int(shown[5]), int(shown[7])
+        assert proc.wait(timeout=60) == 0
+        assert _gone(pid, port)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
