@@ -141,14 +141,17 @@ def main() -> int:
     for label, pick in (("serial (1D barcode / typed)", lambda: make_serial(10_000_000 + rnd.randrange(args.cached))),
                         ("signed QR (Ed25519 verify)", lambda: rnd.choice(seed_codes))):
         inputs = [pick() for _ in range(args.offline)]
-        times = []
+        times, cpu = [], []
         for text in inputs:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             d = big.redemptions.offline_verdict(parse_code(text))
             times.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
             assert d.verdict.value == "accepted", d
-        print(f"offline verdict, {label}, {args.offline} lookups in {big.cache.count()}: median "
-              f"{ms(statistics.median(times))}, p99 {ms(pct(times, 99))}  target p99 ≤ 1 ms")
+        # Wall time includes preemption on a loaded machine; thread CPU time is the verdict's own cost.
+        print(f"offline verdict, {label}, {args.offline} lookups in {big.cache.count()}: wall median "
+              f"{ms(statistics.median(times))}, p99 {ms(pct(times, 99))}; CPU median {ms(statistics.median(cpu))}, "
+              f"p99 {ms(pct(cpu, 99))}  target p99 ≤ 1 ms (load average {os.getloadavg()[0]:.1f})")
     big.close()
     import shutil
 
