@@ -33,7 +33,7 @@ class SyncProgress:
     phase: str  # push, pull, head, done
     items_done: int
     items_total: int | None
-    bytes: int
+    bytes: int  # received during this pass so far
 
 
 @dataclass(slots=True)
@@ -77,6 +77,7 @@ class SyncService:
     def __init__(self, till: Till) -> None:
         self.till = till
         self._lock = threading.Lock()  # one sync at a time (loop thread, CLI, UI button)
+        self._b0 = 0  # bytes received before the current pass (progress reports this pass's bytes)
 
     # --- status ------------------------------------------------------------------------------------------
 
@@ -94,7 +95,7 @@ class SyncService:
         with self._lock:
             report = SyncReport()
             api = self.till.api
-            start_bytes = api.bytes_in
+            start_bytes = self._b0 = api.bytes_in
             try:
                 self._push(report, progress)
                 self._pull(report, progress)
@@ -121,7 +122,7 @@ class SyncService:
         for i, row in enumerate(rows + verify):
             self._push_row(row, report)
             if progress:
-                progress(SyncProgress("push", i + 1, total, self.till.api.bytes_in))
+                progress(SyncProgress("push", i + 1, total, self.till.api.bytes_in - self._b0))
 
     def _push_row(self, row: OutboxRow, report: SyncReport) -> None:
         till = self.till
@@ -303,7 +304,7 @@ class SyncService:
                     _set_in(conn, "cache_synced_utc", to_utc_text(till.clock()))
             report.pulled += len(changes)
             if progress:
-                progress(SyncProgress("pull", report.pulled, None, api.bytes_in))
+                progress(SyncProgress("pull", report.pulled, None, api.bytes_in - self._b0))
             if not page.get("has_more"):
                 break
 

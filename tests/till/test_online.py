@@ -122,3 +122,17 @@ def test_wrong_token_is_refused_at_configure(tmp_path: Path, server):
 def test_parse_roundtrip_of_seed_codes(vouchers):
     v = vouchers.take()
     assert parse_code(v["code"]).serial == v["serial"]
+
+
+def test_sync_reports_progress_and_status(till_factory, vouchers):
+    t = till_factory("merchant", 1)
+    t.settings.set("cursor", None)  # a full pull again
+    t.redemptions.redeem(vouchers.take()["code"])
+    seen = []
+    report = t.sync.sync_once(seen.append)
+    assert report.ok and report.pulled >= 400 and report.bytes > 0
+    assert {p.phase for p in seen} >= {"pull", "done"} and seen[-1].bytes == report.bytes
+    status = t.sync.status()
+    assert status.mode == "online" and status.cache_age_s is not None and status.cache_age_s < 60
+    assert status.outbox_count == 0 and status.merchant_name == "Boulangerie Martin"
+    assert status.cached_vouchers >= 400 and status.offline_allowed
