@@ -60,10 +60,12 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._screen_changed)
         self.owner.language_chosen.connect(self.set_language)
 
-        for key, name in (("F1", "cashier"), ("F2", "seller"), ("F3", "owner")):
-            QShortcut(QKeySequence(key), self, activated=lambda n=name: self.show_screen(n))
-        QShortcut(QKeySequence("Escape"), self, activated=self._escape)
-        QShortcut(QKeySequence("F5"), self, activated=self.sync_now)
+        self.shortcuts: list[QShortcut] = []
+        for key, slot in (("F1", lambda: self.show_screen("cashier")), ("F2", lambda: self.show_screen("seller")),
+                          ("F3", lambda: self.show_screen("owner")), ("Escape", self._escape), ("F5", self.sync_now)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(slot)
+            self.shortcuts.append(shortcut)
 
         # USB scanner: one app-wide filter; its scans go to the screen in front
         app = QApplication.instance()

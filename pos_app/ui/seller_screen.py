@@ -111,6 +111,7 @@ class SellerScreen(QWidget):
         self.result.setText(self.tr("✓ Paid. Receipt below."))
 
     def receipt_html(self, o: Any) -> str:
+        title = html.escape(self.tr("Receipt — voucher sale"))
         lang = self.ctx.lang
         rows = [(self.tr("Shop"), self.ctx.till.merchant_name), (self.tr("Date"), paris_text(utc_now())),
                 (self.tr("Voucher"), o.serial or ""),
@@ -118,7 +119,7 @@ class SellerScreen(QWidget):
                 (self.tr("Price paid"), format_cents(o.price_cents or 0, lang)),
                 (self.tr("Reference"), (o.idempotency_key or "")[:12])]
         body = "".join(f"<tr><td>{html.escape(a)}</td><td><b>{html.escape(str(b))}</b></td></tr>" for a, b in rows)
-        return f"<h2>{html.escape(self.tr('Receipt — voucher sale'))}</h2><table>{body}</table>"
+        return f"<h2>{title}</h2><table>{body}</table>"
 
     def print_receipt(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter

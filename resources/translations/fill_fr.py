@@ -150,6 +150,8 @@ FR = {
 def main() -> int:
     ts = Path(__file__).with_name("fr.ts")
     tree = ET.parse(ts)
+    tree.getroot().set("language", "fr_FR")  # lupdate refuses to update a .ts without a target language
+    tree.getroot().set("sourcelanguage", "en")
     missing = []
     for message in tree.iter("message"):
         source = message.findtext("source") or ""

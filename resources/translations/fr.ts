@@ -1,6 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
-<TS version="2.1">
+<TS version="2.1" language="fr_FR" sourcelanguage="en">
 <context>
     <name>CameraView</name>
     <message>
@@ -389,6 +389,10 @@
     <message>
         <source>✓ Paid. Receipt below.</source>
         <translation>✓ Payé. Reçu ci-dessous.</translation>
+    </message>
+    <message>
+        <source>Receipt — voucher sale</source>
+        <translation>Reçu — vente de bon</translation>
     </message>
     <message>
         <source>Shop</source>
