@@ -115,6 +115,10 @@ def fold(entries: Iterable[LedgerEntry], day_closings: Mapping[str, int] | None 
                 topup_cents=e.topup_cents, mode=e.mode or "", idempotency_key=e.idempotency_key or "",
                 cashier=e.cashier, till_id=e.till_id)
             continue
+        if e.kind == EntryKind.OFFLINE_SWITCH and e.ref_seq in lines:
+            # The network failed after the pending entry was written: this one was decided offline.
+            lines[e.ref_seq].mode = "offline"
+            continue
         follow = _FOLLOWUPS.get(e.kind)
         if follow is None or e.ref_seq is None:
             continue
@@ -125,6 +129,11 @@ def fold(entries: Iterable[LedgerEntry], day_closings: Mapping[str, int] | None 
         what = follow[1]
         if what == "confirmed":
             line.confirmed = True
+            # A serial the cache did not know was written pending with no amount: the server's answer has it.
+            if not line.amount_cents and e.amount_cents:
+                line.amount_cents, line.campaign_id = e.amount_cents, e.campaign_id or line.campaign_id
+            if line.kind == SALE and not line.price_cents and e.price_cents:
+                line.price_cents, line.topup_cents = e.price_cents, e.topup_cents
             line.server_id = e.data.get("redemption_id", e.data.get("sale_id", line.server_id))
         elif what == "rejected":
             line.rejected = True

@@ -30,7 +30,8 @@ _SELECT_NO_DATA = _SELECT.replace(" data,", " '{}' AS data,", 1)
 _OPENINGS = (EntryKind.REDEMPTION.value, EntryKind.SALE.value)
 _FOLLOWUP_KINDS = tuple(k.value for k in (
     EntryKind.REDEMPTION_CONFIRMED, EntryKind.REDEMPTION_REJECTED, EntryKind.REDEMPTION_CONFLICT, EntryKind.VOID,
-    EntryKind.SALE_CONFIRMED, EntryKind.SALE_REJECTED, EntryKind.SALE_CONFLICT, EntryKind.SALE_VOID))
+    EntryKind.SALE_CONFIRMED, EntryKind.SALE_REJECTED, EntryKind.SALE_CONFLICT, EntryKind.SALE_VOID,
+    EntryKind.OFFLINE_SWITCH))
 
 
 class BooksError(Exception):
