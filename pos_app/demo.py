@@ -307,6 +307,21 @@ def make_simulated_video(codes: list[str], path: Path, serials: list[str] | None
     return Path(plan.path)
 
 
+def cached_demo_video(codes: list[dict[str, Any]]) -> Path:
+    """The simulated camera's video, made once per set of demo codes (they are deterministic) and kept in the
+    temp folder: making it costs seconds of the demo's start."""
+    import hashlib
+
+    texts = [c["code"] for c in codes]
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"pos_app_demo_video_{key}.avi"
+    if not path.is_file() or path.stat().st_size == 0:
+        part = path.with_suffix(f".{os.getpid()}.avi")  # atomic: two demos starting at once
+        make_simulated_video(texts, part, [c["serial"] for c in codes])
+        os.replace(part, path)
+    return path
+
+
 def webcam_available(index: int = 0) -> bool:
     """True when OpenCV can open and read a frame from webcam ``index``."""
     if os.environ.get("POS_APP_DEMO_NO_WEBCAM"):
@@ -481,10 +496,7 @@ class DemoEnvironment:
         if mode == "none" or (mode == "webcam"):
             self.camera_source, self.simulated = None, False
             return
-        assert self._tmp is not None
-        video = make_simulated_video([c["code"] for c in self.codes], self._tmp / "demo_vouchers.avi",
-                                     [c["serial"] for c in self.codes])
-        self.camera_source, self.simulated = video, True
+        self.camera_source, self.simulated = cached_demo_video(self.codes), True
 
     def print_vouchers(self, pdf_path: Path | str) -> Path:
         """The A4 PDF sheet of active demo vouchers, to print and show to a real webcam."""

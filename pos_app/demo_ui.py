@@ -114,6 +114,16 @@ class DemoControls:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
+def process_age() -> float:
+    """Seconds since this process started (Linux /proc; 0 elsewhere): the demo's start-time figure."""
+    try:
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def run_demo_window(env: DemoEnvironment, lang: str) -> int:
     """The demo's event loop: the main window over the demo till, with the demo controls."""
     from pos_app.ui.app import MainWindow, create_app
@@ -126,7 +136,7 @@ def run_demo_window(env: DemoEnvironment, lang: str) -> int:
     exit_after = os.environ.get("POS_APP_DEMO_EXIT_AFTER_S")
     if exit_after:
         print(f"demo window shown; server pid {env.server.pid if env.server else 0} port "
-              f"{env.server.port if env.server else 0}", file=sys.stderr, flush=True)
+              f"{env.server.port if env.server else 0} after {process_age():.2f} s", file=sys.stderr, flush=True)
         QTimer.singleShot(int(float(exit_after) * 1000), window.close)
     try:
         return int(app.exec())

@@ -40,6 +40,24 @@ if "${clean_env[@]}" "$REPO/$BUNDLE" --selftest --home "$SANDBOX/till"; then rc=
 t1=$(date +%s.%N)
 printf 'selftest time (window + decode + embedded server + redeem + PDF): %.2f s, exit %d\n' \
 	"$(echo "$t1 - $t0" | bc)" "$rc"
+[ "$rc" = 0 ] || exit "$rc"
+
+# the demo from the bundle: window shown, quit after 3 s, exit 0, its embedded server gone
+t0=$(date +%s.%N)
+demo_log="$SANDBOX/demo.log"
+if "${clean_env[@]}" POS_APP_DEMO_EXIT_AFTER_S=3 "$REPO/$BUNDLE" --demo --home "$SANDBOX/demo-till" 2>"$demo_log"; then
+	rc=0
+else
+	rc=$?
+fi
+t1=$(date +%s.%N)
+shown=$(grep "^demo window shown" "$demo_log" || true)
+printf 'demo (start to window, 3 s shown, quit): %.2f s, exit %d; %s\n' "$(echo "$t1 - $t0" | bc)" "$rc" "$shown"
+[ -n "$shown" ] || { cat "$demo_log" >&2; echo "FAIL: the demo window never showed" >&2; exit 1; }
+server_pid=$(echo "$shown" | awk '{print $6}')
+sleep 1
+if kill -0 "$server_pid" 2>/dev/null; then echo "FAIL: demo server $server_pid still running" >&2; exit 1; fi
+
 # nothing may be left running from the bundle
 if pgrep -f "$REPO/$BUNDLE --voucher-server" >/dev/null; then
 	echo "FAIL: an embedded server outlived the selftest" >&2

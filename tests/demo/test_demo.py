@@ -197,8 +197,7 @@ def test_server_gone_when_app_is_ended(sig: int, pdeathsig: bool, tmp_path: Path
         child.wait(timeout=30)
         assert _gone(pid, port), f"server {pid} survived {signal.Signals(sig).name}"
         if sig == signal.SIGKILL:  # no clean-up ran: the next demo start removes the orphaned folder
-            assert Path(workdir).is_dir()
-            demo.remove_stale_demo_folders()
+            demo.remove_stale_demo_folders()  # (another demo starting meanwhile may have done it already)
         assert not Path(workdir).exists()
     finally:
         if child.poll() is None:
