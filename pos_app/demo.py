@@ -478,6 +478,10 @@ class DemoEnvironment:
             print(f"demo: caisse indisponible / till unavailable: {exc}", file=sys.stderr)
             return None
         till.configure(self.url, self.tokens.get(self.role, self.tokens.get("cashier", "")))
+        try:  # a warm offline cache from the start: the demo can show offline mode, and a slow first
+            till.sync.sync_once(None)  # answer falls back to a cache that knows every demo voucher
+        except Exception as exc:
+            print(f"demo: première synchronisation impossible / first sync failed: {exc}", file=sys.stderr)
         return till
 
     def switch_role(self, role: str) -> None:
