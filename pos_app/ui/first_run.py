@@ -91,7 +91,7 @@ class FirstRunWizard(QWizard):
             return False
         pins.set_pin(self.till.settings, pin)
         role = self.role.currentData()
-        self.till.settings.set("ui.role", None if role == "both" else role)
+        self.till.settings.set("ui.role", role)
         self.chosen_lang = self.lang.currentData()
         self.till.settings.set("ui.lang", self.chosen_lang)
         return True

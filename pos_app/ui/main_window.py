@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         chosen = till.settings.get("ui.role")
         if chosen in ("cashier", "seller"):
             return {chosen}
+        if chosen == "both":
+            return {"cashier", "seller"}
         try:
             roles = {str(r) for r in (till.roles or [])}
         except Exception:
