@@ -132,12 +132,20 @@ def run_demo_window(env: DemoEnvironment, lang: str) -> int:
     window = MainWindow(env.till, camera_source=env.camera_source, lang=lang, demo=True)
     window.demo_controls = DemoControls(window, env, lang)  # kept alive with the window
     window.show()
-    # smoke tests and CI: announce the window (with the server to watch) and quit after N seconds
+    # smoke tests and CI: announce the window (with the server to watch) and the first scan's verdict, then
+    # quit (after that scan, or after N seconds at most)
     exit_after = os.environ.get("POS_APP_DEMO_EXIT_AFTER_S")
     if exit_after:
         print(f"demo window shown; server pid {env.server.pid if env.server else 0} port "
               f"{env.server.port if env.server else 0} after {process_age():.2f} s", file=sys.stderr, flush=True)
         QTimer.singleShot(int(float(exit_after) * 1000), window.close)
+
+        def scanned(detail: Any) -> None:  # the first camera scan's verdict, then quit soon
+            verdict = getattr(detail.verdict, "value", detail.verdict)
+            print(f"demo scan {detail.serial} {verdict}", file=sys.stderr, flush=True)
+            QTimer.singleShot(500, window.close)
+
+        window.cashier.checked.connect(scanned)
     try:
         return int(app.exec())
     finally:

@@ -43,18 +43,23 @@ printf 'selftest time (window + decode + embedded server + redeem + PDF): %.2f s
 	"$(echo "$t1 - $t0" | bc)" "$rc"
 [ "$rc" = 0 ] || exit "$rc"
 
-# the demo from the bundle: window shown, quit after 3 s, exit 0, its embedded server gone
+# the demo from the bundle: window shown, the simulated camera's first voucher accepted, quit, exit 0, its
+# embedded server gone
 t0=$(date +%s.%N)
 demo_log="$SANDBOX/demo.log"
-if "${clean_env[@]}" POS_APP_DEMO_EXIT_AFTER_S=3 "$REPO/$BUNDLE" --demo --home "$SANDBOX/demo-till" 2>"$demo_log"; then
+if "${clean_env[@]}" POS_APP_DEMO_EXIT_AFTER_S=30 "$REPO/$BUNDLE" --demo --home "$SANDBOX/demo-till" 2>"$demo_log"; then
 	rc=0
 else
 	rc=$?
 fi
 t1=$(date +%s.%N)
 shown=$(grep "^demo window shown" "$demo_log" || true)
-printf 'demo (start to window, 3 s shown, quit): %.2f s, exit %d; %s\n' "$(echo "$t1 - $t0" | bc)" "$rc" "$shown"
+scan=$(grep "^demo scan" "$demo_log" || true)
+printf 'demo (start, window, first scan, quit): %.2f s, exit %d; %s; %s\n' "$(echo "$t1 - $t0" | bc)" "$rc" \
+	"$shown" "$scan"
 [ -n "$shown" ] || { cat "$demo_log" >&2; echo "FAIL: the demo window never showed" >&2; exit 1; }
+case "$scan" in *accepted*) ;; *) cat "$demo_log" >&2; echo "FAIL: no accepted demo scan" >&2; exit 1 ;; esac
+[ "$rc" = 0 ] || exit "$rc"
 server_pid=$(echo "$shown" | awk '{print $6}')
 sleep 1
 if kill -0 "$server_pid" 2>/dev/null; then echo "FAIL: demo server $server_pid still running" >&2; exit 1; fi

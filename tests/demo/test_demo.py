@@ -205,20 +205,25 @@ def test_server_gone_when_app_is_ended(sig: int, pdeathsig: bool, tmp_path: Path
             child.wait()
 
 
-def test_pos_app_demo_subprocess_starts_and_leaves_nothing(tmp_path: Path) -> None:
-    """`pos-app --demo` offscreen: the main window shows, the app quits, the embedded server is gone."""
+def test_pos_app_demo_subprocess_scans_and_leaves_nothing(tmp_path: Path) -> None:
+    """`pos-app --demo` offscreen: the main window shows, the simulated camera's first voucher is accepted, the
+    app quits, the embedded server is gone."""
     pos_app = Path(sys.executable).parent / "pos-app"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_APP_DEMO_NO_WEBCAM="1", POS_APP_DEMO_EXIT_AFTER_S="3",
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_APP_DEMO_NO_WEBCAM="1", POS_APP_DEMO_EXIT_AFTER_S="60",
                HOME=str(tmp_path))
     proc = subprocess.Popen([str(pos_app), "--demo"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
     try:
-        shown = None
+        shown = scan = None
         for line in proc.stderr:  # type: ignore[union-attr]
             if line.startswith("demo window shown"):
                 shown = line.split()
+            elif line.startswith("demo scan"):
+                scan = line.split()
                 break
         assert shown is not None, "the demo's main window never showed"
+        assert scan is not None and scan[3] == "accepted", scan
         pid, port = int(shown[5]), int(shown[7])
+        proc.stderr.read()  # type: ignore[union-attr]
         assert proc.wait(timeout=60) == 0
         assert _gone(pid, port)
     finally:
