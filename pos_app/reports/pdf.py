@@ -12,14 +12,19 @@ from typing import Any
 
 
 def ensure_gui_app() -> Any:
-    """A QGuiApplication (offscreen when no display is set), created only when none exists."""
+    """A Qt application (offscreen when no display is set), created only when none exists.
+
+    A QApplication rather than a bare QGuiApplication: widgets created later in the same process (the app's
+    screens, the demo) abort on a QGuiApplication, and the extra cost is nil.
+    """
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     app = QGuiApplication.instance()
     if app is None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication([])
+        app = QApplication([])
     return app
 
 
