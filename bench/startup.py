@@ -25,7 +25,7 @@ from pos_app.services.till import Till
 from pos_app.scanning.capture import FrameSource
 app = create_app(sys.argv[:1])
 till = Till.open(Path(sys.argv[2]))
-win = MainWindow(till, camera_source=FrameSource(sys.argv[3], realtime=True, loop=True), lang="fr", sounds=False)
+win = MainWindow(till, camera_source=FrameSource(sys.argv[3], realtime=True, loop=True), lang="fr")
 win.show()
 def ready():
     return win.cashier.camera.frames > 0

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start(STATUS_POLL_MS)
+        QTimer.singleShot(300, self.ctx.sounds.load)  # QtMultimedia loads after the window is up
         self._sync_timer = QTimer(self)
         self._sync_timer.timeout.connect(self.sync_now)
         if sync_every_ms > 0:

@@ -22,8 +22,13 @@ class Sounds(QObject):
         self.played: list[str] = []  # what was asked for (tests check the right sound was chosen)
         self._effects: dict[str, Any] = {}
         self._warned = False
-        if not enabled:
+        self._loaded = False
+
+    def load(self) -> None:
+        """Load QtMultimedia and the WAV files (deferred after the window shows: it costs start-up time)."""
+        if self._loaded or not self.enabled:
             return
+        self._loaded = True
         try:
             from PySide6.QtMultimedia import QSoundEffect
         except ImportError as exc:  # QtMultimedia not shipped or its libraries missing
@@ -46,6 +51,7 @@ class Sounds(QObject):
 
     def play(self, name: str) -> None:
         self.played.append(name)
+        self.load()
         effect = self._effects.get(name)
         if effect is None:
             return
