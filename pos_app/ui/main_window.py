@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QSettings, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
+from pos_app.scanning.qt_wedge import WedgeFilter
 from pos_app.services.books import Books
 
 from . import i18n
@@ -20,7 +21,6 @@ from .owner_screen import OwnerScreen
 from .seller_screen import SellerScreen
 from .sounds import Sounds
 from .status_bar import TillStatusBar
-from .wedge_filter import WedgeFilter
 from .workers import WorkerRunner
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
 
         # USB scanner: one app-wide filter; its scans go to the screen in front
         app = QApplication.instance()
-        self.wedge = WedgeFilter(max_gap_ms=float(till.settings.get("ui.scanner_gap_ms", 30)), parent=self)
+        self.wedge = WedgeFilter(self, max_gap_ms=float(till.settings.get("ui.scanner_gap_ms", 30)), min_len=6)
         self.wedge.scanned.connect(self.on_scan)
         if app is not None:
             app.installEventFilter(self.wedge)
