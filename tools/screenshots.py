@@ -110,6 +110,7 @@ def main() -> int:
         win.show_screen("cashier")
         pump(0.5)
         shot(win, "till-english")
+        win.set_language("fr")
         win.close()
         wizard = FirstRunWizard(till, lang="fr")
         wizard.resize(700, 520)

@@ -37,6 +37,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 def run_app(till: Any, camera_source: Any = None, lang: str = "fr", demo: bool = False) -> int:
     """Open the main window over ``till`` and run the event loop; returns the exit code."""
     app = create_app()
+    from . import i18n
+
+    i18n.install_language(lang)  # the wizard speaks the chosen language too
     if not demo and not till.configured:
         from .first_run import FirstRunWizard
 
