@@ -164,7 +164,7 @@ class CashierScreen(QWidget):
 
     def _show_today(self, totals: tuple[int, int]) -> None:
         self.today = totals
-        self.today_label.setText(self.tr("Today: %1 vouchers, %2").replace("%1", str(totals[0]))
+        self.today_label.setText(self.tr("Today: %1 voucher(s), %2").replace("%1", str(totals[0]))
                                  .replace("%2", format_cents(totals[1], self.ctx.lang)))
 
     # --- camera ---------------------------------------------------------------------------------------

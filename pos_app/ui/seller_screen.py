@@ -154,7 +154,7 @@ class SellerScreen(QWidget):
 
     def _show_today(self, totals: tuple[int, int, int]) -> None:
         self.totals = totals
-        self.today_label.setText(self.tr("Today: %1 cards sold, %2 collected, %3 owed to the operator")
+        self.today_label.setText(self.tr("Today: %1 card(s) sold, %2 collected, %3 owed to the operator")
                                  .replace("%1", str(totals[0])).replace("%2", format_cents(totals[1], self.ctx.lang))
                                  .replace("%3", format_cents(totals[2], self.ctx.lang)))
 

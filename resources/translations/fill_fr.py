@@ -11,7 +11,7 @@ from pathlib import Path
 
 FR = {
     "No camera": "Pas de caméra",
-    "Today: %1 vouchers, %2": "Aujourd'hui : %1 bons, %2",
+    "Today: %1 voucher(s), %2": "Aujourd'hui : %1 bon(s), %2",
     "Camera unavailable — type the number or use the USB scanner":
         "Caméra indisponible — tapez le numéro ou utilisez la douchette USB",
     "Camera: end of video": "Caméra : fin de la vidéo",
@@ -110,8 +110,8 @@ FR = {
     "Face value": "Valeur faciale",
     "Price paid": "Prix payé",
     "Reference": "Référence",
-    "Today: %1 cards sold, %2 collected, %3 owed to the operator":
-        "Aujourd'hui : %1 cartes vendues, %2 perçus, %3 dus à l'opérateur",
+    "Today: %1 card(s) sold, %2 collected, %3 owed to the operator":
+        "Aujourd'hui : %1 carte(s) vendue(s), %2 perçus, %3 dus à l'opérateur",
     "&Card:": "&Carte :",
     "Scan the card or type its number": "Scannez la carte ou tapez son numéro",
     "Sell": "Vendre",

@@ -11,8 +11,8 @@
 <context>
     <name>CashierScreen</name>
     <message>
-        <source>Today: %1 vouchers, %2</source>
-        <translation>Aujourd'hui : %1 bons, %2</translation>
+        <source>Today: %1 voucher(s), %2</source>
+        <translation>Aujourd'hui : %1 bon(s), %2</translation>
     </message>
     <message>
         <source>Camera unavailable — type the number or use the USB scanner</source>
@@ -419,8 +419,8 @@
         <translation>Référence</translation>
     </message>
     <message>
-        <source>Today: %1 cards sold, %2 collected, %3 owed to the operator</source>
-        <translation>Aujourd'hui : %1 cartes vendues, %2 perçus, %3 dus à l'opérateur</translation>
+        <source>Today: %1 card(s) sold, %2 collected, %3 owed to the operator</source>
+        <translation>Aujourd'hui : %1 carte(s) vendue(s), %2 perçus, %3 dus à l'opérateur</translation>
     </message>
     <message>
         <source>&amp;Card:</source>
