@@ -44,6 +44,9 @@ test: venv translations
 lint: venv
 	$(BIN)/ruff check .
 
+screenshots: venv translations
+	xvfb-run -a $(BIN)/python tools/screenshots.py
+
 bench: venv
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
