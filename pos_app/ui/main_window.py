@@ -37,8 +37,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         books = Books(till.db, till.home, clock=till.clock)
         self.ctx = AppContext(till, books, WorkerRunner(2, self), Sounds(sounds, self), lang, demo)
-        if demo:
-            pins.ensure_pin(till.settings, pins.DEFAULT_PIN)
+        # demo: 0000; a till configured by the CLI (no wizard) also starts at 0000, to change in Réglages
+        pins.ensure_pin(till.settings, pins.DEFAULT_PIN)
         i18n.install_language(lang)
         roles = self._roles(till)
         self.tabs = QTabWidget()
