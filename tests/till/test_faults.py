@@ -20,8 +20,9 @@ from pos_app.api.tokens import MemoryTokenProvider
 from pos_app.core.timeutil import business_day, utc_now
 from pos_app.core.verdicts import Mode, Verdict
 from pos_app.services.till import Till
+from voucher_server.testing import FaultServer
 
-from .conftest import FaultServer, point_at
+from .conftest import point_at
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -3,11 +3,8 @@ offscreen. Servers that must be stopped or slowed get their own LiveServer / TCP
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +13,7 @@ import pytest
 
 from pos_app.api.tokens import MemoryTokenProvider
 from pos_app.services.till import Till
-from voucher_server.testing import LiveServer, free_port
+from voucher_server.testing import FaultServer, LiveServer, SeedVouchers
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -27,21 +24,7 @@ def built_translations() -> None:
     subprocess.run([sys.executable, "-m", "pos_app.i18n_build"], cwd=REPO, check=True, capture_output=True)
 
 
-class Vouchers:
-    """Distinct active seed vouchers of the demo campaign, so tests never reuse one."""
-
-    def __init__(self, seed: dict[str, Any]) -> None:
-        self._active = [v for v in seed["vouchers"] if v["campaign"] == "BOOST24" and v["state"] == "active"]
-        self._by_state: dict[str, list[dict[str, Any]]] = {}
-        for v in seed["vouchers"]:
-            if v["campaign"] == "BOOST24":
-                self._by_state.setdefault(v["state"], []).append(v)
-
-    def take(self, state: str = "active") -> dict[str, Any]:
-        return self._by_state[state].pop()
-
-    def has(self, state: str) -> bool:
-        return bool(self._by_state.get(state))
+Vouchers = SeedVouchers  # the tests' short name
 
 
 @pytest.fixture(scope="session")
@@ -99,58 +82,9 @@ def make_window(qtbot: Any) -> Iterator[Any]:
         w.close()
 
 
-class SlowProxy:
+def SlowProxy(upstream_port: int, delay: float = 5.0) -> FaultServer:
     """A real TCP proxy on 127.0.0.1 that waits ``delay`` s before forwarding each request upstream."""
-
-    def __init__(self, upstream_port: int, delay: float = 5.0) -> None:
-        self.upstream_port, self.delay = upstream_port, delay
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._sock = socket.socket()
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", self.port))
-        self._sock.listen(16)
-        self._sock.settimeout(0.2)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn: socket.socket) -> None:
-        try:
-            conn.settimeout(30)
-            up = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=30)
-            first = True
-
-            def back() -> None:
-                try:
-                    while chunk := up.recv(65536):
-                        conn.sendall(chunk)
-                except OSError:
-                    pass
-                finally:
-                    conn.close()
-
-            threading.Thread(target=back, daemon=True).start()
-            while chunk := conn.recv(65536):
-                if first:
-                    time.sleep(self.delay)
-                    first = False
-                up.sendall(chunk)
-        except OSError:
-            pass
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self._sock.close()
+    return FaultServer("slow", upstream_port, delay)
 
 
 def point_at(till: Till, url: str) -> None:
