@@ -29,7 +29,7 @@ def _pg_available() -> bool:
 def pg_server() -> Iterator[Any]:
     """A factory of fresh PostgreSQL databases (CREATE DATABASE vs_test_<random>), all dropped at the end."""
     if not _pg_available():
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 (db test, trust auth) is not reachable")
+        pytest.fail("PostgreSQL at 127.0.0.1:5432 (db test, trust auth) is not reachable: the server tests need it")
     import psycopg
 
     created: list[str] = []

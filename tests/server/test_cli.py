@@ -44,7 +44,7 @@ def test_admin_commands_and_printed_sheet(tmp_path: Path) -> None:
     pdf = tmp_path / "sheet.pdf"
     cli("print-vouchers", "--db", db, "--campaign", "NOEL26", "--pdf", str(pdf))
     if not shutil.which("pdftotext") or not shutil.which("pdftoppm"):
-        pytest.skip("poppler-utils (pdftotext, pdftoppm) not installed: cannot read the PDF back")
+        pytest.fail("poppler-utils (pdftotext, pdftoppm) not installed (make test installs them)")
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "20,00 €" in words and "Valable du 01/12/2026 au 31/01/2027" in words
     assert f"{first[0][:4]} {first[0][4:8]} {first[0][8:]}" in words
