@@ -201,27 +201,39 @@ class SyncService:
                 CacheStore.mark_active_in(conn, row.serial or "")
         report.pushed += 1
 
-    def _push_void(self, row: OutboxRow, report: SyncReport) -> None:
+    def _void_upstream(self, row: OutboxRow, report: SyncReport, parent_key: str, id_field: str,
+                       unsent: str, send: Callable[[int], dict[str, Any]]) -> dict[str, Any] | None:
+        """What pushing a redemption void and a sale void share: find what it voids, send, sort the refusal.
+
+        Returns the server's answer, or None when the row is settled (cancelled or conflict) and nothing is left.
+        """
         till = self.till
-        red = till.outbox.by_key(row.payload["redemption_key"])
-        if red is None or red.state in ("conflict", "rejected", "cancelled"):
+        parent = till.outbox.by_key(row.payload[parent_key])
+        if parent is None or parent.state in ("conflict", "rejected", "cancelled"):
             with till.db.transaction() as conn:
                 till.outbox.set_state_in(conn, row.id, "cancelled", {"reason": "nothing upstream to void"})
-            return
-        rid = (red.result or {}).get("redemption_id")
-        if red.state != "done" or rid is None:
-            raise Unavailable("order", "La redemption doit être envoyée avant son annulation.")
+            return None
+        upstream_id = (parent.result or {}).get(id_field)
+        if parent.state != "done" or upstream_id is None:
+            raise Unavailable("order", unsent)
         try:
-            answer = till.api.void_redemption(int(rid), row.idempotency_key, budget=UPLOAD_BUDGET)
+            return send(int(upstream_id))
         except Refusal as exc:
             if exc.code == "already_voided":
-                answer = {"already_voided": True}
-            else:
-                with till.db.transaction() as conn:
-                    till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
-                report.conflicts += 1
-                report.errors.append(f"void:{exc.code}")
-                return
+                return {"already_voided": True}
+            with till.db.transaction() as conn:
+                till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
+            report.conflicts += 1
+            report.errors.append(f"{row.kind}:{exc.code}")
+            return None
+
+    def _push_void(self, row: OutboxRow, report: SyncReport) -> None:
+        till = self.till
+        answer = self._void_upstream(
+            row, report, "redemption_key", "redemption_id", "Le bon encaissé doit être envoyé avant son annulation.",
+            lambda rid: till.api.void_redemption(rid, row.idempotency_key, budget=UPLOAD_BUDGET))
+        if answer is None:
+            return
         with till.db.transaction() as conn:
             seq = int(row.payload["ref_seq"])
             r = conn.execute("SELECT voucher, campaign_id, amount_cents FROM ledger WHERE seq = ?", (seq,)).fetchone()
@@ -249,24 +261,11 @@ class SyncService:
 
     def _push_sale_void(self, row: OutboxRow, report: SyncReport) -> None:
         till = self.till
-        sale = till.outbox.by_key(row.payload["sale_key"])
-        if sale is None or sale.state in ("conflict", "rejected", "cancelled"):
-            with till.db.transaction() as conn:
-                till.outbox.set_state_in(conn, row.id, "cancelled", {"reason": "nothing upstream to void"})
+        answer = self._void_upstream(
+            row, report, "sale_key", "sale_id", "La vente doit être envoyée avant son annulation.",
+            lambda sid: till.api.void_sale(sid, row.idempotency_key, budget=UPLOAD_BUDGET))
+        if answer is None:
             return
-        sid = (sale.result or {}).get("sale_id")
-        if sale.state != "done" or sid is None:
-            raise Unavailable("order", "La vente doit être envoyée avant son annulation.")
-        try:
-            answer = till.api.void_sale(int(sid), row.idempotency_key, budget=UPLOAD_BUDGET)
-        except Refusal as exc:
-            if exc.code != "already_voided":
-                with till.db.transaction() as conn:
-                    till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
-                report.conflicts += 1
-                report.errors.append(f"sale_void:{exc.code}")
-                return
-            answer = {"already_voided": True}
         with till.db.transaction() as conn:
             seq = int(row.payload["ref_seq"])
             if not conn.execute("SELECT 1 FROM ledger WHERE kind = 'sale_void' AND ref_seq = ?", (seq,)).fetchone():
