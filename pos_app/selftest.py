@@ -15,7 +15,6 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,20 +44,12 @@ def _app() -> Any:
 
 def step_window(till: Any, lang: str) -> str:
     """Open the main window offscreen, let it paint, close it."""
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.ui.app import MainWindow
 
     app = _app()
-    try:
-        from pos_app.ui.app import MainWindow
-    except ImportError:
-        MainWindow = None  # the UI has not landed: check Qt itself with a plain window
-    if MainWindow is not None and till is not None:
-        win = MainWindow(till, camera_source=None, lang=lang, demo=True)
-        kind = "MainWindow"
-    else:
-        win = QMainWindow()
-        win.setCentralWidget(QLabel("pos-app selftest: fenêtre Qt de remplacement (interface absente)"))
-        kind = "QMainWindow (placeholder: pos_app.ui.app.MainWindow unavailable)"
+    win = MainWindow(till, camera_source=None, lang=lang, demo=True)
     win.resize(1024, 700)
     win.show()
     for _ in range(5):
@@ -71,7 +62,7 @@ def step_window(till: Any, lang: str) -> str:
     win.close()
     QApplication.processEvents()
     win.deleteLater()
-    return f"{kind} on {app.platformName()}"
+    return f"MainWindow on {app.platformName()}"
 
 
 def step_decode(path: Path) -> str:
@@ -99,13 +90,10 @@ def step_decode(path: Path) -> str:
         texts["zbar"] = found[0].data.decode("utf-8") if found else ""
     except Exception as exc:  # ImportError when libzbar.so.0 is missing: the usual bundle fault
         raise SelftestError(EXIT_DECODE, f"zbar (libzbar) indisponible / unavailable: {exc}") from exc
-    try:
-        from pos_app.scanning.decoders import decode_image
+    from pos_app.scanning.decoders import decode_image
 
-        codes = decode_image(img)
-        texts["decode_image"] = codes[0].text if codes else ""
-    except ImportError:
-        pass  # the scanning package is optional for this step: both engines were checked directly
+    codes = decode_image(img)
+    texts["decode_image"] = codes[0].text if codes else ""
     bad = [name for name, text in texts.items() if not text.startswith("VC1:")]
     if bad:
         raise SelftestError(EXIT_DECODE, f"code non lu par / not decoded by: {', '.join(bad)}")
@@ -124,22 +112,6 @@ def zbar_library() -> str:
         return f"? ({exc})"
 
 
-def _redeem_http(env: Any, code: str) -> str:
-    """Redeem straight through the API (used while the till services are not there)."""
-    import uuid
-    from urllib.parse import quote
-
-    import requests
-
-    resp = requests.post(f"{env.url}/api/v1/vouchers/{quote(code, safe='')}/redeem",
-                         json={"idempotency_key": uuid.uuid4().hex, "client_time": time.strftime(
-                             "%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "offline": False},
-                         headers={"Authorization": f"Bearer {env.tokens['cashier']}"}, timeout=10)
-    if resp.status_code != 200:
-        raise SelftestError(EXIT_REDEEM, f"encaissement refusé / redemption refused: {resp.status_code} {resp.text}")
-    return f"HTTP redemption {resp.json()['redemption_id']} (till services unavailable)"
-
-
 def pick_voucher(seed: dict[str, Any], sample_code: str) -> tuple[str, str]:
     """The voucher to redeem: the sample's own when the demo database holds it, else the first active one
     (the seed changed since the sample was made: ``python -m pos_app.selftest --make-sample`` refreshes it)."""
@@ -154,10 +126,8 @@ def pick_voucher(seed: dict[str, Any], sample_code: str) -> tuple[str, str]:
 
 
 def step_redeem(env: Any, code: str) -> str:
-    """Redeem a demo voucher against the embedded server, through the till when it exists."""
+    """Redeem a demo voucher against the embedded server, through the till's own services."""
     code, which = pick_voucher(env.seed, code)
-    if env.till is None:
-        return _redeem_http(env, code) + f", {which}"
     outcome = env.till.redemptions.redeem(code)
     verdict = getattr(outcome.verdict, "verdict", outcome.verdict)
     name = getattr(verdict, "value", str(verdict))
@@ -181,42 +151,27 @@ def make_sample(path: Path | None = None) -> Path:
     return path
 
 
-def _fallback_pdf(path: Path, code: str) -> None:
-    from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
+def step_report(env: Any, path: Path, lang: str) -> str:
+    """Render today's day report as a PDF with the books' writer and check the file."""
+    from pos_app.core.timeutil import business_day, utc_now
+    from pos_app.reports.pdf import write_pdf
+    from pos_app.services.books import Books
 
-    _app()
-    writer = QPdfWriter(str(path))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    doc = QTextDocument()
-    doc.setHtml(f"<h1>Rapport du jour — autotest</h1><p>Bon encaissé : {code[:28]}…</p>")
-    doc.print_(writer)
-
-
-def step_report(env: Any, path: Path, lang: str, code: str) -> str:
-    """Render today's day report as a PDF (the books' writer when present) and check the file."""
-    how = "pos_app.reports.pdf.write_pdf"
-    try:
-        from pos_app.reports.pdf import write_pdf
-        from pos_app.services.books import Books
-    except ImportError:
-        write_pdf = None
-    if write_pdf is not None and env.till is not None:
-        from pos_app.core.timeutil import utc_now
-
-        try:
-            from zoneinfo import ZoneInfo
-
-            today = utc_now().astimezone(ZoneInfo("Europe/Paris")).date()
-        except Exception:
-            today = date.today()
-        books = Books(env.till.db, env.till.home)
-        write_pdf(books.day_report(today, lang), path, lang)
-    else:
-        _fallback_pdf(path, code)
-        how = "QPdfWriter fallback (books/reports unavailable)"
+    books = Books(env.till.db, env.till.home)
+    write_pdf(books.day_report(business_day(utc_now()), lang), path, lang)
     if not path.is_file() or path.stat().st_size < 500 or path.read_bytes()[:5] != b"%PDF-":
         raise SelftestError(EXIT_REPORT, f"PDF absent ou invalide / missing or invalid: {path}")
-    return f"{how}, {path.stat().st_size} bytes"
+    return f"pos_app.reports.pdf.write_pdf, {path.stat().st_size} bytes"
+
+
+def _step(exit_code: int, label: str, fn: Callable[[], str]) -> str:
+    """Run one step; any failure becomes a SelftestError carrying that step's exit code."""
+    try:
+        return fn()
+    except SelftestError:
+        raise
+    except Exception as exc:
+        raise SelftestError(exit_code, f"{label}: {exc!r}") from exc
 
 
 def selftest(home: Path | None = None, lang: str = "fr", out: Callable[[str], None] = print) -> None:
@@ -238,25 +193,12 @@ def selftest(home: Path | None = None, lang: str = "fr", out: Callable[[str], No
     except Exception as exc:
         raise SelftestError(EXIT_REDEEM, f"serveur de démo / demo server: {exc}") from exc
     try:
-        try:
-            out(f"ok fenêtre / window: {step_window(env.till, lang)}")
-        except SelftestError:
-            raise
-        except Exception as exc:
-            raise SelftestError(EXIT_WINDOW, f"fenêtre / window: {exc!r}") from exc
-        try:
-            out(f"ok encaissement / redeem: {step_redeem(env, code)}")
-        except SelftestError:
-            raise
-        except Exception as exc:
-            raise SelftestError(EXIT_REDEEM, f"encaissement / redeem: {exc!r}") from exc
+        out(f"ok fenêtre / window: {_step(EXIT_WINDOW, 'fenêtre / window', lambda: step_window(env.till, lang))}")
+        out(f"ok encaissement / redeem: {_step(EXIT_REDEEM, 'encaissement / redeem', lambda: step_redeem(env, code))}")
         with tempfile.TemporaryDirectory(prefix="pos_app_selftest_") as tmp:
-            try:
-                out(f"ok rapport PDF / report: {step_report(env, Path(tmp) / 'rapport.pdf', lang, code)}")
-            except SelftestError:
-                raise
-            except Exception as exc:
-                raise SelftestError(EXIT_REPORT, f"rapport / report: {exc!r}") from exc
+            pdf = Path(tmp) / "rapport.pdf"
+            done = _step(EXIT_REPORT, "rapport / report", lambda: step_report(env, pdf, lang))
+            out(f"ok rapport PDF / report: {done}")
     finally:
         env_cm.__exit__(None, None, None)
     plain_out(f"autotest réussi / selftest passed in {time.monotonic() - t0:.1f} s")
