@@ -114,15 +114,6 @@ def install_memory_keyring() -> Any:
     return backend
 
 
-def memory_token_provider() -> Any:
-    """The services' MemoryTokenProvider when it exists, else None (the memory keyring then covers it)."""
-    try:
-        from pos_app.api.tokens import MemoryTokenProvider
-    except ImportError:
-        return None
-    return MemoryTokenProvider()
-
-
 # --- the embedded server --------------------------------------------------------------------------------
 
 def _pdeathsig() -> None:  # pragma: no cover - runs in the child between fork and exec
@@ -265,44 +256,10 @@ def qr_image(text: str, scale: int = 8) -> Any:
     return img
 
 
-def write_demo_video(codes: list[str], path: Path, *, fps: int = 10, seconds_each: float = 2.0,
-                     blank_seconds: float = 1.0, size: tuple[int, int] = (640, 480)) -> Path:
-    """A video of voucher QR codes, each held ``seconds_each`` then a blank gap (so the debouncer sees a new
-    presentation). Used when ``pos_app.scanning.synth`` is not there; same role."""
-    import cv2
-    import numpy as np
-
-    w, h = size
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (w, h))
-    if not writer.isOpened():
-        raise RuntimeError(f"cannot write video {path}")
-    blank = np.full((h, w, 3), 235, np.uint8)
-    try:
-        for text in codes:
-            frame = blank.copy()
-            qr = qr_image(text, scale=4)
-            qh, qw = qr.shape[:2]
-            if qh > h or qw > w:
-                qr = cv2.resize(qr, (min(w, h) - 20, min(w, h) - 20), interpolation=cv2.INTER_NEAREST)
-                qh, qw = qr.shape[:2]
-            y, x = (h - qh) // 2, (w - qw) // 2
-            frame[y:y + qh, x:x + qw] = qr
-            for _ in range(int(fps * seconds_each)):
-                writer.write(frame)
-            for _ in range(int(fps * blank_seconds)):
-                writer.write(blank)
-    finally:
-        writer.release()
-    return path
-
-
 def make_simulated_video(codes: list[str], path: Path, serials: list[str] | None = None) -> Path:
-    """The simulated camera's video: ``pos_app.scanning.synth.voucher_video`` (vouchers sliding over a
-    counter), or our plain QR video while the scanning package is missing."""
-    try:
-        from pos_app.scanning.synth import voucher_video
-    except ImportError:
-        return write_demo_video(codes, path)
+    """The simulated camera's video: ``pos_app.scanning.synth.voucher_video`` (vouchers sliding over a counter)."""
+    from pos_app.scanning.synth import voucher_video
+
     plan = voucher_video(path, codes, fps=15.0, serials=serials)
     return Path(plan.path)
 
@@ -395,7 +352,7 @@ class DemoEnvironment:
     """Everything ``pos-app --demo`` needs; use as ``with DemoEnvironment() as env: ...``.
 
     Attributes after enter: ``url``, ``seed``, ``server`` (EmbeddedServer), ``home``, ``till`` (the services'
-    Till, or None while it has not landed), ``tokens`` (role -> token), ``camera_source`` (int webcam index or
+    Till, or None with ``open_till=False``), ``tokens`` (role -> token), ``camera_source`` (int webcam index or
     the simulated video's Path), ``simulated`` (bool), ``codes`` (what the simulated video shows).
     """
 
@@ -466,17 +423,11 @@ class DemoEnvironment:
         return out
 
     def _open_configured_till(self) -> Any:
-        try:
-            from pos_app.services.till import Till
-        except ImportError:
-            return None  # services not landed yet: the demo still runs the server and the camera
-        self.token_provider = memory_token_provider()
-        kwargs = {"token_provider": self.token_provider} if self.token_provider is not None else {}
-        try:
-            till = Till.open(self.home, **kwargs)
-        except ImportError as exc:  # a part of the services is still missing: run without a till
-            print(f"demo: caisse indisponible / till unavailable: {exc}", file=sys.stderr)
-            return None
+        from pos_app.api.tokens import MemoryTokenProvider
+        from pos_app.services.till import Till
+
+        self.token_provider = MemoryTokenProvider()
+        till = Till.open(self.home, token_provider=self.token_provider)
         till.configure(self.url, self.tokens.get(self.role, self.tokens.get("cashier", "")))
         try:  # a warm offline cache from the start: the demo can show offline mode, and a slow first
             till.sync.sync_once(None)  # answer falls back to a cache that knows every demo voucher
@@ -533,12 +484,8 @@ def _run_ui(env: DemoEnvironment, lang: str) -> int:
     if env.till is None:
         print("pos-app --demo : la caisse n'a pas pu être ouverte / the till could not be opened.", file=sys.stderr)
         return 1
-    try:
-        from .demo_ui import run_demo_window
-    except ImportError as exc:
-        print(f"pos-app --demo : l'interface n'est pas disponible / the UI is not available ({exc}).",
-              file=sys.stderr)
-        return 1
+    from .demo_ui import run_demo_window
+
     return run_demo_window(env, lang)
 
 
