@@ -29,27 +29,26 @@ from .models import (
 )
 
 
-def bump_seq(session: Session, n: int = 1) -> int:
-    """Reserve ``n`` change numbers and return the last one.
+def change_stamp(session: Session) -> int:
+    """The change number for every voucher this transaction changes (the /changes feed's order).
 
-    Why a counter row and not a database sequence: the row lock is held until commit, so change numbers become
-    visible in commit order and a /changes reader that saw N can never later miss a change numbered below N.
-    Callers do this last in their transaction to keep the lock short.
+    PostgreSQL: this transaction's id. Concurrent writers never queue on a shared row for it, and /changes
+    only hands out changes of transactions older than every one still running (``pg_snapshot_xmin``), so a
+    reader that got past a number can never later miss a change below it. Rows changed by one transaction
+    share the number and are ordered by serial.
+    SQLite: a counter row, bumped once per transaction; SQLite has a single writer, so numbers are handed out in
+    commit order anyway.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        return session.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one()
     return session.execute(
-        update(Counter).where(Counter.name == "change_seq").values(value=Counter.value + n).returning(Counter.value)
+        update(Counter).where(Counter.name == "change_seq").values(value=Counter.value + 1).returning(Counter.value)
     ).scalar_one()
 
 
 def stamp_change(session: Session, serial: str) -> None:
-    """Give the voucher the next change number (last statement before commit, see bump_seq)."""
-    if session.get_bind().dialect.name == "postgresql":
-        # One round trip while holding the counter's row lock.
-        session.execute(text(
-            "WITH c AS (UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value) "
-            "UPDATE vouchers SET change_seq = (SELECT value FROM c) WHERE serial = :serial"), {"serial": serial})
-    else:
-        session.execute(update(Voucher).where(Voucher.serial == serial).values(change_seq=bump_seq(session)))
+    """Mark the voucher as changed by this transaction (see change_stamp)."""
+    session.execute(update(Voucher).where(Voucher.serial == serial).values(change_seq=change_stamp(session)))
 
 
 def create_campaign(session: Session, campaign_id: str, name: str, face_value_cents: int, sale_price_cents: int,
@@ -129,14 +128,14 @@ def issue(session: Session, campaign_id: str, count: int, secret: str | None = N
         first_number = int(top[:10]) + 1 if top else 1
     start = first_number
     camp.next_number = start + count
-    last = bump_seq(session, count)
+    stamp = change_stamp(session)
     now = utc_now()
     rows, acts = [], []
     for i in range(count):
         serial = make_serial(start + i)
         code = sign_code(campaign_id, key.key_id, serial, private_key)
         rows.append({"serial": serial, "campaign_id": campaign_id, "key_id": key.key_id, "code": code,
-                     "state": VoucherState.ISSUED.value, "change_seq": last - count + 1 + i})
+                     "state": VoucherState.ISSUED.value, "change_seq": stamp})
         acts.append({"kind": Kind.ISSUE.value, "serial": serial, "campaign_id": campaign_id, "amount_cents": 0,
                      "sale_price_cents": 0, "topup_cents": 0, "server_time": now, "business_time": now,
                      "offline": False})
@@ -150,11 +149,11 @@ def activate_batch(session: Session, serials: list[str], seller_id: str, termina
     """Operator-side bulk activation (demo stock sold before the demo starts)."""
     if not serials:
         return
-    last = bump_seq(session, len(serials))
+    stamp = change_stamp(session)
     now = utc_now()
     vouchers = session.scalars(select(Voucher).where(Voucher.serial.in_(serials))).all()
     camps = {c.id: c for c in session.scalars(select(Campaign)).all()}
-    for i, v in enumerate(sorted(vouchers, key=lambda v: v.serial)):
+    for v in sorted(vouchers, key=lambda v: v.serial):
         camp = camps[v.campaign_id]
         act = Activity(kind=Kind.ACTIVATE.value, serial=v.serial, campaign_id=v.campaign_id, terminal_id=terminal_id,
                        merchant_id=seller_id, amount_cents=camp.face_value_cents,
@@ -165,7 +164,7 @@ def activate_batch(session: Session, serials: list[str], seller_id: str, termina
         v.state = VoucherState.ACTIVE.value
         v.sale_id = act.id
         v.sold_at = now
-        v.change_seq = last - len(serials) + 1 + i
+        v.change_seq = stamp
 
 
 def set_blocked(session: Session, serial: str, blocked: bool) -> str:

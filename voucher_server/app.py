@@ -2,6 +2,7 @@
 
 
 import base64
+import gc
 import hashlib
 import hmac
 import json
@@ -20,7 +21,7 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -34,7 +35,7 @@ from pos_app.core.verdicts import Verdict, judge
 from . import admin
 from .config import Settings
 from .crypto import token_hash
-from .db import Database, aware
+from .db import Database, aware, is_sqlite
 from .models import (
     Activity,
     Campaign,
@@ -46,6 +47,7 @@ from .models import (
     Voucher,
 )
 from .models import Terminal as TerminalRow
+from .store import Redemption, StoredAnswer, VoucherRow, open_store
 
 log = logging.getLogger("voucher_server")
 
@@ -79,7 +81,8 @@ MESSAGES = {
 
 AUTH_CACHE_SECONDS = 5.0
 IDEM_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-CURSOR_RE = re.compile(r"^[0-9]{1,18}$")
+CURSOR_RE = re.compile(r"^[0-9]{1,32}$")
+SERIAL_SPAN = 10**12  # a /changes cursor is change_seq * SERIAL_SPAN + serial: one monotonic decimal number
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -173,6 +176,12 @@ class CampaignCache:
         self._at = -1e9
         self._data: dict[str, CampaignInfo] = {}
         self._lock = threading.Lock()
+
+    async def current(self) -> dict[str, CampaignInfo]:
+        """The campaigns, without blocking the event loop: a stale cache is reloaded in a worker thread."""
+        if time.monotonic() - self._at <= self.TTL:
+            return self._data
+        return await anyio.to_thread.run_sync(self.get)
 
     def get(self) -> dict[str, CampaignInfo]:
         with self._lock:
@@ -269,6 +278,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     db = Database(settings.db_url)
     limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
     campaigns = CampaignCache(db)
+    store = open_store(db)
     window = timedelta(seconds=settings.void_window_seconds)
     # Known good tokens, briefly: saves a query per request. A disabled terminal is refused within this delay.
     auth_cache: dict[str, tuple[Caller, float]] = {}
@@ -277,7 +287,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Fewer worker threads than the default 40: less GIL convoy behind the one holding a row lock.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        yield
+        await store.start()
+        # Everything loaded so far lives as long as the process: keep it out of the collector's full passes,
+        # which otherwise walk it all and stall the event loop (and every request in flight) for tens of ms.
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            await store.close()
 
     app = FastAPI(title="Voucher central API", version="1", docs_url="/docs", redoc_url=None, lifespan=lifespan)
     app.state.db = db
@@ -311,7 +329,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # --- dependencies ---
 
-    def caller(request: Request) -> Caller:
+    async def caller(request: Request) -> Caller:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip() or len(token) > 256:
@@ -323,9 +341,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hit = auth_cache.get(digest)
         if hit is not None and hit[1] > time.monotonic():
             return hit[0]
-        with db.reading() as s:
-            row = s.execute(select(TerminalRow, Merchant).join(Merchant, Merchant.id == TerminalRow.merchant_id)
-                            .where(TerminalRow.token_hash == digest)).first()
+        row = await anyio.to_thread.run_sync(terminal_by_hash, digest)
         # The lookup is by hash; compare again in constant time so no early-exit comparison leaks anything.
         if row is None or not hmac.compare_digest(row[0].token_hash, digest) or not row[0].enabled:
             raise ApiError(401, "unauthorized")
@@ -336,6 +352,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             auth_cache.clear()
         auth_cache[digest] = (who, time.monotonic() + AUTH_CACHE_SECONDS)
         return who
+
+    def terminal_by_hash(digest: str) -> Any:
+        with db.reading() as s:
+            return s.execute(select(TerminalRow, Merchant).join(Merchant, Merchant.id == TerminalRow.merchant_id)
+                             .where(TerminalRow.token_hash == digest)).first()
 
     def parsed(code: str) -> tuple[str, SignedCode | None]:
         """Validate the path code before any query: (serial, signed code or None)."""
@@ -352,28 +373,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       if (who.is_merchant and who.merchant_id in info.core.merchant_ids)
                       or (who.is_seller and who.merchant_id in info.seller_ids))
 
-    def check_signature(signed: SignedCode | None, voucher: Voucher | None) -> None:
+    def check_signature(signed: SignedCode | None, voucher: Voucher | VoucherRow | None,
+                        data: dict[str, CampaignInfo] | None = None) -> None:
         if signed is None:
             return
-        info = campaigns.get().get(signed.campaign_id)
+        info = (data if data is not None else campaigns.get()).get(signed.campaign_id)
         ok = info is not None and verify_signed(signed, info.core.public_keys)
         if not ok or (voucher is not None and voucher.campaign_id != signed.campaign_id):
             raise ApiError(409, "forged")
 
-    def parse_client_time(text: str | None, now: datetime) -> datetime:
+    def parse_client_time(text: str | None) -> datetime | None:
         if text is None:
-            return now
+            return None
         try:
             return parse_utc_text(text)
         except ValueError:
             raise ApiError(422, "invalid_request", "client_time : date ISO 8601 attendue.",
                            fields=["client_time"]) from None
-
-    def merchant_names(s: Session, ids: set[str | None]) -> dict[str, str]:
-        ids = {i for i in ids if i}
-        if not ids:
-            return {}
-        return dict(s.execute(select(Merchant.id, Merchant.name).where(Merchant.id.in_(ids))).all())
 
     def fingerprint(kind: str, target: str, body: BaseModel) -> str:
         raw = dumps({"kind": kind, "target": target, "body": body.model_dump()})
@@ -389,16 +405,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rec = s.get(IdempotentRequest, (who.terminal_id, key))
             if rec is None:
                 return None
-            if not hmac.compare_digest(rec.fingerprint, fp):
-                raise ApiError(422, "idempotency_key_reused")
-            return Response(rec.response_body, status_code=rec.response_status, media_type="application/json")
+            return replay(StoredAnswer(rec.fingerprint, rec.response_status, rec.response_body), fp)
 
         for _attempt in range(3):
             try:
                 with db.writing() as s:
-                    replay = stored(s)
-                    if replay is not None:
-                        return replay
+                    answered = stored(s)
+                    if answered is not None:
+                        return answered
                     now = utc_now()
                     try:
                         with s.begin_nested():  # a refusal found after an insert must leave nothing behind
@@ -416,13 +430,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     if activity_id is not None:
                         admin.stamp_change(s, body["serial"])
                 return Response(text, status_code=status, media_type="application/json")
-            except (IntegrityError, _Retry):
+            except IntegrityError:
                 # Another transaction won (same key, same void, or the voucher changed under our conditional
                 # update): everything was rolled back. Replay its answer, or judge again on the new state.
                 with db.reading() as s:
-                    replay = stored(s)
-                if replay is not None:
-                    return replay
+                    answered = stored(s)
+                if answered is not None:
+                    return answered
         raise RuntimeError("idempotent request still conflicting after 3 attempts")
 
     Auth = Annotated[Caller, Depends(caller)]
@@ -458,71 +472,116 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                  for k, v in sorted(c.public_keys.items())]})
         return {"campaigns": out}
 
-    def verdict_for(who: Caller, v: Voucher | None, moment: datetime) -> Verdict:
-        info = campaigns.get().get(v.campaign_id) if v is not None else None
+    def verdict_for(who: Caller, v: Voucher | VoucherRow | None, moment: datetime,
+                    data: dict[str, CampaignInfo] | None = None) -> Verdict:
+        data = data if data is not None else campaigns.get()
+        info = data.get(v.campaign_id) if v is not None else None
         state = VoucherState(v.state) if v is not None else None
         return judge(state, info.core if info else None, who.merchant_id if who.is_merchant else "", moment)
 
-    @api.get("/vouchers/{code}")
-    def get_voucher(who: Auth, code: str) -> dict[str, Any]:
-        serial, signed = parsed(code)
-        with db.reading() as s:
-            v = s.get(Voucher, serial)
-            check_signature(signed, v)
-            if v is None:
-                raise ApiError(404, "unknown")
-            names = merchant_names(s, {v.redeemed_by})
-        info = campaigns.get()[v.campaign_id]
-        return {"serial": v.serial, "campaign_id": v.campaign_id, "campaign_name": info.name,
-                "face_value_cents": info.core.face_value_cents, "state": v.state,
-                "valid_from": info.core.valid_from.isoformat(), "valid_until": info.core.valid_until.isoformat(),
-                "verdict": verdict_for(who, v, utc_now()).value, "redeemed_at": ts(v.redeemed_at),
-                "redeemed_by": names.get(v.redeemed_by or "")}
+    def replay(prior: StoredAnswer, fp: str) -> Response:
+        if not hmac.compare_digest(prior.fingerprint, fp):
+            raise ApiError(422, "idempotency_key_reused")
+        return Response(prior.body, status_code=prior.status, media_type="application/json")
 
-    @api.post("/vouchers/{code}/redeem")
-    def redeem(who: Auth, code: str, body: RedeemBody) -> Response:
-        serial, signed = parsed(code)
-        if not who.is_merchant:
-            raise ApiError(403, "forbidden", "Ce terminal n'accepte pas les bons (vendeur seulement).")
-
-        def action(s: Session, now: datetime) -> tuple[int, dict[str, Any], int | None]:
-            client = parse_client_time(body.client_time, now)
-            moment = min(client, now) if body.offline else now
-            v = s.get(Voucher, serial)
-            check_signature(signed, v)
-            verdict = verdict_for(who, v, moment)
-            if verdict is Verdict.ACCEPTED:
-                assert v is not None
-                info = campaigns.get()[v.campaign_id]
-                act = Activity(kind="redeem", serial=serial, campaign_id=v.campaign_id, terminal_id=who.terminal_id,
-                               merchant_id=who.merchant_id, amount_cents=info.core.face_value_cents,
-                               idempotency_key=body.idempotency_key, client_time=client, server_time=now,
-                               business_time=moment, offline=body.offline)
-                s.add(act)
-                s.flush()
-                # The atomic step: only one transaction can move this voucher from active to redeemed.
-                done = s.execute(update(Voucher).where(and_(Voucher.serial == serial, Voucher.state == "active"))
-                                 .values(state="redeemed", redemption_id=act.id, redeemed_at=now,
-                                         redeemed_by=who.merchant_id)).rowcount
-                if done == 1:
-                    return 200, {"redemption_id": act.id, "serial": serial, "campaign_id": v.campaign_id,
-                                 "amount_cents": info.core.face_value_cents, "redeemed_at": to_utc_text(now),
-                                 "client_time": to_utc_text(client), "offline": body.offline,
-                                 "merchant": who.merchant_name}, act.id
-                s.expunge(act)
-                raise _Retry
-            raise refusal(s, verdict, v)
-
-        return idempotent(who, body.idempotency_key, fingerprint("redeem", serial, body), action)
-
-    def refusal(s: Session, verdict: Verdict, v: Voucher | None) -> ApiError:
+    def refusal(verdict: Verdict, v: Voucher | VoucherRow | None, redeemed_by: str | None) -> ApiError:
         if verdict is Verdict.UNKNOWN:
             return ApiError(404, "unknown")
         if verdict is Verdict.ALREADY_REDEEMED and v is not None:
-            names = merchant_names(s, {v.redeemed_by})
-            return ApiError(409, "already_redeemed", redeemed_at=ts(v.redeemed_at),
-                            redeemed_by=names.get(v.redeemed_by or ""))
+            return ApiError(409, "already_redeemed", redeemed_at=ts(v.redeemed_at), redeemed_by=redeemed_by)
         return ApiError(409, verdict.value)
+
+    # The two calls every till makes for every voucher run on the event loop with the store (asyncpg on
+    # PostgreSQL): read, judge with the core's rule, write conditionally. Rarer calls use the ORM in threads.
+
+    @api.get("/vouchers/{code}")
+    async def get_voucher(who: Auth, code: str) -> dict[str, Any]:
+        serial, signed = parsed(code)
+        data = await campaigns.current()
+        v = (await store.lookup(None, None, serial)).voucher
+        check_signature(signed, v, data)
+        if v is None:
+            raise ApiError(404, "unknown")
+        info = data[v.campaign_id]
+        return {"serial": v.serial, "campaign_id": v.campaign_id, "campaign_name": info.name,
+                "face_value_cents": info.core.face_value_cents, "state": v.state,
+                "valid_from": info.core.valid_from.isoformat(), "valid_until": info.core.valid_until.isoformat(),
+                "verdict": verdict_for(who, v, utc_now(), data).value, "redeemed_at": ts(v.redeemed_at),
+                "redeemed_by": v.redeemed_by_name}
+
+    @api.post("/vouchers/{code}/redeem")
+    async def redeem(who: Auth, code: str, body: RedeemBody) -> Response:
+        """Redeem once per voucher and once per (terminal, idempotency key); refusals are stored and replayed too."""
+        serial, signed = parsed(code)
+        if not who.is_merchant:
+            raise ApiError(403, "forbidden", "Ce terminal n'accepte pas les bons (vendeur seulement).")
+        client_time = parse_client_time(body.client_time)
+        fp = fingerprint("redeem", serial, body)
+        key = body.idempotency_key
+
+        async def write(campaign_id: str, amount: int, now: datetime, client: datetime, moment: datetime) -> str | None:
+            def render(activity_id: int) -> str:
+                return dumps({"redemption_id": activity_id, "serial": serial, "campaign_id": campaign_id,
+                              "amount_cents": amount, "redeemed_at": to_utc_text(now),
+                              "client_time": to_utc_text(client), "offline": body.offline,
+                              "merchant": who.merchant_name})
+
+            return await store.redeem(Redemption(
+                serial=serial, campaign_id=campaign_id, terminal_id=who.terminal_id, merchant_id=who.merchant_id,
+                amount_cents=amount, idempotency_key=key, fingerprint=fp, client_time=client, server_time=now,
+                business_time=moment, offline=body.offline), render)
+
+        for attempt in range(3):
+            data = await campaigns.current()
+            now = utc_now()
+            client = client_time or now
+            # Offline: judged at the moment of the sale in the shop, but never later than now.
+            moment = min(client, now) if body.offline else now
+            if attempt == 0:
+                # Most redemptions are good ones: when a single campaign can accept this voucher here and now,
+                # try the conditional write straight away (one round trip). It writes nothing unless the voucher
+                # is active in that campaign and the key is new; anything else is read and judged below.
+                campaign_id = only_possible_campaign(who, signed, data, moment)
+                if campaign_id is not None:
+                    amount = data[campaign_id].core.face_value_cents
+                    sent = await write(campaign_id, amount, now, client, moment)
+                    if sent is not None:
+                        return Response(sent, status_code=200, media_type="application/json")
+            found = await store.lookup(who.terminal_id, key, serial)
+            if found.prior is not None:
+                return replay(found.prior, fp)
+            v = found.voucher
+            try:
+                check_signature(signed, v, data)
+                verdict = verdict_for(who, v, moment, data)
+                if verdict is not Verdict.ACCEPTED:
+                    raise refusal(verdict, v, v.redeemed_by_name if v else None)
+            except ApiError as exc:
+                text = dumps(exc.body())
+                if await store.save_answer(who.terminal_id, key, fp, exc.status, text, now):
+                    return Response(text, status_code=exc.status, media_type="application/json")
+                continue  # the key was used meanwhile: replay that answer
+            assert v is not None
+            sent = await write(v.campaign_id, data[v.campaign_id].core.face_value_cents, now, client, moment)
+            if sent is not None:
+                return Response(sent, status_code=200, media_type="application/json")
+            # Lost a race (the voucher or the key changed since the read): read and judge again.
+        raise RuntimeError("redemption still conflicting after 3 attempts")
+
+    def only_possible_campaign(who: Caller, signed: SignedCode | None, data: dict[str, CampaignInfo],
+                               moment: datetime) -> str | None:
+        """The one campaign in which an active voucher would be accepted here at ``moment`` (the core's rule),
+        narrowed to the signed code's campaign if it verifies; None when there are none or several."""
+        if not who.is_merchant:
+            return None
+        possible = [cid for cid, info in data.items()
+                    if judge(VoucherState.ACTIVE, info.core, who.merchant_id, moment) is Verdict.ACCEPTED]
+        if signed is not None:
+            info = data.get(signed.campaign_id)
+            if info is None or signed.campaign_id not in possible or not verify_signed(signed, info.core.public_keys):
+                return None
+            return signed.campaign_id
+        return possible[0] if len(possible) == 1 else None
 
     @api.post("/redemptions/{rid}/void")
     def void_redemption(who: Auth, rid: Annotated[int, Path(ge=1, le=2**62)], body: VoidBody) -> Response:
@@ -561,7 +620,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise ApiError(403, "forbidden", "Seul un vendeur peut activer un bon.")
 
         def action(s: Session, now: datetime) -> tuple[int, dict[str, Any], int | None]:
-            client = parse_client_time(body.client_time, now)
+            client = parse_client_time(body.client_time) or now
             v = s.get(Voucher, serial)
             check_signature(signed, v)
             if v is None:
@@ -630,32 +689,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         return idempotent(who, body.idempotency_key, fingerprint("sale_void", str(sid), body), action)
 
+    # Only changes of transactions older than every one still running (see admin.change_stamp); SQLite has one
+    # writer, whose numbers are in commit order already.
+    horizon = (None if is_sqlite(db.url)
+               else text("change_seq < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+
     @api.get("/changes")
-    def changes(who: Auth, cursor: str | None = Query(default=None, max_length=18),
+    def changes(who: Auth, cursor: str | None = Query(default=None, max_length=32),
                 limit: int = Query(default=1000, ge=1, le=5000)) -> dict[str, Any]:
         if cursor not in (None, "") and not CURSOR_RE.match(cursor):
             raise ApiError(422, "invalid_request", "cursor invalide.", fields=["cursor"])
-        after = int(cursor) if cursor else 0
+        after_seq, after_number = divmod(int(cursor), SERIAL_SPAN) if cursor else (0, -1)
+        after = (after_seq, f"{after_number:012d}" if after_number >= 0 else "")
         mine = campaigns_of(who)
         rows: list[Any] = []
         if mine:
-            # One ordered index range scan of (campaign_id, change_seq) per campaign, merged here: the cost of a
-            # page stays the page, whatever the planner's statistics say (an IN list made it sort the whole tail).
+            # One ordered index range scan of (campaign_id, change_seq, serial) per campaign, merged here: the
+            # cost of a page stays the page, whatever the planner's statistics say.
             with db.reading() as s:
                 for cid in mine:
-                    rows.extend(s.execute(
-                        select(Voucher.serial, Voucher.campaign_id, Voucher.state, Voucher.redeemed_at,
-                               Merchant.name, Voucher.change_seq)
-                        .outerjoin(Merchant, Merchant.id == Voucher.redeemed_by)
-                        .where(Voucher.campaign_id == cid, Voucher.change_seq > after)
-                        .order_by(Voucher.change_seq).limit(limit + 1)).all())
+                    query = (select(Voucher.serial, Voucher.campaign_id, Voucher.state, Voucher.redeemed_at,
+                                    Merchant.name, Voucher.change_seq)
+                             .outerjoin(Merchant, Merchant.id == Voucher.redeemed_by)
+                             .where(Voucher.campaign_id == cid, tuple_(Voucher.change_seq, Voucher.serial) > after)
+                             .order_by(Voucher.change_seq, Voucher.serial).limit(limit + 1))
+                    if horizon is not None:
+                        query = query.where(horizon)
+                    rows.extend(s.execute(query).all())
             if len(mine) > 1:
-                rows.sort(key=lambda r: r[5])
+                rows.sort(key=lambda r: (r[5], r[0]))
         has_more = len(rows) > limit
         rows = rows[:limit]
+        next_cursor = rows[-1][5] * SERIAL_SPAN + int(rows[-1][0]) if rows else (int(cursor) if cursor else 0)
         return {"changes": [{"serial": r[0], "campaign_id": r[1], "state": r[2], "redeemed_at": ts(r[3]),
                              "redeemed_by": r[4]} for r in rows],
-                "next_cursor": str(rows[-1][5] if rows else after), "has_more": has_more}
+                "next_cursor": str(next_cursor), "has_more": has_more}
 
     @api.get("/ledger")
     def ledger(who: Auth, day: str = Query(alias="date", pattern=r"^\d{4}-\d{2}-\d{2}$")) -> dict[str, Any]:
@@ -670,7 +738,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 .where(Activity.merchant_id == who.merchant_id, Activity.business_time >= start,
                        Activity.business_time < end,
                        Activity.kind.in_(["redeem", "void", "activate", "sale_void"]))
-                .order_by(Activity.id)).all()
+                .order_by(Activity.server_time, Activity.id)).all()  # ids come in blocks per server process
         out, t = [], dict.fromkeys(["redeemed_count", "redeemed_cents", "voided_count", "voided_cents",
                                     "net_redeemed_cents", "sold_count", "sold_cents", "sale_voided_count",
                                     "sale_voided_cents", "net_sold_cents", "topup_cents"], 0)
@@ -721,10 +789,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(api)
     return app
-
-
-class _Retry(Exception):
-    """The conditional update found the voucher changed under us: roll back and judge again."""
 
 
 

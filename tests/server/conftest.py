@@ -75,6 +75,7 @@ class Api:
 
         self.app = create_app(Settings(db_url=db_url, secret=None, **settings))
         self.client = TestClient(self.app, raise_server_exceptions=False)
+        self.client.__enter__()  # runs the lifespan: the PostgreSQL store opens its pool there
         self.db_url = db_url
 
     def token(self, role: str = "merchant", index: int = 0, in_campaign: bool = True) -> str:
@@ -88,7 +89,7 @@ class Api:
         return {"Authorization": f"Bearer {token}"}
 
     def close(self) -> None:
-        self.client.close()
+        self.client.__exit__(None, None, None)
         self.app.state.db.dispose()
 
 

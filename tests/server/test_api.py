@@ -30,7 +30,9 @@ def test_migration_creates_schema_from_empty(db_url: str) -> None:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     engine.dispose()
     assert {"campaigns", "merchants", "terminals", "vouchers", "activities", "idempotent_requests"} <= names
-    assert version == "0001"
+    assert version == "0002"
+    indexes = {ix["name"] for ix in inspect(create_engine(db_url)).get_indexes("vouchers")}
+    assert "ix_vouchers_campaign_change" in indexes and "ix_vouchers_change_seq" not in indexes
 
 
 def test_health_me_campaigns(api: Api) -> None:

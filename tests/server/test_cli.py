@@ -90,6 +90,7 @@ def test_block_and_unblock(tmp_path: Path) -> None:
 
     api.app = create_app(Settings(db_url=db))
     api.client = TestClient(api.app)
+    api.client.__enter__()  # the lifespan, as Api does
     api.seed = seed
     tok = next(t["token"] for t in seed["terminals"] if t["role"] == "merchant" and t["in_campaign"])
     r = api.client.post(f"/api/v1/vouchers/{v['serial']}/redeem", headers={"Authorization": f"Bearer {tok}"},

@@ -1,0 +1,141 @@
+"""The redemption hot path (one conditional write first, read-and-judge after) and the change feed's order, on
+SQLite and PostgreSQL: the cases where the shortcut must not decide, and changes committed out of order."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+import psycopg
+import pytest
+from alembic import command
+
+from pos_app.core.timeutil import utc_now
+from voucher_server import admin
+from voucher_server.app import CampaignCache
+from voucher_server.db import Database, alembic_config
+
+from .conftest import Api
+
+P = "/api/v1"
+SECRET = os.environ["VOUCHER_SERVER_SECRET"]
+
+
+def redeem(api: Api, token: str, code: str, key: str) -> Any:
+    return api.client.post(f"{P}/vouchers/{code}/redeem", headers=api.h(token), json={"idempotency_key": key})
+
+
+def token_of(api: Api, merchant_id: str) -> str:
+    return next(t["token"] for t in api.seed["terminals"] if t["merchant_id"] == merchant_id)
+
+
+def add_campaign(db_url: str, campaign_id: str, merchants: list[str], count: int) -> list[dict[str, str]]:
+    """A second live campaign (20 € for 15 €) with ``count`` active vouchers: serials and signed codes."""
+    db = Database(db_url)
+    today = utc_now().date()
+    with db.writing() as s:
+        admin.create_campaign(s, campaign_id, "Noël", 2000, 1500, today - timedelta(days=1), today + timedelta(days=30),
+                              SECRET, merchant_ids=merchants, seller_ids=["M0004"])
+        serials = admin.issue(s, campaign_id, count, secret=SECRET)
+        admin.activate_batch(s, serials, "M0004", None)
+    with db.reading() as s:
+        from voucher_server.models import Voucher
+
+        out = [{"serial": v.serial, "code": v.code} for v in s.query(Voucher).filter(Voucher.serial.in_(serials))]
+    db.dispose()
+    return sorted(out, key=lambda v: v["serial"])
+
+
+def test_merchant_in_two_campaigns_and_voucher_from_a_campaign_not_taken_here(
+        api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(CampaignCache, "TTL", 0.0)  # see the new campaign at once instead of within 2 s
+    noel = add_campaign(api.db_url, "NOEL", ["M0001"], 3)
+    boost = api.vouchers()[:2]
+    both, boost_only = token_of(api, "M0001"), token_of(api, "M0002")
+    # M0001 takes both campaigns: no single campaign to try first, so each voucher is read and judged.
+    r = redeem(api, both, noel[0]["serial"], "two-camp-1")
+    assert r.status_code == 200 and (r.json()["campaign_id"], r.json()["amount_cents"]) == ("NOEL", 2000)
+    r = redeem(api, both, boost[0]["serial"], "two-camp-2")
+    assert r.status_code == 200 and (r.json()["campaign_id"], r.json()["amount_cents"]) == ("BOOST24", 1200)
+    # A signed code names its campaign: tried first in that campaign.
+    r = redeem(api, both, noel[1]["code"], "two-camp-3")
+    assert r.status_code == 200 and (r.json()["campaign_id"], r.json()["amount_cents"]) == ("NOEL", 2000)
+    # M0002 takes BOOST24 only: the shortcut tries BOOST24, writes nothing, and the judged answer is a refusal.
+    for code in (noel[2]["serial"], noel[2]["code"]):
+        r = redeem(api, boost_only, code, f"not-here-{len(code)}")
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "not_accepted_here")
+    looked = api.client.get(f"{P}/vouchers/{noel[2]['serial']}", headers=api.h(both)).json()
+    assert looked["state"] == "active" and looked["verdict"] == "accepted"
+    assert redeem(api, boost_only, boost[1]["serial"], "boost-only-1").status_code == 200
+
+
+def test_key_reused_on_an_active_voucher_writes_nothing(api: Api) -> None:
+    """The shortcut's write for the second voucher fails on the stored key and must leave that voucher active."""
+    a, b = api.vouchers()[10:12]
+    t = api.token()
+    first = redeem(api, t, a["code"], "reuse-hot-1")
+    assert first.status_code == 200
+    r = redeem(api, t, b["code"], "reuse-hot-1")
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "idempotency_key_reused")
+    assert api.client.get(f"{P}/vouchers/{b['serial']}", headers=api.h(t)).json()["state"] == "active"
+    ledger = api.client.get(f"{P}/ledger", params={"date": first.json()["redeemed_at"][:10]}, headers=api.h(t))
+    assert [x["serial"] for x in ledger.json()["activities"] if x["kind"] == "redeem"] == [a["serial"]]
+
+
+def pages(api: Api, token: str, cursor: str | None, limit: int = 5000) -> tuple[list[dict[str, Any]], str]:
+    out: list[dict[str, Any]] = []
+    while True:
+        params = {"limit": limit} | ({"cursor": cursor} if cursor else {})
+        page = api.client.get(f"{P}/changes", params=params, headers=api.h(token)).json()
+        out += page["changes"]
+        assert cursor is None or int(page["next_cursor"]) >= int(cursor)
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            return out, cursor
+
+
+@pytest.mark.postgres
+def test_feed_never_skips_a_change_committed_after_a_newer_one(pg_server: Any) -> None:
+    """An operator transaction that started first but commits last must still reach a till that pulled in
+    between: /changes holds newer changes back until every older transaction has finished."""
+    api = Api(pg_server())
+    try:
+        t = api.token()
+        _, cursor = pages(api, t, None)
+        slow, fast = api.vouchers()[20], api.vouchers()[21]
+        url = api.db_url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(url) as operator:
+            # Blocks a voucher (what `voucher-server block` does) and keeps the transaction open.
+            operator.execute("UPDATE vouchers SET state = 'blocked', state_before_block = state, "
+                             "change_seq = pg_current_xact_id()::text::bigint WHERE serial = %s", (slow["serial"],))
+            assert redeem(api, api.token(index=2), fast["serial"], "feed-order-1").status_code == 200
+            held, cursor_mid = pages(api, t, cursor)
+            assert held == [] and cursor_mid == cursor  # the redemption waits behind the open transaction
+            operator.commit()
+        changed, _ = pages(api, t, cursor_mid)
+        assert [(c["serial"], c["state"]) for c in changed] == [(slow["serial"], "blocked"),
+                                                                (fast["serial"], "redeemed")]
+    finally:
+        api.close()
+
+
+def test_upgrade_from_0001_keeps_data_and_old_cursors_start_over(db_url: str) -> None:
+    command.upgrade(alembic_config(db_url), "0001")
+    db = Database(db_url)
+    admin.seed_demo(db, SECRET)
+    db.dispose()
+    api = Api(db_url)  # upgrades to head; the seed is already there
+    try:
+        t = api.token()
+        everything, cursor = pages(api, t, None, limit=150)
+        assert len(everything) == len(api.seed["vouchers"]) == 420
+        # A cursor from before the upgrade (a plain change number) decodes below every change: a full pull.
+        again, _ = pages(api, t, "357", limit=150)
+        assert [c["serial"] for c in again] == [c["serial"] for c in everything]
+        v = api.vouchers()[0]
+        assert redeem(api, api.token(index=2), v["serial"], "after-upgrade-1").status_code == 200
+        delta, _ = pages(api, t, cursor)
+        assert [(c["serial"], c["state"]) for c in delta] == [(v["serial"], "redeemed")]
+    finally:
+        api.close()
