@@ -5,6 +5,7 @@ import base64
 import gc
 import hashlib
 import hmac
+import inspect
 import json
 import logging
 import re
@@ -297,7 +298,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await store.close()
 
-    app = FastAPI(title="Voucher central API", version="1", docs_url="/docs", redoc_url=None, lifespan=lifespan)
+    # FastAPI's built-in OpenTelemetry looks up the global providers on every request; nothing is configured to
+    # receive its spans, so it is off (older FastAPI releases have no such option).
+    quiet = ({"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+             if "telemetry" in inspect.signature(FastAPI.__init__).parameters else {})
+    app = FastAPI(title="Voucher central API", version="1", docs_url="/docs", redoc_url=None, lifespan=lifespan,
+                  **quiet)
     app.state.db = db
     app.state.settings = settings
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
@@ -787,6 +793,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             t.ledger_head_seq, t.ledger_head_hash, t.ledger_head_at = body.seq, body.hash, utc_now()
             return head_body(t)
 
+    # Every till checks and redeems every voucher: match those two routes first (no path overlaps another).
+    hot = {"/api/v1/vouchers/{code}/redeem", "/api/v1/vouchers/{code}"}
+    api.routes.sort(key=lambda route: getattr(route, "path", "") not in hot)
     app.include_router(api)
     return app
 

@@ -38,7 +38,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["VOUCHER_SERVER_VOID_WINDOW"] = str(args.void_window)
     sys.setswitchinterval(0.001)  # hand the GIL over sooner to a thread that holds a database lock
     uvicorn.run("voucher_server.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, access_log=False)
+                workers=args.workers, log_level=args.log_level, access_log=False,
+                proxy_headers=False)  # nothing here uses the client's address; saves a middleware per request
     return 0
 
 
