@@ -29,7 +29,7 @@ def _secret(required: bool = True) -> str | None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .db import upgrade
+    from .db import is_sqlite, upgrade
 
     url = _db_url(args)
     upgrade(url)
@@ -37,8 +37,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.void_window is not None:
         os.environ["VOUCHER_SERVER_VOID_WINDOW"] = str(args.void_window)
     sys.setswitchinterval(0.001)  # hand the GIL over sooner to a thread that holds a database lock
+    # One process is one core's worth of Python: PostgreSQL takes writers in parallel, so use them all.
+    workers = args.workers or (1 if is_sqlite(url) else os.cpu_count() or 1)
     uvicorn.run("voucher_server.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, access_log=False,
+                workers=workers, log_level=args.log_level, access_log=False,
                 proxy_headers=False)  # nothing here uses the client's address; saves a middleware per request
     return 0
 
@@ -175,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--db", help=DB_HELP)
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--workers", type=int, default=None,
+                   help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite, which has one writer)")
     s.add_argument("--void-window", type=float, help="seconds (default 600 or VOUCHER_SERVER_VOID_WINDOW)")
     s.add_argument("--log-level", default="warning")
     s.set_defaults(func=cmd_serve)

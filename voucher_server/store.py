@@ -212,8 +212,10 @@ class PgStore:
 
         # No reset query on release: these connections never hold a transaction, cursor, LISTEN or SET between
         # calls, and asyncpg's default reset is one more round trip per statement.
+        # command_timeout: a stuck database answers 500 after 10 s instead of holding the till's request forever
+        # (the till retries with the same idempotency key).
         self.pool = await asyncpg.create_pool(self.dsn, min_size=self.pool_size, max_size=self.pool_size,
-                                              reset=_keep_session)
+                                              reset=_keep_session, command_timeout=10)
 
     async def close(self) -> None:
         if self.pool is not None:
