@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from voucher_server.testing import LiveServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -23,3 +26,10 @@ def samples_dir() -> Path:
     if not path.is_dir():
         pytest.fail(f"barcode samples not found at {path}: the repository must sit next to shared/")
     return path
+
+
+def seeded_server() -> Iterator[LiveServer]:
+    """A real, seeded voucher server for one test folder's session (tests/till, tests/ui): each folder gets its own,
+    because its tests redeem the seed's vouchers by position."""
+    with LiveServer() as srv:
+        yield srv

@@ -11,15 +11,13 @@ import pytest
 
 from pos_app.api.tokens import MemoryTokenProvider
 from pos_app.services.till import Till
+from tests.conftest import seeded_server
 from voucher_server.testing import LiveServer, SeedVouchers
 
 Vouchers = SeedVouchers  # the tests' short name
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[LiveServer]:
-    with LiveServer() as srv:
-        yield srv
+server = pytest.fixture(scope="session", name="server")(seeded_server)
 
 
 @pytest.fixture(scope="session")

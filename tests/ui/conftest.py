@@ -13,6 +13,7 @@ import pytest
 
 from pos_app.api.tokens import MemoryTokenProvider
 from pos_app.services.till import Till
+from tests.conftest import seeded_server
 from voucher_server.testing import FaultServer, LiveServer, SeedVouchers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,10 +28,7 @@ def built_translations() -> None:
 Vouchers = SeedVouchers  # the tests' short name
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[LiveServer]:
-    with LiveServer() as srv:
-        yield srv
+server = pytest.fixture(scope="session", name="server")(seeded_server)
 
 
 @pytest.fixture(scope="session")
