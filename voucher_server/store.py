@@ -12,10 +12,11 @@ again. Two implementations with one interface:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from sqlalchemy import and_, select, update
@@ -27,6 +28,8 @@ from .models import Activity, IdempotentRequest, Merchant, Voucher
 
 if TYPE_CHECKING:
     import asyncpg
+
+log = logging.getLogger("voucher_server")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,28 +224,43 @@ class PgStore:
         if self.pool is not None:
             await self.pool.close()
 
-    async def lookup(self, terminal_id: int | None, key: str | None, serial: str) -> Lookup:
+    async def _run(self, fetch: str, sql: str, *args: Any) -> Any:
+        """``pool.<fetch>(sql, *args)``, once more on a fresh connection if the database dropped this one mid-call.
+
+        Safe for every statement here because a repeat changes nothing twice: a read; a conditional redemption
+        that, if the first attempt did commit, finds the voucher already redeemed; an insert that finds its key
+        taken. The caller then reads the outcome back.
+        """
+        import asyncpg
+
         assert self.pool is not None
-        row = await self.pool.fetchrow(_PG_LOOKUP, terminal_id if key else None, key, serial)
+        try:
+            return await getattr(self.pool, fetch)(sql, *args)
+        except (asyncpg.ConnectionDoesNotExistError, asyncpg.AdminShutdownError, asyncpg.InterfaceError,
+                ConnectionError) as exc:
+            log.warning("database connection lost (%s); trying once more on a fresh one", type(exc).__name__)
+            return await getattr(self.pool, fetch)(sql, *args)
+
+    async def lookup(self, terminal_id: int | None, key: str | None, serial: str) -> Lookup:
+        row = await self._run("fetchrow", _PG_LOOKUP, terminal_id if key else None, key, serial)
         prior = StoredAnswer(row[0], row[1], row[2]) if row[0] is not None else None
         voucher = VoucherRow(row[3], row[4], row[5], row[6], row[7]) if row[3] is not None else None
         return Lookup(prior, voucher)
 
     async def save_answer(self, terminal_id: int, key: str, fingerprint: str, status: int, body: str,
                           now: datetime) -> bool:
-        assert self.pool is not None
-        return await self.pool.fetchval(_PG_SAVE_ANSWER, terminal_id, key, fingerprint, status, body, now) == 1
+        return await self._run("fetchval", _PG_SAVE_ANSWER, terminal_id, key, fingerprint, status, body, now) == 1
 
     async def redeem(self, r: Redemption, render: Render) -> str | None:
         import asyncpg
 
-        assert self.pool is not None
         activity_id = await self._next_activity_id()
         body = render(activity_id)
         try:
-            written = await self.pool.fetchval(
-                _PG_REDEEM, activity_id, r.server_time, r.merchant_id, r.serial, r.campaign_id, r.terminal_id,
-                r.amount_cents, r.idempotency_key, r.client_time, r.business_time, r.offline, r.fingerprint, body)
+            written = await self._run(
+                "fetchval", _PG_REDEEM, activity_id, r.server_time, r.merchant_id, r.serial, r.campaign_id,
+                r.terminal_id, r.amount_cents, r.idempotency_key, r.client_time, r.business_time, r.offline,
+                r.fingerprint, body)
         except asyncpg.UniqueViolationError:
             return None  # the same key was used by a concurrent request: the caller replays or refuses it
         return body if written is not None else None
@@ -252,9 +270,8 @@ class PgStore:
         # statement) carries the id, so it must be known before the write. Unused ids leave gaps, as sequences do.
         async with self._ids_lock:
             if not self._ids:
-                assert self.pool is not None
-                rows = await self.pool.fetch("SELECT nextval(pg_get_serial_sequence('activities', 'id')) "
-                                             "FROM generate_series(1, $1)", ID_BLOCK)
+                rows = await self._run("fetch", "SELECT nextval(pg_get_serial_sequence('activities', 'id')) "
+                                       "FROM generate_series(1, $1)", ID_BLOCK)
                 self._ids = [r[0] for r in reversed(rows)]
             return self._ids.pop()
 

@@ -4,6 +4,8 @@ SQLite and PostgreSQL: the cases where the shortcut must not decide, and changes
 from __future__ import annotations
 
 import os
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -137,5 +139,67 @@ def test_upgrade_from_0001_keeps_data_and_old_cursors_start_over(db_url: str) ->
         assert redeem(api, api.token(index=2), v["serial"], "after-upgrade-1").status_code == 200
         delta, _ = pages(api, t, cursor)
         assert [(c["serial"], c["state"]) for c in delta] == [(v["serial"], "redeemed")]
+    finally:
+        api.close()
+
+
+@pytest.mark.postgres
+def test_database_dropping_every_connection_loses_nothing(pg_server: Any) -> None:
+    """PostgreSQL restarted or a proxy cut the pool's connections (pg_terminate_backend: the real fault, from
+    the database side). The next redemptions succeed on fresh connections; replays still answer the same."""
+    api = Api(pg_server())
+    try:
+        t = api.token()
+        first, *rest = api.vouchers()[30:34]
+        done = redeem(api, t, first["serial"], "drop-conn-0")
+        assert done.status_code == 200
+        name = api.db_url.rsplit("/", 1)[1]
+        with psycopg.connect(api.db_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as c:
+            killed = c.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = %s AND pid <> pg_backend_pid()", (name,)).fetchone()[0]
+        assert killed >= 1
+        for i, v in enumerate(rest):
+            r = redeem(api, t, v["serial"], f"drop-conn-{i + 1}")
+            assert r.status_code == 200, r.text
+        again = redeem(api, t, first["serial"], "drop-conn-0")
+        assert again.status_code == 200 and again.content == done.content
+    finally:
+        api.close()
+
+
+@pytest.mark.postgres
+def test_connection_dropped_mid_redemption_is_retried(pg_server: Any) -> None:
+    """The database drops the very connection a redemption is waiting on (terminated while it waits for a row
+    lock): the server tries once more on a fresh connection, so the till gets its answer, not a 500."""
+    api = Api(pg_server())
+    try:
+        t = api.token()
+        warm, v = api.vouchers()[40:42]
+        assert redeem(api, t, warm["serial"], "mid-drop-0").status_code == 200
+        url = api.db_url.replace("postgresql+psycopg://", "postgresql://")
+        name = api.db_url.rsplit("/", 1)[1]
+        result: dict[str, Any] = {}
+        with psycopg.connect(url) as operator:
+            operator.execute("SELECT 1 FROM vouchers WHERE serial = %s FOR UPDATE", (v["serial"],))
+            waiter = threading.Thread(target=lambda: result.update(r=redeem(api, t, v["serial"], "mid-drop-1")))
+            waiter.start()
+            with psycopg.connect(url, autocommit=True) as admin_conn:
+                pid = None
+                for _ in range(200):  # the redemption's backend, blocked on the operator's row lock
+                    row = admin_conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND "
+                                             "wait_event_type = 'Lock'", (name,)).fetchone()
+                    if row:
+                        pid = row[0]
+                        break
+                    time.sleep(0.02)
+                assert pid is not None, "the redemption never waited on the lock"
+                admin_conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            operator.rollback()
+        waiter.join(30)
+        r = result["r"]
+        assert r.status_code == 200, r.text
+        again = redeem(api, t, v["serial"], "mid-drop-1")
+        assert again.content == r.content
+        assert api.client.get(f"{P}/vouchers/{v['serial']}", headers=api.h(t)).json()["state"] == "redeemed"
     finally:
         api.close()
