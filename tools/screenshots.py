@@ -92,7 +92,7 @@ def main() -> int:
         s.on_code(issued[0]["code"])
         pump(until=lambda: s.outcome is not None)
         s.confirm_cash()
-        pump(until=lambda: s.totals[0] == 1)
+        pump(until=lambda: s.paid and s.totals[0] == 1)
         shot(swin, "vente")
         swin.close()
         seller_till.close()

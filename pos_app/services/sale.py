@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
-from ..core.campaigns import VoucherState
+from ..core.campaigns import Validity, VoucherState
 from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
 from ..core.ledger import EntryKind
 from ..core.money import format_cents
@@ -39,10 +39,8 @@ class SaleService:
     def __init__(self, till: Till) -> None:
         self.till = till
 
-    def sell(self, code_text: str) -> SaleOutcome:
-        """Activate a voucher card at its campaign's sale price. Never raises for bad input."""
-        from .till import new_key, test_pause
-
+    def _card(self, code_text: str) -> tuple[Any, Any, Any] | SaleOutcome:
+        """(code, cached voucher, campaign) for a card this till may sell, or why not."""
         till = self.till
         try:
             code = parse_code(code_text)
@@ -56,6 +54,58 @@ class SaleService:
         if campaign is None:
             return SaleOutcome(False, Verdict.UNKNOWN.value, till.mode,
                                "Bon inconnu de la caisse : synchronisez puis réessayez.", code.serial)
+        return code, cv, campaign
+
+    def check(self, code_text: str) -> SaleOutcome:
+        """Whether this card can be sold now, and at what price, recording nothing.
+
+        The tobacconist collects the price first and only then calls ``sell``, so a customer who walks away leaves
+        nothing to void. Online the server's state of the card decides; offline, the till's cache.
+        """
+        till = self.till
+        card = self._card(code_text)
+        if isinstance(card, SaleOutcome):
+            return card
+        code, cv, campaign = card
+        money = {"price_cents": campaign.sale_price_cents, "face_value_cents": campaign.face_value_cents,
+                 "topup_cents": campaign.topup_cents}
+        if isinstance(code, SignedCode) and not verify_signed(code, campaign.public_keys):
+            return SaleOutcome(False, Verdict.FORGED.value, till.mode, "Faux bon : signature invalide", code.serial,
+                               **money)
+        if campaign.validity(till.clock()) is Validity.EXPIRED:
+            return SaleOutcome(False, Verdict.EXPIRED.value, till.mode, "Campagne terminée : bon invendable.",
+                               code.serial, **money)
+        mode, state, sold_here = "offline", cv.state if cv else None, bool(cv and cv.sold_here)
+        try:
+            state, mode, sold_here = VoucherState(till.api.voucher(code.text if isinstance(code, SignedCode)
+                                                                   else code.serial)["state"]), "online", False
+            till.note_network(True)
+        except Unavailable:
+            till.note_network(False)
+        except ApiError as exc:
+            if isinstance(exc, AuthError):
+                till.note_auth_failure(exc)
+            return SaleOutcome(False, exc.code, "online", f"Vente impossible : {exc.message}", code.serial, **money)
+        if state is VoucherState.ISSUED and not sold_here:
+            return SaleOutcome(True, "sellable", mode, f"À encaisser {format_cents(campaign.sale_price_cents)} "
+                               f"(valeur {format_cents(campaign.face_value_cents)})", code.serial, **money)
+        if state is VoucherState.BLOCKED:
+            return SaleOutcome(False, Verdict.BLOCKED.value, mode, "Bon bloqué par l'opérateur.", code.serial,
+                               **money)
+        if state is None:
+            return SaleOutcome(False, Verdict.UNKNOWN.value, mode, "Bon inconnu.", code.serial, **money)
+        return SaleOutcome(False, "already_sold", mode, "Bon déjà vendu.", code.serial, **money)
+
+    def sell(self, code_text: str) -> SaleOutcome:
+        """Activate a voucher card at its campaign's sale price (once the price is collected). Never raises for
+        bad input."""
+        from .till import new_key, test_pause
+
+        till = self.till
+        card = self._card(code_text)
+        if isinstance(card, SaleOutcome):
+            return card
+        code, cv, campaign = card
         wire = code.text if isinstance(code, SignedCode) else code.serial
         key = new_key()
         now = till.clock()

@@ -1,7 +1,9 @@
-"""Vente (tobacconist): scan a voucher card to sell it, collect the price, confirm the cash, show a receipt.
+"""Vente (tobacconist): scan a voucher card, collect the price, then "Cash received" sells (activates) it and
+shows a receipt.
 
-``till.sales.sell`` records the sale with the server at once (it is the activation); if the customer does not
-pay, "Cancel sale" voids it (``till.sales.void_last``)."""
+The scan only checks the card (``till.sales.check``, nothing recorded), so a customer who walks away leaves
+nothing behind: "Cancel sale" just forgets it. Once sold, "Cancel sale" voids the sale (``till.sales.void_last``,
+within the void window) and the money goes back."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ class SellerScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.outcome: Any = None
+        self.pending: str | None = None  # the card checked and waiting for the cash
         self.paid = False
         self.totals = (0, 0, 0)  # count, collected, owed
         self.code = QLineEdit()
@@ -69,20 +72,19 @@ class SellerScreen(QWidget):
             self.on_code(text)
 
     def on_code(self, text: str) -> None:
-        """A card scanned or typed: sell it (in a worker)."""
-        self.outcome, self.paid = None, False
+        """A card scanned or typed: check it (in a worker); nothing is recorded before the cash."""
+        self.outcome, self.paid, self.pending = None, False, text
         self.cash_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
         self.print_button.setEnabled(False)
         self.receipt.clear()
-        self.result.setText(self.tr("Selling…"))
-        self.ctx.runner.run(self.ctx.till.sales.sell, text, on_done=self._sold, on_error=self._failed)
+        self.result.setStyleSheet("")
+        self.result.setText(self.tr("Checking…"))
+        self.ctx.runner.run(self.ctx.till.sales.check, text, on_done=self._checked, on_error=self._failed)
 
-    def _sold(self, outcome: Any) -> None:
+    def _checked(self, outcome: Any) -> None:
         self.outcome = outcome
-        self.sold.emit(outcome)
         if outcome.ok:
-            self.ctx.sounds.play("accepted")
             self.result.setStyleSheet("color:#1b7f2a;font-size:22pt;font-weight:bold")
             self.result.setText(self.tr("✓ Collect %1 — face value %2").replace(
                 "%1", format_cents(outcome.price_cents or 0, self.ctx.lang)).replace(
@@ -91,24 +93,43 @@ class SellerScreen(QWidget):
             self.cancel_button.setEnabled(True)
             self.cash_button.setFocus()
         else:
+            self.pending = None
             self.ctx.sounds.play("refused")
             self.result.setStyleSheet("color:#b3121f;font-size:18pt;font-weight:bold")
             self.result.setText(self.tr("✗ Not sold: %1").replace("%1", outcome.message))
+
+    def confirm_cash(self) -> None:
+        """The price is in the drawer: sell (activate) the card now."""
+        if self.pending is None or self.outcome is None or not self.outcome.ok:
+            return
+        self.cash_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
+        self.result.setText(self.tr("Selling…"))
+        self.ctx.runner.run(self.ctx.till.sales.sell, self.pending, on_done=self._sold, on_error=self._failed)
+
+    def _sold(self, outcome: Any) -> None:
+        self.outcome, self.pending = outcome, None
+        self.sold.emit(outcome)
+        if outcome.ok:
+            self.paid = True
+            self.ctx.sounds.play("accepted")
+            self.result.setStyleSheet("color:#1b7f2a;font-size:22pt;font-weight:bold")
+            self.result.setText(self.tr("✓ Paid. Receipt below."))
+            self.receipt.setHtml(self.receipt_html(outcome))
+            self.print_button.setEnabled(True)
+            self.cancel_button.setEnabled(True)  # now a void: the money goes back
+        else:
+            self.ctx.sounds.play("refused")
+            self.result.setStyleSheet("color:#b3121f;font-size:18pt;font-weight:bold")
+            self.result.setText(self.tr("✗ Not sold: %1 — give the money back.").replace("%1", outcome.message))
         self.refresh_today()
 
     def _failed(self, exc: BaseException) -> None:
         self.result.setStyleSheet("color:#b85c00;font-weight:bold")
         self.result.setText(self.tr("! Problem — try again: %1").replace("%1", str(exc)))
-
-    def confirm_cash(self) -> None:
-        if self.outcome is None or not self.outcome.ok:
-            return
-        self.paid = True
-        self.cash_button.setEnabled(False)
-        self.cancel_button.setEnabled(False)
-        self.print_button.setEnabled(True)
-        self.receipt.setHtml(self.receipt_html(self.outcome))
-        self.result.setText(self.tr("✓ Paid. Receipt below."))
+        if self.pending is not None and self.outcome is not None and self.outcome.ok:
+            self.cash_button.setEnabled(True)  # nothing was sold: the same card can be tried again
+            self.cancel_button.setEnabled(True)
 
     def receipt_html(self, o: Any) -> str:
         title = html.escape(self.tr("Receipt — voucher sale"))
@@ -130,12 +151,20 @@ class SellerScreen(QWidget):
             self.receipt.document().print_(printer)
 
     def cancel_sale(self) -> None:
+        """Before the cash: forget the card (nothing was recorded). After the sale: void it."""
         self.cash_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
+        if not self.paid:
+            self.outcome, self.pending = None, None
+            self.result.setStyleSheet("")
+            self.result.setText(self.tr("Sale cancelled: nothing was recorded."))
+            return
+        self.print_button.setEnabled(False)
         self.ctx.runner.run(self.ctx.till.sales.void_last, on_done=self._cancelled, on_error=self._failed)
 
     def _cancelled(self, outcome: Any) -> None:
-        self.outcome = None
+        self.outcome, self.paid = None, False
+        self.receipt.clear()
         self.result.setStyleSheet("")
         self.result.setText(outcome.message)
         self.refresh_today()

@@ -375,6 +375,18 @@
         <translation>Vente en cours…</translation>
     </message>
     <message>
+        <source>Checking…</source>
+        <translation>Vérification…</translation>
+    </message>
+    <message>
+        <source>✗ Not sold: %1 — give the money back.</source>
+        <translation>✗ Non vendue : %1 — rendez l'argent.</translation>
+    </message>
+    <message>
+        <source>Sale cancelled: nothing was recorded.</source>
+        <translation>Vente annulée : rien n'a été enregistré.</translation>
+    </message>
+    <message>
         <source>✓ Collect %1 — face value %2</source>
         <translation>✓ Encaissez %1 — valeur faciale %2</translation>
     </message>

@@ -136,8 +136,11 @@ def test_offline_sale_then_sync(tmp_path: Path, own_server: LiveServer, own_vouc
     v = own_vouchers.take("issued")
     srv.stop()
     try:
+        checked = s.sales.check(v["code"])  # offline, the cache decides
+        assert checked.ok and checked.mode == "offline" and checked.price_cents == 1000
         out = s.sales.sell(v["code"])
         assert out.ok and out.mode == "offline" and "pas encore actif" in out.message
+        assert not s.sales.check(v["code"]).ok
         cached = s.cache.voucher(v["serial"])
         assert cached.sold_here and cached.state.value == "issued"
         assert not s.sales.sell(v["code"]).ok  # sold here already

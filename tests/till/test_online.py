@@ -8,6 +8,7 @@ import pytest
 
 from pos_app.core.codes import parse_code
 from pos_app.core.verdicts import Mode, Verdict
+from voucher_server.testing import SeedVouchers
 
 
 def kinds(till) -> list[str]:
@@ -56,6 +57,25 @@ def test_void_last_online_keeps_both_entries(till_factory, vouchers):
     assert not t.redemptions.void_last().ok  # nothing live left on this till
     # voided centrally: it can be redeemed again
     assert t.redemptions.redeem(v["code"]).verdict.accepted
+
+
+def test_sale_check_records_nothing(till_factory, vouchers, server):
+    """The tobacconist's scan: price and sellability before the cash, without a ledger entry or a server call
+    that changes anything."""
+    seller = till_factory("seller", 0)
+    v = vouchers.take("issued")
+    before = kinds(seller)
+    checked = seller.sales.check(v["code"])
+    assert checked.ok and checked.mode == "online" and (checked.price_cents, checked.face_value_cents) == (1000, 1200)
+    assert kinds(seller) == before and seller.sales.check(v["serial"]).ok
+    assert seller.sales.check(vouchers.take("active")["serial"]).verdict == "already_sold"
+    parts = v["code"].split(":")
+    parts[4] = ("A" if parts[4][0] != "A" else "B") + parts[4][1:]
+    assert seller.sales.check(":".join(parts)).verdict == "forged"
+    ended = SeedVouchers(server.seed, "PRINTEMPS").take()  # read only: checking changes nothing
+    assert seller.sales.check(ended["serial"]).verdict == "expired"
+    assert seller.sales.check("12").verdict == "malformed"
+    assert kinds(seller) == before
 
 
 def test_sale_online_and_void(till_factory, vouchers):

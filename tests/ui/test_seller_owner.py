@@ -11,25 +11,57 @@ from pos_app.ui import pin as pins
 WAIT = 30000
 
 
-def test_tobacconist_sale_with_receipt(make_till, make_window, vouchers, qtbot) -> None:
+def test_tobacconist_sale_with_receipt(make_till, make_window, vouchers, server, qtbot) -> None:
+    """Scan → the price to collect (nothing recorded) → cash received → sold, with a receipt."""
     till = make_till("seller")
     win = make_window(till)
     assert win.tabs.currentWidget() is win.seller  # a seller token opens on Vente
     seller = win.seller
     v = vouchers.take("issued")
     qtbot.keyClicks(seller.code, v["serial"])  # typed slowly by a person: goes into the field
+    qtbot.keyClick(seller.code, "\r")
+    qtbot.waitUntil(seller.cash_button.isEnabled, timeout=WAIT)
+    assert "10,00" in seller.result.text() and "12,00" in seller.result.text()
+    assert server_state(server, v["serial"]) == "issued"  # not sold before the cash is in
     with qtbot.waitSignal(seller.sold, timeout=WAIT) as blocker:
-        qtbot.keyClick(seller.code, "\r")
+        seller.cash_button.click()
     outcome = blocker.args[0]
     assert outcome.ok and outcome.price_cents == 1000 and outcome.face_value_cents == 1200
-    assert "10,00" in seller.result.text() and "12,00" in seller.result.text()
-    assert seller.cash_button.isEnabled()
-    seller.cash_button.click()
     assert seller.paid and v["serial"] in seller.receipt.toPlainText()
     assert "Reçu" in seller.receipt.toPlainText()
+    assert server_state(server, v["serial"]) == "active"
     qtbot.waitUntil(lambda: seller.totals[0] == 1, timeout=WAIT)
     assert seller.totals[1] == 1000 and seller.totals[2] == 1000
     assert "vendue" in seller.today_label.text()
+    # Sold by mistake: "Cancel sale" now voids it on the server.
+    seller.cancel_button.click()
+    qtbot.waitUntil(lambda: not seller.paid, timeout=WAIT)
+    assert server_state(server, v["serial"]) == "issued"
+    qtbot.waitUntil(lambda: seller.totals[0] == 0, timeout=WAIT)
+
+
+def test_customer_walks_away_and_refused_cards(make_till, make_window, vouchers, server, qtbot) -> None:
+    till = make_till("seller")
+    seller = make_window(till).seller
+    v = vouchers.take("issued")
+    seller.on_code(v["serial"])
+    qtbot.waitUntil(seller.cash_button.isEnabled, timeout=WAIT)
+    seller.cancel_button.click()  # the customer walks away before paying
+    assert "rien n'a été enregistré" in seller.result.text() and not seller.cash_button.isEnabled()
+    assert server_state(server, v["serial"]) == "issued"
+    assert not till.sales.void_last().ok  # nothing to void: no sale was ever recorded
+    sold = vouchers.take("active")  # already sold: refused at the scan, before any money changes hands
+    seller.on_code(sold["serial"])
+    qtbot.waitUntil(lambda: "Non vendue" in seller.result.text(), timeout=WAIT)
+    assert "déjà vendu" in seller.result.text() and not seller.cash_button.isEnabled()
+
+
+def server_state(server, serial: str) -> str:
+    import requests
+
+    r = requests.get(f"{server.url}/api/v1/vouchers/{serial}", timeout=10,
+                     headers={"Authorization": f"Bearer {server.token('seller')}"})
+    return r.json()["state"]
 
 
 def test_owner_pin_close_day_and_pdf(make_till, make_window, vouchers, qtbot, tmp_path: Path) -> None:
