@@ -236,9 +236,14 @@ class PgStore:
         assert self.pool is not None
         try:
             return await getattr(self.pool, fetch)(sql, *args)
+        # InternalClientError: what asyncpg raises when the server's "terminating connection" arrived while the
+        # connection sat idle in the pool ("cannot switch to state ..."): a dead connection as well.
         except (asyncpg.ConnectionDoesNotExistError, asyncpg.AdminShutdownError, asyncpg.InterfaceError,
-                ConnectionError) as exc:
+                asyncpg.InternalClientError, ConnectionError) as exc:
             log.warning("database connection lost (%s); trying once more on a fresh one", type(exc).__name__)
+            # Whatever dropped this one (a restart, a proxy) most likely dropped its siblings too: replace them
+            # all, so the retry does not pick another dead one.
+            await self.pool.expire_connections()
             return await getattr(self.pool, fetch)(sql, *args)
 
     async def lookup(self, terminal_id: int | None, key: str | None, serial: str) -> Lookup:
