@@ -380,10 +380,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       or (who.is_seller and who.merchant_id in info.seller_ids))
 
     def check_signature(signed: SignedCode | None, voucher: Voucher | VoucherRow | None,
-                        data: dict[str, CampaignInfo] | None = None) -> None:
+                        data: dict[str, CampaignInfo]) -> None:
         if signed is None:
             return
-        info = (data if data is not None else campaigns.get()).get(signed.campaign_id)
+        info = data.get(signed.campaign_id)
         ok = info is not None and verify_signed(signed, info.core.public_keys)
         if not ok or (voucher is not None and voucher.campaign_id != signed.campaign_id):
             raise ApiError(409, "forged")
@@ -479,8 +479,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"campaigns": out}
 
     def verdict_for(who: Caller, v: Voucher | VoucherRow | None, moment: datetime,
-                    data: dict[str, CampaignInfo] | None = None) -> Verdict:
-        data = data if data is not None else campaigns.get()
+                    data: dict[str, CampaignInfo]) -> Verdict:
         info = data.get(v.campaign_id) if v is not None else None
         state = VoucherState(v.state) if v is not None else None
         return judge(state, info.core if info else None, who.merchant_id if who.is_merchant else "", moment)
@@ -628,7 +627,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         def action(s: Session, now: datetime) -> tuple[int, dict[str, Any], int | None]:
             client = parse_client_time(body.client_time) or now
             v = s.get(Voucher, serial)
-            check_signature(signed, v)
+            check_signature(signed, v, campaigns.get())
             if v is None:
                 raise ApiError(404, "unknown")
             info = campaigns.get()[v.campaign_id]

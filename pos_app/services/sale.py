@@ -67,8 +67,7 @@ class SaleService:
         if isinstance(card, SaleOutcome):
             return card
         code, cv, campaign = card
-        money = {"price_cents": campaign.sale_price_cents, "face_value_cents": campaign.face_value_cents,
-                 "topup_cents": campaign.topup_cents}
+        money = _money(campaign)
         if isinstance(code, SignedCode) and not verify_signed(code, campaign.public_keys):
             return SaleOutcome(False, Verdict.FORGED.value, till.mode, "Faux bon : signature invalide", code.serial,
                                **money)
@@ -111,8 +110,7 @@ class SaleService:
         now = till.clock()
         body = {"idempotency_key": key, "sale_price_cents": campaign.sale_price_cents,
                 "client_time": to_utc_text(now), "offline": False}
-        money = {"price_cents": campaign.sale_price_cents, "face_value_cents": campaign.face_value_cents,
-                 "topup_cents": campaign.topup_cents}
+        money = _money(campaign)
         api = till.api  # configuration and token problems surface here, before anything is written
         if not till.tokens.get():
             from .till import ConfigError
@@ -249,5 +247,11 @@ class SaleService:
             record(conn, "online")
             till.outbox.set_state_in(conn, oid, "done", answer)
         return SaleOutcome(True, "voided", "online", "Vente annulée.", serial, **money)
+
+def _money(campaign: Any) -> dict[str, int]:
+    """The amounts of one card of ``campaign``, as SaleOutcome fields."""
+    return {"price_cents": campaign.sale_price_cents, "face_value_cents": campaign.face_value_cents,
+            "topup_cents": campaign.topup_cents}
+
 
 __all__ = ["Mode", "SaleOutcome", "SaleService"]
