@@ -3,7 +3,7 @@
 Everyone who needs "what is the status of this redemption/sale" or "what are the day's totals" calls this
 module (reports, CSV, closings, UI). No I/O: feed it :class:`~pos_app.core.ledger.LedgerEntry` objects.
 
-Derived status (docs/agents/INTERFACES.md): voided if a VOID refs it; else conflict if a CONFLICT refs it;
+Derived status (docs/architecture.md): voided if a VOID refs it; else conflict if a CONFLICT refs it;
 else rejected (no money) if REJECTED; else accepted if CONFIRMED; else pending_sync.
 
 Business day of a line: the entry's ``business_day``, unless that day was already closed when the entry was

@@ -27,7 +27,7 @@ class MovableClock:
 
 
 class Writer:
-    """Writes ledger entries following docs/agents/INTERFACES.md (what the till services write)."""
+    """Writes ledger entries following docs/architecture.md (what the till services write)."""
 
     _keys = itertools.count(1)
 
