@@ -1,0 +1,19 @@
+"""The `voucher-server` sub-commands, one module per area. Each module has ``register(sub)`` that adds its
+sub-parsers (with ``set_defaults(func=...)``); add a new area's module to ``AREAS``."""
+
+from __future__ import annotations
+
+import argparse
+from types import ModuleType
+
+from . import operator_setup, printing, serving
+
+AREAS: tuple[ModuleType, ...] = (serving, operator_setup, printing)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="voucher-server", description="Reference central voucher API")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for area in AREAS:
+        area.register(sub)
+    return parser

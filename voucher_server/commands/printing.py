@@ -1,0 +1,31 @@
+"""print-vouchers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .common import add_parser, database
+
+
+def cmd_print_vouchers(args: argparse.Namespace) -> int:
+    from ..printing import print_vouchers
+
+    with database(args) as db:
+        n = print_vouchers(db, args.campaign, Path(args.pdf), state=args.state, limit=args.limit)
+    print(f"{n} vouchers -> {args.pdf}", flush=True)
+    # PySide6 6.12 aborts in interpreter finalisation after QPdfWriter use (none_dealloc); the PDF is complete
+    # and closed at this point, so leave without running the finalisers.
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def register(sub: Any) -> None:
+    s = add_parser(sub, "print-vouchers", cmd_print_vouchers, "A4 sheets of vouchers as PDF")
+    s.add_argument("--campaign", required=True)
+    s.add_argument("--pdf", required=True)
+    s.add_argument("--state", help="only vouchers in this state (default: all)")
+    s.add_argument("--limit", type=int, default=None)

@@ -1,0 +1,61 @@
+"""serve, seed-demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .common import add_parser, database, db_url, secret
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ..db import is_sqlite, upgrade
+
+    url = db_url(args)
+    upgrade(url)
+    os.environ["VOUCHER_SERVER_DB"] = url  # the app factory reads it (also in worker processes)
+    if args.void_window is not None:
+        os.environ["VOUCHER_SERVER_VOID_WINDOW"] = str(args.void_window)
+    sys.setswitchinterval(0.001)  # hand the GIL over sooner to a thread that holds a database lock
+    # One process is one core's worth of Python: PostgreSQL takes writers in parallel, so use them all.
+    workers = args.workers or (1 if is_sqlite(url) else os.cpu_count() or 1)
+    uvicorn.run("voucher_server.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=workers, log_level=args.log_level, access_log=False,
+                proxy_headers=False)  # nothing here uses the client's address; saves a middleware per request
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from .. import admin, crypto
+
+    key_secret = secret(required=False)
+    if not key_secret:
+        print("warning: VOUCHER_SERVER_SECRET unset; demo keys encrypted with the demo-only secret",
+              file=sys.stderr)
+        key_secret = crypto.DEMO_SECRET
+    with database(args) as db:
+        admin.seed_demo(db, key_secret)
+        db.analyze()
+        data = admin.demo_json(db)
+    Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"demo: {len(data['terminals'])} terminals, {len(data['vouchers'])} vouchers -> {args.json}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    s = add_parser(sub, "serve", cmd_serve, "run the API")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=None,
+                   help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite, which has one writer)")
+    s.add_argument("--void-window", type=float, help="seconds (default 600 or VOUCHER_SERVER_VOID_WINDOW)")
+    s.add_argument("--log-level", default="warning")
+
+    s = add_parser(sub, "seed-demo", cmd_seed_demo, "demo campaign, shops, seller, vouchers; tokens and codes as JSON")
+    s.add_argument("--json", required=True, help="where to write the demo tokens and codes")
