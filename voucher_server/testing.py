@@ -165,7 +165,8 @@ class SeedVouchers:
 class FaultServer:
     """A real TCP server on 127.0.0.1 that misbehaves: 'slow' forwards to the real server after ``delay`` s,
     'http500' answers HTTP 500, 'reset' closes the connection after reading the request, 'lost_answer' forwards the
-    request to the real server and resets the connection instead of passing its answer on."""
+    request to the real server and resets the connection instead of passing its answer on, 'trickle' forwards the
+    request to the real server and passes its answer on one byte every ``delay`` s."""
 
     def __init__(self, mode: str, upstream_port: int | None = None, delay: float = 5.0) -> None:
         self.mode, self.upstream_port, self.delay = mode, upstream_port, delay
@@ -230,11 +231,21 @@ class FaultServer:
             if self.mode == "lost_answer":  # the server did the work; the till never hears back
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
                 return
+            if self.mode == "trickle":
+                self._drip(conn, answer)
+                return
             conn.sendall(answer)
         except OSError:
             pass
         finally:
             conn.close()
+
+    def _drip(self, conn: socket.socket, answer: bytes) -> None:
+        for i in range(len(answer)):
+            if self._stop.is_set():
+                return
+            conn.sendall(answer[i:i + 1])  # raises once the client has given up and closed
+            time.sleep(self.delay)
 
     def close(self) -> None:
         """Stop accepting connections."""

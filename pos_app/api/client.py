@@ -1,21 +1,22 @@
 """requests client of the central API v1 (docs/api.md).
 
-One pooled session with TLS verification on. Every call has a deadline: connect ≤ 1 s, read ≤ 2.5 s, and a
-verdict call never waits more than 3 s in total. HTTP errors become :mod:`pos_app.api.errors`.
+One pooled session with TLS verification on, ``https://`` only (plain HTTP on loopback only, see :mod:`.urls`).
+Every call has a total wall-clock deadline (:mod:`.deadline`), not only connect/read timeouts: a verdict call
+never waits more than 3 s whatever the network does. HTTP errors become :mod:`pos_app.api.errors`.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import requests
-from requests.adapters import HTTPAdapter
 
+from .deadline import Deadline, DeadlineAdapter
 from .errors import ApiError, AuthError, ClientError, Refusal, Unavailable
 from .tokens import TokenProvider
+from .urls import check_server_url
 
 CONNECT_TIMEOUT = 1.0
 READ_TIMEOUT = 2.5
@@ -28,11 +29,11 @@ class ApiClient:
 
     def __init__(self, base_url: str, tokens: TokenProvider, *, session: requests.Session | None = None,
                  on_bytes: Callable[[int], None] | None = None) -> None:
-        self.base = base_url.rstrip("/") + "/api/v1"
+        self.base = check_server_url(base_url) + "/api/v1"  # refused before any byte is sent
         self.tokens = tokens
         self.session = session or requests.Session()
         self.session.verify = True
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
+        adapter = DeadlineAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.bytes_in = 0
@@ -42,7 +43,6 @@ class ApiClient:
 
     def _request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
                  budget: float = VERDICT_BUDGET, read: float = READ_TIMEOUT, auth: bool = True) -> dict[str, Any]:
-        deadline = time.monotonic() + budget
         headers = {"Accept": "application/json"}
         if auth:
             token = self.tokens.get()
@@ -50,27 +50,16 @@ class ApiClient:
                 raise AuthError("no_token", "Caisse non configurée : aucun jeton d'accès.")
             headers["Authorization"] = f"Bearer {token}"
         connect = min(CONNECT_TIMEOUT, budget)
-        # The read timeout is per socket read; cap it so connect + read stays inside the budget.
-        read_t = max(0.05, min(read, budget - connect)) if budget < connect + read else read
-        try:
-            resp = self.session.request(method, self.base + path, json=json, params=params, headers=headers,
-                                        timeout=(connect, read_t))
-        except requests.exceptions.SSLError:
-            raise Unavailable("tls", "Connexion sécurisée refusée : certificat du serveur invalide.") from None
-        except requests.exceptions.Timeout:
-            raise Unavailable("timeout", "Le serveur central ne répond pas à temps.") from None
-        except requests.exceptions.ConnectionError as exc:
-            sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and "refused" not in str(exc).lower()
-            raise Unavailable("connection", "Serveur central injoignable.", extra={"maybe_sent": sent}) from None
-        except requests.exceptions.RequestException as exc:
-            raise Unavailable("network", f"Erreur réseau ({type(exc).__name__}).") from None
-        if time.monotonic() > deadline + 0.5:
-            # Only possible with a trickling server: treat it like a timeout for the verdict's sake.
-            raise Unavailable("timeout", "Le serveur central répond trop lentement.")
-        size = len(resp.content)
-        self.bytes_in += size
+        with Deadline(budget) as deadline:
+            try:
+                resp = self.session.request(method, self.base + path, json=json, params=params, headers=headers,
+                                            timeout=(connect, min(read, budget)))
+                content = resp.content  # read the body under the deadline too
+            except requests.exceptions.RequestException as exc:
+                raise _unavailable(exc, deadline.expired) from None
+        self.bytes_in += len(content)
         if self.on_bytes:
-            self.on_bytes(size)
+            self.on_bytes(len(content))
         return self._decode(resp)
 
     @staticmethod
@@ -101,11 +90,11 @@ class ApiClient:
     def health(self) -> dict[str, Any]:
         return self._request("GET", "/health", auth=False)
 
-    def me(self) -> dict[str, Any]:
-        return self._request("GET", "/me")
+    def me(self, *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
+        return self._request("GET", "/me", budget=budget)
 
-    def campaigns(self) -> list[dict[str, Any]]:
-        return self._request("GET", "/campaigns", budget=30, read=SYNC_READ_TIMEOUT)["campaigns"]
+    def campaigns(self, *, budget: float = 30) -> list[dict[str, Any]]:
+        return self._request("GET", "/campaigns", budget=budget, read=SYNC_READ_TIMEOUT)["campaigns"]
 
     def voucher(self, code: str) -> dict[str, Any]:
         return self._request("GET", f"/vouchers/{quote(code, safe='')}")
@@ -123,11 +112,11 @@ class ApiClient:
     def void_sale(self, sale_id: int, key: str, *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
         return self._request("POST", f"/sales/{int(sale_id)}/void", json={"idempotency_key": key}, budget=budget)
 
-    def changes(self, cursor: str | None, limit: int = 5000) -> dict[str, Any]:
+    def changes(self, cursor: str | None, limit: int = 5000, *, budget: float = 60) -> dict[str, Any]:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
-        return self._request("GET", "/changes", params=params, budget=60, read=SYNC_READ_TIMEOUT)
+        return self._request("GET", "/changes", params=params, budget=budget, read=SYNC_READ_TIMEOUT)
 
     def ledger(self, day: str) -> dict[str, Any]:
         return self._request("GET", "/ledger", params={"date": day}, budget=30, read=SYNC_READ_TIMEOUT)
@@ -137,6 +126,22 @@ class ApiClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _unavailable(exc: requests.exceptions.RequestException, expired: bool) -> Unavailable:
+    """The typed error for a failed call; ``maybe_sent`` says whether the server may have acted on it."""
+    if expired:
+        # The deadline cut the call: the request may have been read and acted on.
+        return Unavailable("timeout", "Le serveur central ne répond pas à temps.", extra={"maybe_sent": True})
+    if isinstance(exc, requests.exceptions.SSLError):
+        return Unavailable("tls", "Connexion sécurisée refusée : certificat du serveur invalide.")
+    if isinstance(exc, requests.exceptions.Timeout):
+        sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
+        return Unavailable("timeout", "Le serveur central ne répond pas à temps.", extra={"maybe_sent": sent})
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and "refused" not in str(exc).lower()
+        return Unavailable("connection", "Serveur central injoignable.", extra={"maybe_sent": sent})
+    return Unavailable("network", f"Erreur réseau ({type(exc).__name__}).", extra={"maybe_sent": True})
 
 
 __all__ = ["ApiClient", "ApiError", "AuthError", "ClientError", "Refusal", "Unavailable"]

@@ -21,7 +21,7 @@ from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import Clock, business_day, to_utc_text, utc_now
 from ..reports.model import DayReport, MonthReport, Reconciliation, ReconItem
 from ..store.closings import Closing, ClosingStore
-from ..store.db import Database
+from ..store.db import Database, private_dir
 from ..store.ledger import _SELECT, LedgerStore, _row_to_entry
 from ..store.settings import Settings
 
@@ -56,7 +56,7 @@ def load_or_create_key(home: Path) -> Any:
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:

@@ -100,6 +100,20 @@ class RedemptionService:
                                      reason=reason)
         return detail
 
+    def taken_here(self, conn: sqlite3.Connection, serial: str) -> VerdictDetail | None:
+        """ALREADY_REDEEMED when this till already holds a live redemption of ``serial``.
+
+        An interrupted call (process killed, deadline) can leave that redemption pending with the voucher still
+        active in the cache; taking the voucher a second time would count it twice, the second one ending as a
+        conflict at upload. The pending one is uploaded by the sync.
+        """
+        entry = self.till.ledger.live_redemption_in(conn, serial)
+        if entry is None:
+            return None
+        return VerdictDetail(Verdict.ALREADY_REDEEMED, Mode(self.till.mode), serial=serial,
+                             campaign_id=entry.campaign_id, amount_cents=entry.amount_cents or None,
+                             redeemed_at=_time(entry.ts_utc), redeemed_by=self.till.merchant_name or None)
+
     # --- check -------------------------------------------------------------------------------------------
 
     def check(self, code_text: str) -> VerdictDetail:
@@ -149,16 +163,7 @@ class RedemptionService:
         body = {"idempotency_key": key, "client_time": to_utc_text(now), "offline": False}
 
         if till.held_offline():
-            # The network just failed: decide at once, and only write when accepting.
-            with till.db.transaction() as conn:
-                detail = self.offline_verdict(code, conn=conn)
-                if not detail.accepted:
-                    return RedemptionOutcome(detail)
-                body["offline"] = True
-                entry = self._write_pending(conn, code, wire, detail.amount_cents or amount, key, body, "offline")
-                CacheStore.mark_redeemed_in(conn, code.serial, detail.campaign_id, body["client_time"],
-                                            till.merchant_name)
-            return RedemptionOutcome(detail, entry.seq, key)
+            return self._redeem_held_offline(code, wire, amount, key, body)
 
         api = till.api  # configuration and token problems surface here, before anything is written
         if not till.tokens.get():
@@ -166,6 +171,9 @@ class RedemptionService:
 
             raise ConfigError("Caisse non configurée : aucun jeton d'accès.")
         with till.db.transaction() as conn:
+            taken = self.taken_here(conn, code.serial)
+            if taken is not None:
+                return RedemptionOutcome(taken)
             entry = self._write_pending(conn, code, wire, amount, key, body, "online",
                                         campaign.id if campaign else None)
         try:
@@ -196,6 +204,20 @@ class RedemptionService:
                                campaign_id=answer.get("campaign_id"),
                                campaign_name=campaign.name if campaign else None,
                                amount_cents=answer.get("amount_cents"))
+        return RedemptionOutcome(detail, entry.seq, key)
+
+    def _redeem_held_offline(self, code: Any, wire: str, amount: int, key: str,
+                             body: dict[str, Any]) -> RedemptionOutcome:
+        """The network just failed: decide at once, and only write when accepting."""
+        till = self.till
+        with till.db.transaction() as conn:
+            detail = self.taken_here(conn, code.serial) or self.offline_verdict(code, conn=conn)
+            if not detail.accepted:
+                return RedemptionOutcome(detail)
+            body["offline"] = True
+            entry = self._write_pending(conn, code, wire, detail.amount_cents or amount, key, body, "offline")
+            CacheStore.mark_redeemed_in(conn, code.serial, detail.campaign_id, body["client_time"],
+                                        till.merchant_name)
         return RedemptionOutcome(detail, entry.seq, key)
 
     def _write_pending(self, conn: sqlite3.Connection, code: Any, wire: str, amount: int, key: str,

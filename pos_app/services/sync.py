@@ -11,6 +11,7 @@ import logging
 import random
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 UPLOAD_BUDGET = 15.0  # seconds per uploaded item: nobody waits at the counter for the sync
+# A whole pass gives up after this long (a trickling server) and the loop resumes later where it stopped.
+SYNC_PASS_BUDGET = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,8 @@ class SyncService:
         self.till = till
         self._lock = threading.Lock()  # one sync at a time (loop thread, CLI, UI button)
         self._b0 = 0  # bytes received before the current pass (progress reports this pass's bytes)
+        self.pass_budget = SYNC_PASS_BUDGET
+        self._deadline = 0.0
 
     # --- status ------------------------------------------------------------------------------------------
 
@@ -96,6 +101,7 @@ class SyncService:
             report = SyncReport()
             api = self.till.api
             start_bytes = self._b0 = api.bytes_in
+            self._deadline = time.monotonic() + self.pass_budget
             try:
                 self._push(report, progress)
                 self._pull(report, progress)
@@ -114,6 +120,13 @@ class SyncService:
             if progress:
                 progress(SyncProgress("done", report.pushed + report.pulled, None, report.bytes))
             return report
+
+    def budget(self, seconds: float) -> float:
+        """``seconds`` for the next call, cut to what is left of this pass; Unavailable once it is spent."""
+        left = self._deadline - time.monotonic()
+        if left <= 0.05:
+            raise Unavailable("timeout", "Synchronisation interrompue : le serveur central est trop lent.")
+        return min(seconds, left)
 
     def _push(self, report: SyncReport, progress: Callable[[SyncProgress], None] | None) -> None:
         rows = self.till.outbox.pending()
@@ -148,7 +161,7 @@ class SyncService:
         till = self.till
         code = row.payload["code"]
         try:
-            answer = self._send_with_replay(lambda b: till.api.redeem(code, b, budget=UPLOAD_BUDGET), row)
+            answer = self._send_with_replay(lambda b: till.api.redeem(code, b, budget=self.budget(UPLOAD_BUDGET)), row)
         except Refusal as exc:
             if row.state == "verify":
                 with till.db.transaction() as conn:
@@ -183,7 +196,7 @@ class SyncService:
 
             key = new_key()
             try:
-                till.api.void_redemption(int(answer["redemption_id"]), key, budget=UPLOAD_BUDGET)
+                till.api.void_redemption(int(answer["redemption_id"]), key, budget=self.budget(UPLOAD_BUDGET))
             except Refusal as exc:
                 report.errors.append(f"verify_void:{exc.code}")
                 return
@@ -231,7 +244,7 @@ class SyncService:
         till = self.till
         answer = self._void_upstream(
             row, report, "redemption_key", "redemption_id", "Le bon encaissé doit être envoyé avant son annulation.",
-            lambda rid: till.api.void_redemption(rid, row.idempotency_key, budget=UPLOAD_BUDGET))
+            lambda rid: till.api.void_redemption(rid, row.idempotency_key, budget=self.budget(UPLOAD_BUDGET)))
         if answer is None:
             return
         with till.db.transaction() as conn:
@@ -245,7 +258,8 @@ class SyncService:
         till = self.till
         code = row.payload["code"]
         try:
-            answer = self._send_with_replay(lambda b: till.api.activate(code, b, budget=UPLOAD_BUDGET), row)
+            answer = self._send_with_replay(
+                lambda b: till.api.activate(code, b, budget=self.budget(UPLOAD_BUDGET)), row)
         except (Refusal, ClientError) as exc:
             with till.db.transaction() as conn:
                 till.ledger.append_in(conn, till.entry(EntryKind.SALE_CONFLICT, voucher=row.serial,
@@ -263,7 +277,7 @@ class SyncService:
         till = self.till
         answer = self._void_upstream(
             row, report, "sale_key", "sale_id", "La vente doit être envoyée avant son annulation.",
-            lambda sid: till.api.void_sale(sid, row.idempotency_key, budget=UPLOAD_BUDGET))
+            lambda sid: till.api.void_sale(sid, row.idempotency_key, budget=self.budget(UPLOAD_BUDGET)))
         if answer is None:
             return
         with till.db.transaction() as conn:
@@ -283,12 +297,12 @@ class SyncService:
     def _pull(self, report: SyncReport, progress: Callable[[SyncProgress], None] | None) -> None:
         till = self.till
         api = till.api
-        me = api.me()
+        me = api.me(budget=self.budget(10))
         till.store_me(me)
-        till.cache.replace_campaigns(api.campaigns())
+        till.cache.replace_campaigns(api.campaigns(budget=self.budget(30)))
         cursor = till.settings.get("cursor")
         while True:
-            page = api.changes(cursor, limit=5000)
+            page = api.changes(cursor, limit=5000, budget=self.budget(60))
             changes = page.get("changes", [])
             with till.db.transaction() as conn:
                 till.cache.apply_changes(changes, conn)

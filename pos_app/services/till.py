@@ -13,6 +13,7 @@ from typing import Any
 from ..api.client import ApiClient
 from ..api.errors import ApiError, AuthError
 from ..api.tokens import MemoryTokenProvider, TokenProvider, default_provider
+from ..api.urls import InsecureUrl, check_server_url
 from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import business_day, parse_utc_text, to_utc_text, utc_now
 from ..store.cache import CacheStore
@@ -27,7 +28,14 @@ OFFLINE_HOLD_S = 30.0
 
 
 class ConfigError(RuntimeError):
-    """The till is not configured (no server URL or no token), or configuring failed. French message."""
+    """The till is not configured (no server URL or no token), or configuring failed. French message.
+
+    ``code`` is stable for the UI (e.g. ``insecure_url``, ``invalid_url``); ``not_configured`` by default.
+    """
+
+    def __init__(self, message: str, code: str = "not_configured") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def new_key() -> str:
@@ -85,7 +93,10 @@ class Till:
             url = self.settings.get("server_url")
             if not url:
                 raise ConfigError("Caisse non configurée : lancez « pos-app configure --server URL ».")
-            self._api = ApiClient(url, self.tokens)
+            try:
+                self._api = ApiClient(url, self.tokens)
+            except InsecureUrl as exc:  # a file configured by an older version with plain http
+                raise ConfigError(exc.message, exc.code) from None
         return self._api
 
     def configure(self, server_url: str, token: str) -> dict[str, Any]:
@@ -93,8 +104,10 @@ class Till:
         token = token.strip()
         if not token:
             raise ConfigError("Jeton d'accès vide.")
-        if not server_url.startswith(("http://", "https://")):
-            raise ConfigError("Adresse du serveur invalide : elle doit commencer par https:// (ou http://).")
+        try:
+            server_url = check_server_url(server_url)  # before any byte is sent: the token would travel in clear
+        except InsecureUrl as exc:
+            raise ConfigError(exc.message, exc.code) from None
         probe = ApiClient(server_url, MemoryTokenProvider(token))
         try:
             me = probe.me()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -161,7 +162,7 @@ class Database:
         self.path = Path(path)
         self._lock = threading.RLock()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)
         except OSError as exc:
             raise StoreError("io", f"Dossier de la caisse inutilisable : {self.path.parent} ({exc.strerror})") from exc
         try:
@@ -220,6 +221,26 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+
+
+def private_dir(path: Path) -> None:
+    """Create the folder ``path`` readable by its owner only (0700); an existing folder is left as it is (it may be
+    one the user chose, shared with other things)."""
+    if not path.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, exist_ok=True)
+
+
+def private_file(path: Path) -> None:
+    """Make sure ``path`` exists with mode 0600 (its folder created 0700): the till's books are nobody else's
+    business. SQLite gives its -wal and -shm files the mode of the database file."""
+    private_dir(path.parent)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            with contextlib.suppress(PermissionError):  # not ours to change: SQLite reports what it can do
+                os.chmod(path, 0o600)  # a file created by an older version with the umask's mode
 
 
 def default_home() -> Path:

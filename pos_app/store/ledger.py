@@ -79,6 +79,16 @@ class LedgerStore:
             raise ValueError(f"ledger entry does not survive storage unchanged: {sealed.canonical()}")
         return sealed
 
+    @staticmethod
+    def live_redemption_in(conn: sqlite3.Connection, serial: str) -> LedgerEntry | None:
+        """This till's redemption of ``serial`` that still holds the voucher (pending or confirmed: not rejected,
+        voided or in conflict), if any."""
+        row = conn.execute(
+            f"{_SELECT} WHERE kind = 'redemption' AND voucher = ? AND seq NOT IN (SELECT ref_seq FROM ledger"
+            " WHERE ref_seq IS NOT NULL AND voucher = ? AND kind IN ('void', 'redemption_rejected',"
+            " 'redemption_conflict')) ORDER BY seq DESC LIMIT 1", (serial, serial)).fetchone()
+        return _row_to_entry(row) if row else None
+
     def append(self, entry: LedgerEntry) -> LedgerEntry:
         """Append one entry in its own transaction."""
         with self.db.transaction() as conn:

@@ -118,3 +118,29 @@ def test_cli_exit_codes_and_json_lines(tmp_path: Path, server, vouchers):
     nokr = {**base, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     r = run_cli(tmp_path / "nokr", "configure", "--server", server.url, env=nokr, stdin=server.token("merchant", 0))
     assert r.returncode == 2 and "trousseau" in r.stderr and server.token("merchant", 0) not in r.stderr
+
+
+def test_the_tills_files_are_private(tmp_path: Path) -> None:
+    """The till's database (and its WAL), its signing key and a folder it creates are its owner's only."""
+    import stat
+
+    from pos_app.services.books import load_or_create_key
+    from pos_app.store.db import open_home
+
+    old = os.umask(0o022)  # the usual umask: files would be world-readable by default
+    try:
+        home = tmp_path / "new" / "till"
+        db = open_home(home)
+        db.run(lambda c: c.execute("INSERT INTO settings(key, value) VALUES ('k', '1')"))
+        load_or_create_key(home)
+        mode = {p.name: stat.S_IMODE(p.stat().st_mode) for p in home.iterdir()}
+        assert stat.S_IMODE(home.stat().st_mode) == 0o700
+        assert mode and all(m == 0o600 for m in mode.values()), mode
+        assert {"till.sqlite3", "till.sqlite3-wal"} <= set(mode)
+        db.close()
+        legacy = tmp_path / "legacy.sqlite3"
+        legacy.touch(mode=0o644)
+        Database(legacy).close()
+        assert stat.S_IMODE(legacy.stat().st_mode) == 0o600  # tightened when an older file is opened
+    finally:
+        os.umask(old)
