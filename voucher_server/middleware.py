@@ -1,0 +1,53 @@
+"""Pure ASGI middleware (cheaper per request than Starlette's BaseHTTPMiddleware)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import error_response
+
+
+class BodyLimit:
+    """Bodies over the limit get 413 before the app reads them."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self._declared_too_big(scope):
+            await error_response(413, "payload_too_large")(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > self.limit:
+                await error_response(413, "payload_too_large")(scope, receive, send)
+                return
+        body, sent = b"".join(chunks), False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # type: ignore[no-any-return]
+
+        await self.app(scope, replay, send)
+
+    def _declared_too_big(self, scope: Any) -> bool:
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    return int(value) > self.limit
+                except ValueError:
+                    return True
+        return False

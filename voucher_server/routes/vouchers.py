@@ -1,0 +1,39 @@
+"""/vouchers/{code}: look up, redeem, activate (sell)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ..deps import Auth, Ctx
+from ..schemas import ActivateBody, RedeemBody
+from ..services import redemption, sale
+from ..services.common import Answer, parsed
+
+router = APIRouter()
+
+
+def respond(answer: Answer) -> Response:
+    return Response(answer.text, status_code=answer.status, media_type="application/json")
+
+
+# Every till checks and redeems every voucher: these two are declared first so they are matched first.
+
+@router.get("/vouchers/{code}")
+async def get_voucher(ctx: Ctx, who: Auth, code: str) -> dict[str, Any]:
+    serial, signed = parsed(code)
+    return await redemption.voucher_view(ctx, who, serial, signed)
+
+
+@router.post("/vouchers/{code}/redeem")
+async def redeem(ctx: Ctx, who: Auth, code: str, body: RedeemBody) -> Response:
+    serial, signed = parsed(code)
+    return respond(await redemption.redeem(ctx, who, serial, signed, body))
+
+
+@router.post("/vouchers/{code}/activate")
+def activate(ctx: Ctx, who: Auth, code: str, body: ActivateBody) -> Response:
+    serial, signed = parsed(code)
+    return respond(sale.activate(ctx, who, serial, signed, body))

@@ -1,0 +1,87 @@
+"""A shop's server-side ledger of a day, and each terminal's last acknowledged ledger head."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from pos_app.core.timeutil import day_bounds_utc, utc_now
+
+from ..errors import ApiError
+from ..models import Activity
+from ..models import Terminal as TerminalRow
+from ..schemas import LedgerHeadBody
+from .common import ts
+from .context import Caller, Context
+
+TOTALS = ("redeemed_count", "redeemed_cents", "voided_count", "voided_cents", "net_redeemed_cents", "sold_count",
+          "sold_cents", "sale_voided_count", "sale_voided_cents", "net_sold_cents", "topup_cents")
+
+
+def _activity(a: Activity, terminal_name: str | None) -> dict[str, Any]:
+    return {"id": a.id, "kind": a.kind, "serial": a.serial, "campaign_id": a.campaign_id,
+            "amount_cents": a.amount_cents, "sale_price_cents": a.sale_price_cents,
+            "topup_cents": a.topup_cents, "idempotency_key": a.idempotency_key, "terminal": terminal_name,
+            "client_time": ts(a.client_time), "server_time": ts(a.server_time), "offline": a.offline,
+            "ref_id": a.ref_id}
+
+
+def _add(t: dict[str, int], a: Activity) -> None:
+    if a.kind == "redeem":
+        t["redeemed_count"] += 1
+        t["redeemed_cents"] += a.amount_cents
+    elif a.kind == "void":
+        t["voided_count"] += 1
+        t["voided_cents"] += a.amount_cents
+    elif a.kind == "activate":
+        t["sold_count"] += 1
+        t["sold_cents"] += a.sale_price_cents
+        t["topup_cents"] += a.topup_cents
+    else:
+        t["sale_voided_count"] += 1
+        t["sale_voided_cents"] += a.sale_price_cents
+        t["topup_cents"] -= a.topup_cents
+
+
+def day_ledger(ctx: Context, who: Caller, the_day: date) -> dict[str, Any]:
+    """The merchant's activities of a Paris day, with totals."""
+    start, end = day_bounds_utc(the_day)
+    with ctx.db.reading() as s:
+        acts = s.execute(
+            select(Activity, TerminalRow.name).outerjoin(TerminalRow, TerminalRow.id == Activity.terminal_id)
+            .where(Activity.merchant_id == who.merchant_id, Activity.business_time >= start,
+                   Activity.business_time < end,
+                   Activity.kind.in_(["redeem", "void", "activate", "sale_void"]))
+            .order_by(Activity.server_time, Activity.id)).all()  # ids come in blocks per server process
+    out, t = [], dict.fromkeys(TOTALS, 0)
+    for a, tname in acts:
+        out.append(_activity(a, tname))
+        _add(t, a)
+    t["net_redeemed_cents"] = t["redeemed_cents"] - t["voided_cents"]
+    t["net_sold_cents"] = t["sold_cents"] - t["sale_voided_cents"]
+    return {"date": the_day.isoformat(), "merchant": {"id": who.merchant_id, "name": who.merchant_name},
+            "activities": out, "totals": t}
+
+
+def head_body(t: TerminalRow) -> dict[str, Any]:
+    return {"seq": t.ledger_head_seq, "hash": t.ledger_head_hash, "acknowledged_at": ts(t.ledger_head_at)}
+
+
+def get_head(ctx: Context, who: Caller) -> dict[str, Any]:
+    with ctx.db.reading() as s:
+        return head_body(s.get(TerminalRow, who.terminal_id))  # type: ignore[arg-type]
+
+
+def post_head(ctx: Context, who: Caller, body: LedgerHeadBody) -> dict[str, Any]:
+    """Acknowledge the till's ledger head; one that moved back (or forked at the same seq) is refused."""
+    with ctx.db.writing() as s:
+        t = s.get(TerminalRow, who.terminal_id)
+        assert t is not None
+        same_seq_other_hash = (body.seq == t.ledger_head_seq and t.ledger_head_hash
+                               and body.hash != t.ledger_head_hash)
+        if body.seq < t.ledger_head_seq or same_seq_other_hash:
+            raise ApiError(409, "ledger_head_regressed", seq=t.ledger_head_seq, hash=t.ledger_head_hash)
+        t.ledger_head_seq, t.ledger_head_hash, t.ledger_head_at = body.seq, body.hash, utc_now()
+        return head_body(t)

@@ -1,0 +1,126 @@
+"""Looking a voucher up and redeeming it: the two calls every till makes for every voucher.
+
+They run on the event loop with the store (asyncpg on PostgreSQL): read, judge with the core's rule, write
+conditionally. The rules are the core's ``judge``, the same the till applies offline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pos_app.core.campaigns import VoucherState
+from pos_app.core.codes import SignedCode, verify_signed
+from pos_app.core.timeutil import to_utc_text, utc_now
+from pos_app.core.verdicts import Verdict, judge
+
+from ..errors import ApiError
+from ..schemas import RedeemBody
+from ..store import Redemption
+from .campaigns import CampaignInfo
+from .common import Answer, check_signature, dumps, fingerprint, parse_client_time, refusal, ts, verdict_for
+from .context import Caller, Context
+from .idempotency import replay
+
+
+async def voucher_view(ctx: Context, who: Caller, serial: str, signed: SignedCode | None) -> dict[str, Any]:
+    """What GET /vouchers/{code} answers: the voucher, its campaign and the verdict here and now."""
+    data = await ctx.campaigns.current()
+    v = (await ctx.store.lookup(None, None, serial)).voucher
+    check_signature(signed, v, data)
+    if v is None:
+        raise ApiError(404, "unknown")
+    info = data[v.campaign_id]
+    return {"serial": v.serial, "campaign_id": v.campaign_id, "campaign_name": info.name,
+            "face_value_cents": info.core.face_value_cents, "state": v.state,
+            "valid_from": info.core.valid_from.isoformat(), "valid_until": info.core.valid_until.isoformat(),
+            "verdict": verdict_for(who, v, utc_now(), data).value, "redeemed_at": ts(v.redeemed_at),
+            "redeemed_by": v.redeemed_by_name}
+
+
+def only_possible_campaign(who: Caller, signed: SignedCode | None, data: dict[str, CampaignInfo],
+                           moment: datetime) -> str | None:
+    """The one campaign in which an active voucher would be accepted here at ``moment`` (the core's rule),
+    narrowed to the signed code's campaign if it verifies; None when there are none or several."""
+    if not who.is_merchant:
+        return None
+    possible = [cid for cid, info in data.items()
+                if judge(VoucherState.ACTIVE, info.core, who.merchant_id, moment) is Verdict.ACCEPTED]
+    if signed is not None:
+        info = data.get(signed.campaign_id)
+        if info is None or signed.campaign_id not in possible or not verify_signed(signed, info.core.public_keys):
+            return None
+        return signed.campaign_id
+    return possible[0] if len(possible) == 1 else None
+
+
+class _Redeeming:
+    """One redemption request: the write (if still good) and the read-and-judge (if not)."""
+
+    def __init__(self, ctx: Context, who: Caller, serial: str, signed: SignedCode | None, body: RedeemBody) -> None:
+        self.ctx, self.who, self.serial, self.signed, self.body = ctx, who, serial, signed, body
+        self.client_time = parse_client_time(body.client_time)
+        self.fp = fingerprint("redeem", serial, body)
+
+    async def write(self, campaign_id: str, amount: int, now: datetime, client: datetime,
+                    moment: datetime) -> str | None:
+        who, body, serial = self.who, self.body, self.serial
+
+        def render(activity_id: int) -> str:
+            return dumps({"redemption_id": activity_id, "serial": serial, "campaign_id": campaign_id,
+                          "amount_cents": amount, "redeemed_at": to_utc_text(now),
+                          "client_time": to_utc_text(client), "offline": body.offline,
+                          "merchant": who.merchant_name})
+
+        return await self.ctx.store.redeem(Redemption(
+            serial=serial, campaign_id=campaign_id, terminal_id=who.terminal_id, merchant_id=who.merchant_id,
+            amount_cents=amount, idempotency_key=body.idempotency_key, fingerprint=self.fp, client_time=client,
+            server_time=now, business_time=moment, offline=body.offline), render)
+
+    async def attempt(self, first: bool) -> Answer | None:
+        """One try: an answer, or None when a concurrent change means judging again."""
+        data = await self.ctx.campaigns.current()
+        now = utc_now()
+        client = self.client_time or now
+        # Offline: judged at the moment of the sale in the shop, but never later than now.
+        moment = min(client, now) if self.body.offline else now
+        if first:
+            # Most redemptions are good ones: when a single campaign can accept this voucher here and now, try
+            # the conditional write straight away (one round trip). It writes nothing unless the voucher is
+            # active in that campaign and the key is new; anything else is read and judged below.
+            campaign_id = only_possible_campaign(self.who, self.signed, data, moment)
+            if campaign_id is not None:
+                amount = data[campaign_id].core.face_value_cents
+                sent = await self.write(campaign_id, amount, now, client, moment)
+                if sent is not None:
+                    return Answer(200, sent)
+        found = await self.ctx.store.lookup(self.who.terminal_id, self.body.idempotency_key, self.serial)
+        if found.prior is not None:
+            return replay(found.prior, self.fp)
+        v = found.voucher
+        try:
+            check_signature(self.signed, v, data)
+            verdict = verdict_for(self.who, v, moment, data)
+            if verdict is not Verdict.ACCEPTED:
+                raise refusal(verdict, v, v.redeemed_by_name if v else None)
+        except ApiError as exc:
+            text = dumps(exc.body())
+            saved = await self.ctx.store.save_answer(self.who.terminal_id, self.body.idempotency_key, self.fp,
+                                                     exc.status, text, now)
+            return Answer(exc.status, text) if saved else None  # not saved: the key was used meanwhile
+        assert v is not None
+        sent = await self.write(v.campaign_id, data[v.campaign_id].core.face_value_cents, now, client, moment)
+        # None: lost a race (the voucher or the key changed since the read): read and judge again.
+        return Answer(200, sent) if sent is not None else None
+
+
+async def redeem(ctx: Context, who: Caller, serial: str, signed: SignedCode | None, body: RedeemBody) -> Answer:
+    """Redeem once per voucher and once per (terminal, idempotency key); refusals are stored and replayed too."""
+    if not who.is_merchant:
+        raise ApiError(403, "forbidden", "Ce terminal n'accepte pas les bons (vendeur seulement).")
+    run = _Redeeming(ctx, who, serial, signed, body)
+    for attempt in range(3):
+        answer = await run.attempt(attempt == 0)
+        if answer is not None:
+            return answer
+    raise RuntimeError("redemption still conflicting after 3 attempts")

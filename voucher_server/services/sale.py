@@ -1,0 +1,66 @@
+"""Selling (activating) a voucher at a tobacconist."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, update
+from sqlalchemy.orm import Session
+
+from pos_app.core.campaigns import Validity
+from pos_app.core.codes import SignedCode
+from pos_app.core.timeutil import to_utc_text
+
+from ..errors import ApiError
+from ..models import Activity, Voucher
+from ..schemas import ActivateBody
+from .common import Answer, check_signature, fingerprint, parse_client_time
+from .context import Caller, Context
+from .idempotency import run_idempotent
+
+
+def activate(ctx: Context, who: Caller, serial: str, signed: SignedCode | None, body: ActivateBody) -> Answer:
+    """Sell the voucher once (issued -> active) at the campaign's price, once per idempotency key."""
+    if not who.is_seller:
+        raise ApiError(403, "forbidden", "Seul un vendeur peut activer un bon.")
+
+    def action(s: Session, now: datetime) -> tuple[int, dict[str, Any], int | None]:
+        return _activate(ctx, s, now, who, serial, signed, body)
+
+    return run_idempotent(ctx, who, body.idempotency_key, fingerprint("activate", serial, body), action)
+
+
+def _activate(ctx: Context, s: Session, now: datetime, who: Caller, serial: str, signed: SignedCode | None,
+              body: ActivateBody) -> tuple[int, dict[str, Any], int | None]:
+    client = parse_client_time(body.client_time) or now
+    v = s.get(Voucher, serial)
+    check_signature(signed, v, ctx.campaigns.get())
+    if v is None:
+        raise ApiError(404, "unknown")
+    info = ctx.campaigns.get()[v.campaign_id]
+    if v.state == "blocked":
+        raise ApiError(409, "blocked")
+    if v.state != "issued":
+        raise ApiError(409, "already_sold")
+    if who.merchant_id not in info.seller_ids:
+        raise ApiError(409, "not_accepted_here", "Ce point de vente ne vend pas cette campagne.")
+    if info.core.validity(now) is Validity.EXPIRED:
+        raise ApiError(409, "expired")
+    if body.sale_price_cents != info.core.sale_price_cents:
+        raise ApiError(422, "wrong_price", expected_cents=info.core.sale_price_cents)
+    act = Activity(kind="activate", serial=serial, campaign_id=v.campaign_id, terminal_id=who.terminal_id,
+                   merchant_id=who.merchant_id, amount_cents=info.core.face_value_cents,
+                   sale_price_cents=info.core.sale_price_cents, topup_cents=info.topup_cents,
+                   idempotency_key=body.idempotency_key, client_time=client, server_time=now,
+                   business_time=min(client, now) if body.offline else now, offline=body.offline)
+    s.add(act)
+    s.flush()
+    done = s.execute(update(Voucher).where(and_(Voucher.serial == serial, Voucher.state == "issued"))
+                     .values(state="active", sale_id=act.id, sold_at=now)).rowcount
+    if done != 1:
+        raise ApiError(409, "already_sold")
+    return 200, {"sale_id": act.id, "serial": serial, "campaign_id": v.campaign_id,
+                 "face_value_cents": info.core.face_value_cents,
+                 "sale_price_cents": info.core.sale_price_cents, "topup_cents": info.topup_cents,
+                 "activated_at": to_utc_text(now), "seller": who.merchant_name}, act.id

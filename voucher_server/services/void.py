@@ -1,0 +1,96 @@
+"""Undoing a redemption or a sale within the void window."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import Session
+
+from pos_app.core.timeutil import to_utc_text
+
+from ..db import aware
+from ..errors import ApiError
+from ..models import Activity, Voucher
+from ..schemas import VoidBody
+from .common import Answer, fingerprint
+from .context import Caller, Context
+from .idempotency import run_idempotent
+
+
+def void_redemption(ctx: Context, who: Caller, rid: int, body: VoidBody) -> Answer:
+    """Put a redeemed voucher back to active, by the shop that redeemed it, within the window."""
+    if not who.is_merchant:
+        raise ApiError(403, "forbidden")
+
+    def action(s: Session, now: datetime) -> tuple[int, dict[str, Any], int | None]:
+        return _void_redemption(ctx, s, now, who, rid, body)
+
+    return run_idempotent(ctx, who, body.idempotency_key, fingerprint("void", str(rid), body), action)
+
+
+def _void_redemption(ctx: Context, s: Session, now: datetime, who: Caller, rid: int,
+                     body: VoidBody) -> tuple[int, dict[str, Any], int | None]:
+    red = s.get(Activity, rid)
+    if red is None or red.kind != "redeem":
+        raise ApiError(404, "not_found")
+    if red.merchant_id != who.merchant_id:
+        raise ApiError(403, "forbidden", "Ce passage appartient à un autre commerce.")
+    if s.scalar(select(Activity.id).where(Activity.kind == "void", Activity.ref_id == rid)) is not None:
+        raise ApiError(409, "already_voided")
+    if now - aware(red.server_time) > ctx.void_window:  # type: ignore[operator]
+        raise ApiError(409, "void_window_passed")
+    act = Activity(kind="void", serial=red.serial, campaign_id=red.campaign_id, terminal_id=who.terminal_id,
+                   merchant_id=who.merchant_id, amount_cents=red.amount_cents,
+                   idempotency_key=body.idempotency_key, server_time=now, business_time=now, ref_id=rid)
+    s.add(act)
+    s.flush()  # the unique (kind, ref_id) index stops a concurrent second void here
+    done = s.execute(update(Voucher).where(and_(Voucher.serial == red.serial, Voucher.state == "redeemed",
+                                                Voucher.redemption_id == rid))
+                     .values(state="active", redemption_id=None, redeemed_at=None, redeemed_by=None)).rowcount
+    if done != 1:
+        raise ApiError(409, "already_voided")
+    return 200, {"redemption_id": rid, "serial": red.serial, "voided_at": to_utc_text(now),
+                 "amount_cents": red.amount_cents}, act.id
+
+
+def void_sale(ctx: Context, who: Caller, sid: int, body: VoidBody) -> Answer:
+    """Put a sold voucher back to issued, by the seller that sold it, within the window, if still unspent."""
+    if not who.is_seller:
+        raise ApiError(403, "forbidden")
+
+    def action(s: Session, now: datetime) -> tuple[int, dict[str, Any], int | None]:
+        return _void_sale(ctx, s, now, who, sid, body)
+
+    return run_idempotent(ctx, who, body.idempotency_key, fingerprint("sale_void", str(sid), body), action)
+
+
+def _void_sale(ctx: Context, s: Session, now: datetime, who: Caller, sid: int,
+               body: VoidBody) -> tuple[int, dict[str, Any], int | None]:
+    sale = s.get(Activity, sid)
+    if sale is None or sale.kind != "activate":
+        raise ApiError(404, "not_found")
+    if sale.merchant_id != who.merchant_id:
+        raise ApiError(403, "forbidden", "Cette vente appartient à un autre vendeur.")
+    if s.scalar(select(Activity.id).where(Activity.kind == "sale_void", Activity.ref_id == sid)) is not None:
+        raise ApiError(409, "already_voided")
+    if now - aware(sale.server_time) > ctx.void_window:  # type: ignore[operator]
+        raise ApiError(409, "void_window_passed")
+    v = s.get(Voucher, sale.serial)
+    if v is None or v.state != "active" or v.sale_id != sid:
+        raise ApiError(409, "voucher_spent")
+    act = Activity(kind="sale_void", serial=sale.serial, campaign_id=sale.campaign_id,
+                   terminal_id=who.terminal_id, merchant_id=who.merchant_id,
+                   amount_cents=sale.amount_cents, sale_price_cents=sale.sale_price_cents,
+                   topup_cents=sale.topup_cents, idempotency_key=body.idempotency_key, server_time=now,
+                   business_time=now, ref_id=sid)
+    s.add(act)
+    s.flush()
+    done = s.execute(update(Voucher).where(and_(Voucher.serial == sale.serial, Voucher.state == "active",
+                                                Voucher.sale_id == sid))
+                     .values(state="issued", sale_id=None, sold_at=None)).rowcount
+    if done != 1:
+        raise ApiError(409, "voucher_spent")
+    return 200, {"sale_id": sid, "serial": sale.serial, "voided_at": to_utc_text(now),
+                 "sale_price_cents": sale.sale_price_cents}, act.id
