@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ctx = Context(settings=settings, db=db, store=open_store(db), campaigns=CampaignCache(db))
     # FastAPI's built-in OpenTelemetry looks up the global providers on every request; nothing is configured to
     # receive its spans, so it is off (older FastAPI releases have no such option).
-    quiet = ({"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    quiet: dict[str, Any] = ({"telemetry": {"tracing": False, "metrics": False, "logs": False}}
              if "telemetry" in inspect.signature(FastAPI.__init__).parameters else {})
     app = FastAPI(title="Voucher central API", version="1", docs_url="/docs", redoc_url=None,
                   lifespan=_lifespan(ctx), **quiet)

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
-from sqlalchemy import and_, select, update
+from sqlalchemy import CursorResult, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import admin
@@ -139,11 +139,11 @@ class SqlStore:
                 s.add(act)
                 s.flush()
                 # The atomic step: only one transaction can move this voucher from active to redeemed.
-                done = s.execute(update(Voucher).where(and_(Voucher.serial == r.serial, Voucher.state == "active",
+                result = s.execute(update(Voucher).where(and_(Voucher.serial == r.serial, Voucher.state == "active",
                                                             Voucher.campaign_id == r.campaign_id))
                                  .values(state="redeemed", redemption_id=act.id, redeemed_at=r.server_time,
-                                         redeemed_by=r.merchant_id, change_seq=admin.change_stamp(s))).rowcount
-                if done != 1:
+                                         redeemed_by=r.merchant_id, change_seq=admin.change_stamp(s)))
+                if not isinstance(result, CursorResult) or result.rowcount != 1:
                     raise _Lost
                 body = render(act.id)
                 s.add(IdempotentRequest(terminal_id=r.terminal_id, idempotency_key=r.idempotency_key,

@@ -27,7 +27,7 @@ def horizon(ctx: Context) -> ColumnElement[bool] | None:
 
 def decode_cursor(cursor: str | None) -> tuple[int, str]:
     """(change_seq, serial) after which the page starts."""
-    if cursor not in (None, "") and not CURSOR_RE.match(cursor):  # type: ignore[arg-type]
+    if cursor and not CURSOR_RE.match(cursor):
         raise ApiError(422, "invalid_request", "cursor invalide.", fields=["cursor"])
     after_seq, after_number = divmod(int(cursor), SERIAL_SPAN) if cursor else (0, -1)
     return after_seq, f"{after_number:012d}" if after_number >= 0 else ""

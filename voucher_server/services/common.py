@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import CursorResult, Executable
+from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import VoucherState
 from pos_app.core.codes import CodeError, SignedCode, parse_code, verify_signed
@@ -88,3 +90,10 @@ def refusal(verdict: Verdict, v: Voucher | VoucherRow | None, redeemed_by: str |
     if verdict is Verdict.ALREADY_REDEEMED and v is not None:
         return ApiError(409, "already_redeemed", redeemed_at=ts(v.redeemed_at), redeemed_by=redeemed_by)
     return ApiError(409, verdict.value)
+
+
+def changed(s: Session, statement: Executable) -> int:
+    """Rows changed by an UPDATE (the conditional updates' way of telling they lost a race)."""
+    result = s.execute(statement)
+    assert isinstance(result, CursorResult)
+    return result.rowcount

@@ -15,7 +15,7 @@ from pos_app.core.timeutil import to_utc_text
 from ..errors import ApiError
 from ..models import Activity, Voucher
 from ..schemas import ActivateBody
-from .common import Answer, check_signature, fingerprint, parse_client_time
+from .common import Answer, changed, check_signature, fingerprint, parse_client_time
 from .context import Caller, Context
 from .idempotency import run_idempotent
 
@@ -56,8 +56,8 @@ def _activate(ctx: Context, s: Session, now: datetime, who: Caller, serial: str,
                    business_time=min(client, now) if body.offline else now, offline=body.offline)
     s.add(act)
     s.flush()
-    done = s.execute(update(Voucher).where(and_(Voucher.serial == serial, Voucher.state == "issued"))
-                     .values(state="active", sale_id=act.id, sold_at=now)).rowcount
+    done = changed(s, update(Voucher).where(and_(Voucher.serial == serial, Voucher.state == "issued"))
+                     .values(state="active", sale_id=act.id, sold_at=now))
     if done != 1:
         raise ApiError(409, "already_sold")
     return 200, {"sale_id": act.id, "serial": serial, "campaign_id": v.campaign_id,

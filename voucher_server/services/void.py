@@ -14,7 +14,7 @@ from ..db import aware
 from ..errors import ApiError
 from ..models import Activity, Voucher
 from ..schemas import VoidBody
-from .common import Answer, fingerprint
+from .common import Answer, changed, fingerprint
 from .context import Caller, Context
 from .idempotency import run_idempotent
 
@@ -46,9 +46,9 @@ def _void_redemption(ctx: Context, s: Session, now: datetime, who: Caller, rid: 
                    idempotency_key=body.idempotency_key, server_time=now, business_time=now, ref_id=rid)
     s.add(act)
     s.flush()  # the unique (kind, ref_id) index stops a concurrent second void here
-    done = s.execute(update(Voucher).where(and_(Voucher.serial == red.serial, Voucher.state == "redeemed",
+    done = changed(s, update(Voucher).where(and_(Voucher.serial == red.serial, Voucher.state == "redeemed",
                                                 Voucher.redemption_id == rid))
-                     .values(state="active", redemption_id=None, redeemed_at=None, redeemed_by=None)).rowcount
+                     .values(state="active", redemption_id=None, redeemed_at=None, redeemed_by=None))
     if done != 1:
         raise ApiError(409, "already_voided")
     return 200, {"redemption_id": rid, "serial": red.serial, "voided_at": to_utc_text(now),
@@ -87,9 +87,9 @@ def _void_sale(ctx: Context, s: Session, now: datetime, who: Caller, sid: int,
                    business_time=now, ref_id=sid)
     s.add(act)
     s.flush()
-    done = s.execute(update(Voucher).where(and_(Voucher.serial == sale.serial, Voucher.state == "active",
+    done = changed(s, update(Voucher).where(and_(Voucher.serial == sale.serial, Voucher.state == "active",
                                                 Voucher.sale_id == sid))
-                     .values(state="issued", sale_id=None, sold_at=None)).rowcount
+                     .values(state="issued", sale_id=None, sold_at=None))
     if done != 1:
         raise ApiError(409, "voucher_spent")
     return 200, {"sale_id": sid, "serial": sale.serial, "voided_at": to_utc_text(now),
