@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--offline", action="store_true", help="do not reconcile with the server")
     p.add_argument("--lang", dest="report_lang", choices=["fr", "en"], default="fr")
     p.set_defaults(func=report)
-    p = sub.add_parser("close-day", help="close a business day (cannot be undone)")
+    p = sub.add_parser("close-day", help="close a business day (default: today, Paris time; cannot be undone)")
     p.add_argument("--date", metavar="YYYY-MM-DD")
     p.set_defaults(func=close_day)
     p = sub.add_parser("close-month", help="close a month from its day closings (cannot be undone)")
@@ -82,11 +82,12 @@ def _server_fetcher(books: Any) -> Any:
         from ..services.till import Till
 
         return Till.open(books.home).api
-    except Exception:  # the till services cannot give a client: fall back to a plain fetcher with the env token
-        from ..services.books import http_ledger_fetcher
+    except Exception:  # the till services cannot give a client (no keyring): the env token, if any
+        from ..api.client import ApiClient
+        from ..api.tokens import MemoryTokenProvider
 
         token = os.environ.get("POS_APP_TOKEN")
-        return http_ledger_fetcher(books.settings.get("server_url"), token) if token else None
+        return ApiClient(books.settings.get("server_url"), MemoryTokenProvider(token)) if token else None
 
 
 def _fail(name: str, exc: Exception, lang: str = "fr") -> int:
@@ -153,7 +154,8 @@ def _closing_out(closing: Any) -> dict[str, Any]:
 
 
 def close_day(args: argparse.Namespace) -> int:
-    """Close a day (default: the open one); exit 1 if refused (already closed, future day...)."""
+    """Close a day (default: today in Paris); exit 1 if refused (already closed, not yet begun, earlier day
+    open...), so a second run never closes tomorrow."""
     from ..services.books import BooksError
     from ..store import StoreError
 

@@ -62,6 +62,8 @@ class VoucherLine:
     server_id: Any = None
     verdict: str = ""
     followups: list[int] = field(default_factory=list)
+    conflict_by: str = ""  # who redeemed (or sold) it first, from the server's refusal
+    conflict_at: str = ""  # when, UTC text
 
     @property
     def status(self) -> str:
@@ -129,18 +131,18 @@ def fold(entries: Iterable[LedgerEntry], day_closings: Mapping[str, int] | None 
         what = follow[1]
         if what == "confirmed":
             line.confirmed = True
-            # A serial the cache did not know was written pending with no amount: the server's answer has it.
+            # A serial the cache did not know was written pending with no amount or campaign: the server knows.
             if not line.amount_cents and e.amount_cents:
-                line.amount_cents, line.campaign_id = e.amount_cents, e.campaign_id or line.campaign_id
+                line.amount_cents = e.amount_cents
+            line.campaign_id = line.campaign_id or e.campaign_id or ""
             if line.kind == SALE and not line.price_cents and e.price_cents:
                 line.price_cents, line.topup_cents = e.price_cents, e.topup_cents
             line.server_id = e.data.get("redemption_id", e.data.get("sale_id", line.server_id))
-        elif what == "rejected":
-            line.rejected = True
+        elif what in ("rejected", "conflict"):
+            setattr(line, what, True)
             line.verdict = str(e.data.get("verdict", ""))
-        elif what == "conflict":
-            line.conflict = True
-            line.verdict = str(e.data.get("verdict", ""))
+            line.conflict_by = str(e.data.get("redeemed_by") or "")
+            line.conflict_at = str(e.data.get("redeemed_at") or "")
         else:
             line.voided = True
     return lines
@@ -150,46 +152,54 @@ def _bucket() -> dict[str, int]:
     return {"count": 0, "cents": 0}
 
 
+def settled_cents(line: VoucherLine) -> int:
+    """What a line settles with the operator: a confirmed redemption's face value (the operator owes it to the
+    shop), a confirmed sale's price (the seller owes it to the operator); nothing for any other status."""
+    if line.status != ACCEPTED:
+        return 0
+    return line.amount_cents if line.kind == REDEMPTION else line.price_cents
+
+
 def totals(lines: Iterable[VoucherLine]) -> dict[str, Any]:
     """Totals of lines: per kind, per status, per campaign and status; the money figures that matter.
 
-    - ``taken_cents``: face value of redemptions whose voucher the till kept (accepted, pending_sync, conflict):
-      the period total.
+    Refused scans (rejected: the voucher was never taken) count only in ``refused_count``.
+
+    - ``taken_cents``: face value of redemptions whose voucher the till kept (accepted, pending_sync, conflict).
     - ``owed_by_operator_cents``: face value of accepted (confirmed) redemptions: what the operator reimburses.
-    - sales: ``collected_cents`` (price paid, sales not voided/rejected), ``owed_to_operator_cents`` (same),
-      ``topup_cents`` (the funder's top-up on those), ``face_value_cents``.
+    - sales: ``sales_collected_cents`` (price paid, sales kept: accepted, pending, conflict),
+      ``owed_to_operator_cents`` (price of confirmed sales: what the seller remits), ``sales_topup_cents`` (the
+      funder's top-up on the sales kept), ``sales_face_value_cents``.
     """
     out: dict[str, Any] = {}
     for kind in (REDEMPTION, SALE):
-        out[kind] = {"count": 0, "by_status": {s: _bucket() for s in STATUSES}, "by_campaign": {}}
-    red_taken = red_owed = 0
-    collected = topup = sold_face = 0
+        out[kind] = {"count": 0, "by_status": {s: _bucket() for s in SHOWN_STATUSES}, "by_campaign": {}}
+    sums = dict.fromkeys(("taken", "owed_by", "collected", "topup", "face", "owed_to", "refused"), 0)
     for line in lines:
-        k = out[line.kind]
         st = line.status
+        if st == REJECTED:
+            sums["refused"] += 1
+            continue
+        k = out[line.kind]
         k["count"] += 1
-        money = line.amount_cents
         k["by_status"][st]["count"] += 1
-        k["by_status"][st]["cents"] += money
-        camp = k["by_campaign"].setdefault(line.campaign_id, {s: _bucket() for s in STATUSES})
+        k["by_status"][st]["cents"] += line.amount_cents
+        camp = k["by_campaign"].setdefault(line.campaign_id, {s: _bucket() for s in SHOWN_STATUSES})
         camp[st]["count"] += 1
-        camp[st]["cents"] += money
+        camp[st]["cents"] += line.amount_cents
+        kept = st != VOIDED
         if line.kind == REDEMPTION:
-            if st in (ACCEPTED, PENDING, CONFLICT):
-                red_taken += money
-            if st == ACCEPTED:
-                red_owed += money
-        elif st in (ACCEPTED, PENDING, CONFLICT):
-            collected += line.price_cents
-            topup += line.topup_cents
-            sold_face += money
-    out["taken_cents"] = red_taken
-    out["owed_by_operator_cents"] = red_owed
-    out["sales_collected_cents"] = collected
-    out["owed_to_operator_cents"] = collected
-    out["sales_topup_cents"] = topup
-    out["sales_face_value_cents"] = sold_face
-    out["period_total_cents"] = red_taken + collected
+            sums["taken"] += line.amount_cents if kept else 0
+            sums["owed_by"] += settled_cents(line)
+        else:
+            sums["collected"] += line.price_cents if kept else 0
+            sums["topup"] += line.topup_cents if kept else 0
+            sums["face"] += line.amount_cents if kept else 0
+            sums["owed_to"] += settled_cents(line)
+    out.update(taken_cents=sums["taken"], owed_by_operator_cents=sums["owed_by"],
+               sales_collected_cents=sums["collected"], owed_to_operator_cents=sums["owed_to"],
+               sales_topup_cents=sums["topup"], sales_face_value_cents=sums["face"],
+               period_total_cents=sums["taken"] + sums["collected"], refused_count=sums["refused"])
     return out
 
 

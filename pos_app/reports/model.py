@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.carryover import Regularisation
+from ..core.closing import Closing
 from ..core.daybook import VoucherLine
-
-Closing = Any  # pos_app.store.closings.Closing: kind, period, ledger_seq, created_utc, totals, hash
 
 
 @dataclass
@@ -58,7 +58,9 @@ class DayReport:
     closing: Closing | None = None
     reconciliation: Reconciliation | None = None
     key_fingerprint: str = ""
-    changed_since_closing: list[VoucherLine] = field(default_factory=list)
+    changed_since_closing: list[VoucherLine] = field(default_factory=list)  # carried by the next closing
+    regularisations: list[Regularisation] = field(default_factory=list)  # carried by this day's closing
+    shop_statement: dict[str, Any] | None = None  # the server's statement of the shop for the day, if fetched
 
 
 @dataclass

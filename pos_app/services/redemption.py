@@ -215,7 +215,9 @@ class RedemptionService:
             if not detail.accepted:
                 return RedemptionOutcome(detail)
             body["offline"] = True
-            entry = self._write_pending(conn, code, wire, detail.amount_cents or amount, key, body, "offline")
+            # a typed serial has no campaign in itself: keep the one the cache judged it by
+            entry = self._write_pending(conn, code, wire, detail.amount_cents or amount, key, body, "offline",
+                                        detail.campaign_id)
             CacheStore.mark_redeemed_in(conn, code.serial, detail.campaign_id, body["client_time"],
                                         till.merchant_name)
         return RedemptionOutcome(detail, entry.seq, key)

@@ -14,9 +14,11 @@ from ..api.client import ApiClient
 from ..api.errors import ApiError, AuthError
 from ..api.tokens import MemoryTokenProvider, TokenProvider, default_provider
 from ..api.urls import InsecureUrl, check_server_url
+from ..core.daybook import open_day_after
 from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import business_day, parse_utc_text, to_utc_text, utc_now
 from ..store.cache import CacheStore
+from ..store.closings import ClosingStore
 from ..store.db import Database, default_home, open_home
 from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxStore
@@ -227,7 +229,9 @@ class Till:
 
     def entry(self, kind: EntryKind, moment: datetime | None = None, **fields: Any) -> LedgerEntry:
         now = moment or self.clock()
-        return LedgerEntry(seq=0, ts_utc=to_utc_text(now), business_day=business_day(now).isoformat(),
+        # the open business day: after the day's closing, new entries belong to the next day (the server is told)
+        day = open_day_after(business_day(now), ClosingStore(self.db).day_seqs())
+        return LedgerEntry(seq=0, ts_utc=to_utc_text(now), business_day=day.isoformat(),
                            kind=str(kind), till_id=self.till_id, cashier=self.cashier, **fields)
 
     def append(self, kind: EntryKind, **fields: Any) -> LedgerEntry:

@@ -7,22 +7,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
-from typing import Any
 
+from ..core.closing import Closing
 from .db import Database
 
-
-@dataclass(frozen=True, slots=True)
-class Closing:
-    """A closing: ``kind`` day|month|year, ``period`` YYYY-MM-DD | YYYY-MM | YYYY; totals as closed."""
-
-    kind: str
-    period: str
-    ledger_seq: int
-    created_utc: str
-    totals: dict[str, Any]
-    hash: str = ""  # the CLOSING ledger entry's hash (filled by readers that join the ledger)
+__all__ = ["Closing", "ClosingStore"]
 
 
 _SELECT = ("SELECT c.kind, c.period, c.ledger_seq, c.created_utc, c.totals, COALESCE(l.hash, '') "

@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 
-from ..core.ledger import GENESIS_HASH, ChainReport, LedgerEntry, verify_chain
+from ..core.ledger import GENESIS_HASH, ChainReport, EntryKind, LedgerEntry, verify_chain
 from .db import Database
 
 _COLUMNS = [f.name for f in fields(LedgerEntry)]
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM ledger"
+# the openings' data (client_time) is not needed by the day book: skip parsing it on big days
+_SELECT_NO_DATA = _SELECT.replace(" data,", " '{}' AS data,", 1)
 _INSERT = f"INSERT INTO ledger ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
 
@@ -35,6 +37,14 @@ class _Checked:
 
     def computed_hash(self) -> str:
         return self._computed
+
+
+OPENING_KINDS = (EntryKind.REDEMPTION.value, EntryKind.SALE.value)
+FOLLOWUP_KINDS = tuple(k.value for k in (
+    EntryKind.REDEMPTION_CONFIRMED, EntryKind.REDEMPTION_REJECTED, EntryKind.REDEMPTION_CONFLICT, EntryKind.VOID,
+    EntryKind.SALE_CONFIRMED, EntryKind.SALE_REJECTED, EntryKind.SALE_CONFLICT, EntryKind.SALE_VOID,
+    EntryKind.OFFLINE_SWITCH))
+_FOLLOW_MARKS = ",".join("?" * len(FOLLOWUP_KINDS))
 
 
 def _row_to_entry(row: tuple, lenient: bool = False) -> LedgerEntry:
@@ -88,6 +98,66 @@ class LedgerStore:
             " WHERE ref_seq IS NOT NULL AND voucher = ? AND kind IN ('void', 'redemption_rejected',"
             " 'redemption_conflict')) ORDER BY seq DESC LIMIT 1", (serial, serial)).fetchone()
         return _row_to_entry(row) if row else None
+    # --- named reads of the books (inside the caller's transaction or read) ----------------------------------
+
+    @staticmethod
+    def openings_in(conn: sqlite3.Connection, days: Iterable[str], upto_seq: int | None = None) -> list[LedgerEntry]:
+        """Redemptions and sales stamped with one of ``days`` (without their data), in seq order."""
+        wanted = list(days)
+        sql = (f"{_SELECT_NO_DATA} WHERE business_day IN ({','.join('?' * len(wanted))}) AND kind IN (?, ?)"
+               " AND seq <= ? ORDER BY seq")
+        rows = conn.execute(sql, [*wanted, *OPENING_KINDS, upto_seq if upto_seq is not None else 2**62])
+        return [_row_to_entry(r) for r in rows]
+
+    @staticmethod
+    def openings_by_seq_in(conn: sqlite3.Connection, seqs: Iterable[int]) -> list[LedgerEntry]:
+        """The redemptions and sales at these seqs (without their data), in seq order."""
+        out: list[LedgerEntry] = []
+        for seq in sorted(set(seqs)):
+            row = conn.execute(f"{_SELECT_NO_DATA} WHERE seq = ? AND kind IN (?, ?)", (seq, *OPENING_KINDS)).fetchone()
+            if row:
+                out.append(_row_to_entry(row))
+        return out
+
+    @staticmethod
+    def followups_in(conn: sqlite3.Connection, after_seq: int, upto_seq: int | None = None,
+                     refs: set[int] | None = None) -> list[LedgerEntry]:
+        """Confirmations, refusals, conflicts, voids and offline switches after ``after_seq`` (up to
+        ``upto_seq``), optionally only those referring to ``refs``, in seq order."""
+        rows = conn.execute(f"{_SELECT} WHERE seq > ? AND seq <= ? AND kind IN ({_FOLLOW_MARKS}) ORDER BY seq",
+                            (after_seq, upto_seq if upto_seq is not None else 2**62, *FOLLOWUP_KINDS))
+        found = (_row_to_entry(r) for r in rows)
+        return [e for e in found if refs is None or e.ref_seq in refs]
+
+    @staticmethod
+    def opening_days_in(conn: sqlite3.Connection, *, after: str | None = None, before: str | None = None,
+                        prefix: str | None = None) -> list[tuple[str, int]]:
+        """(business_day, seq) of the redemptions and sales stamped between two days or within a period prefix."""
+        sql, args = "SELECT business_day, seq FROM ledger WHERE kind IN (?, ?)", list(OPENING_KINDS)
+        for op, bound in ((">", after), ("<", before)):
+            if bound is not None:
+                sql += f" AND business_day {op} ?"
+                args.append(bound)
+        if prefix is not None:
+            sql += " AND business_day LIKE ?"
+            args.append(prefix + "%")
+        return [(str(d), int(s)) for d, s in conn.execute(sql, args)]
+
+    @staticmethod
+    def span_of_days_in(conn: sqlite3.Connection, first_day: str, last_day: str) -> list[LedgerEntry]:
+        """The contiguous run of entries from the first to the last one stamped within [first_day, last_day]."""
+        first, last = conn.execute("SELECT MIN(seq), MAX(seq) FROM ledger WHERE business_day BETWEEN ? AND ?",
+                                   (first_day, last_day)).fetchone()
+        if first is None:
+            return []
+        return [_row_to_entry(r) for r in conn.execute(f"{_SELECT} WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                                                        (first, last))]
+
+    @staticmethod
+    def of_kind_in(conn: sqlite3.Connection, kind: str) -> list[LedgerEntry]:
+        """Every entry of one kind, read leniently (a tampered data text is kept raw for the verifier)."""
+        return [_row_to_entry(r, lenient=True)
+                for r in conn.execute(f"{_SELECT} WHERE kind = ? ORDER BY seq", (kind,))]
 
     def append(self, entry: LedgerEntry) -> LedgerEntry:
         """Append one entry in its own transaction."""

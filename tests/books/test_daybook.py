@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from pos_app.core import daybook
+from pos_app.core import carryover, daybook
 from pos_app.core.ledger import EntryKind
 from pos_app.services.books import Books, BooksError
 from pos_app.store.ledger import LedgerStore
@@ -40,7 +40,7 @@ def test_close_day_totals_equal_sum_of_entries_and_are_chained(books: Books, wri
     # recompute independently from every raw entry of the ledger
     entries = list(LedgerStore(books.db).entries())
     lines = [x for x in daybook.fold(entries).values() if x.business_day == "2026-11-23"]
-    expected = daybook.totals(lines)
+    expected = carryover.with_claims(daybook.totals(lines), carryover.summary([]))
     assert {k: v for k, v in closing.totals.items() if k != "perpetual_total_cents"} == expected
     assert closing.totals["perpetual_total_cents"] == expected["period_total_cents"]
     entry = entries[-1]
@@ -121,6 +121,10 @@ def test_dst_days(books: Books, writer: Writer, clock: MovableClock, day, last_u
     before = writer.redeem("000000000041", start - timedelta(seconds=1))
     assert {x.seq for x in books.day_lines(day)} == {first.seq, last.seq}
     assert after.business_day > day > before.business_day
+    with pytest.raises(BooksError) as err:  # the day before has a redemption: it must be closed first
+        books.close_day(day)
+    assert err.value.code == "earlier_open"
+    books.close_day(before.business_day)
     closing = books.close_day(day)
     assert closing.totals["redemption"]["count"] == 2
 
@@ -138,7 +142,8 @@ def test_month_and_year_closings(books: Books, writer: Writer, clock: MovableClo
     assert err.value.code == "days_open"
     books.close_day("2026-11-24")
     month = books.close_month("2026-11")
-    assert month.totals["redemption"]["count"] == 8
+    assert month.totals["redemption"]["count"] == 7  # the refused scan took no voucher: not counted
+    assert month.totals["refused_count"] == 1
     assert month.totals["owed_by_operator_cents"] == 4400
     assert month.totals["taken_cents"] == 4400 + 2400 + 1200
     with pytest.raises(BooksError):

@@ -12,7 +12,9 @@ import requests
 
 from pos_app.core.ledger import EntryKind
 from pos_app.core.timeutil import business_day, parse_utc_text, utc_now
-from pos_app.services.books import Books, http_ledger_fetcher
+from pos_app.api.client import ApiClient
+from pos_app.api.tokens import MemoryTokenProvider
+from pos_app.services.books import Books
 from pos_app.store import open_home
 
 from .conftest import Writer
@@ -78,14 +80,14 @@ def test_each_discrepancy_kind(server: Any, tmp_path: Path) -> None:
     w.follow(E.REDEMPTION_CONFLICT, e_conf, datetime.now(UTC),
              {"verdict": err["code"], "redeemed_at": err.get("redeemed_at"), "redeemed_by": err.get("redeemed_by")})
 
-    recon = books.reconcile(day, http_ledger_fetcher(server.url, tok1))
+    recon = books.reconcile(day, ApiClient(server.url, MemoryTokenProvider(tok1)))
     assert recon.counts() == {"matched": 2, "only_here": 1, "only_server": 2, "conflict": 1}
     by_serial = {(i.kind, i.serial) for i in recon.items}
     assert {("matched", v_ok), ("matched", v_void), ("only_here", v_here), ("only_server", v_other),
             ("only_server", v_conflict), ("conflict", v_conflict)} == by_serial
     assert {i.terminal for i in recon.of("only_server")} == {"Caisse 2"}
     # what the operator owes this till: the confirmed, not voided face value
-    report = books.day_report(day, api_client=http_ledger_fetcher(server.url, tok1))
+    report = books.day_report(day, api_client=ApiClient(server.url, MemoryTokenProvider(tok1)))
     assert report.totals["owed_by_operator_cents"] == 1200
     assert recon.server_totals["net_redeemed_cents"] == 3 * 1200  # ok + other + conflict's first taker
     from pos_app.reports.html import report_html

@@ -75,7 +75,7 @@ def test_seller_sales_report(books: Books, writer: Writer, tmp_path: Path) -> No
     writer.sale("000000000132", utc(2026, 11, 23, 11, 0), mode="offline")
     rep = books.day_report("2026-11-23")
     t = rep.totals
-    assert (t["sales_collected_cents"], t["owed_to_operator_cents"], t["sales_topup_cents"]) == (2000, 2000, 400)
+    assert (t["sales_collected_cents"], t["owed_to_operator_cents"], t["sales_topup_cents"]) == (2000, 1000, 400)
     write_pdf(rep, tmp_path / "s.pdf", sales=True)
     text = pdf_text(tmp_path / "s.pdf")
     for needle in ("Rapport des ventes du 23/11/2026", "À reverser à l'opérateur", "20,00", "Abondement du financeur",

@@ -1,0 +1,18 @@
+"""A closing as the books read it (day, month or year; its totals as closed), shared by the store and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """A closing: ``kind`` day|month|year, ``period`` YYYY-MM-DD | YYYY-MM | YYYY; totals as closed."""
+
+    kind: str
+    period: str
+    ledger_seq: int
+    created_utc: str
+    totals: dict[str, Any]
+    hash: str = ""  # the CLOSING ledger entry's hash (filled by readers that join the ledger)

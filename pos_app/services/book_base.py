@@ -1,0 +1,122 @@
+"""What every part of the books needs: the till's identity as its reports print it, business days, and the
+voucher lines of a day folded from the ledger (through the store's named reads)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..core import daybook
+from ..core.daybook import VoucherLine
+from ..core.ledger import LedgerEntry
+from ..core.timeutil import Clock, business_day, utc_now
+from ..store.closings import ClosingStore
+from ..store.db import Database
+from ..store.ledger import LedgerStore
+from ..store.settings import Settings
+from .signing import fingerprint, load_or_create_key, public_key_raw
+
+
+class BooksError(Exception):
+    """A refused books operation; ``code`` is stable, the message is French (``message_en`` in English)."""
+
+    def __init__(self, code: str, message: str, message_en: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message_en = message_en or message
+
+
+def lines_in(conn: Any, day: str, upto_seq: int | None = None) -> list[VoucherLine]:
+    """Voucher lines assigned to ``day``, folded with every follow-up (up to ``upto_seq``)."""
+    day_seqs = ClosingStore.day_seqs_in(conn)
+    source_days = [day]
+    d = date.fromisoformat(day) - timedelta(days=1)
+    while d.isoformat() in day_seqs:  # entries written late into closed days before move forward
+        source_days.append(d.isoformat())
+        d -= timedelta(days=1)
+    openings = [e for e in LedgerStore.openings_in(conn, source_days, upto_seq)
+                if daybook.assigned_day(e.business_day, e.seq, day_seqs) == day]
+    if not openings:
+        return []
+    wanted = {e.seq for e in openings}
+    follow = LedgerStore.followups_in(conn, min(wanted), upto_seq, wanted)
+    entries: list[LedgerEntry] = sorted(openings + follow, key=lambda e: e.seq)
+    lines = daybook.fold(entries, day_seqs)
+    return [line for line in lines.values() if line.business_day == day]
+
+
+class BookBase:
+    """One till's books: its Database, its home (for the key), its clock and the identity its reports print."""
+
+    def __init__(self, db: Database, home: Path | None = None, *, clock: Clock = utc_now,
+                 till_id: str | None = None, shop: str | None = None, siret: str | None = None,
+                 cashier: str | None = None) -> None:
+        self.db = db
+        self.home = Path(home) if home is not None else db.path.parent
+        self.clock = clock
+        self.ledger = LedgerStore(db)
+        self.closings = ClosingStore(db)
+        self.settings = Settings(db)
+        self._till_id, self._shop, self._siret = till_id, shop, siret
+        self.cashier = cashier if cashier is not None else str(self.settings.get("cashier") or "")
+
+    # header facts: the till's identity as the till services store it (settings "me" = GET /me)
+    def _me(self) -> dict[str, Any]:
+        me = self.settings.get("me") or {}
+        return me if isinstance(me, dict) else {}
+
+    @property
+    def merchant_id(self) -> str:
+        return str((self._me().get("merchant") or {}).get("id") or "")
+
+    @property
+    def till_id(self) -> str:
+        """Same spelling as the till services' ledger entries: ``<merchant id>/<terminal id>``, and its name."""
+        if self._till_id:
+            return self._till_id
+        term = self._me().get("terminal") or {}
+        ident = self.ledger_till_id
+        return f"{term['name']} ({ident})" if term.get("name") and ident != "unconfigured" else ident
+
+    @property
+    def ledger_till_id(self) -> str:
+        """The till id written in this till's ledger entries (closings, archive exports)."""
+        if self._till_id:
+            return self._till_id
+        me = self._me()
+        merchant, term = me.get("merchant") or {}, me.get("terminal") or {}
+        return f"{merchant['id']}/{term.get('id', '?')}" if merchant.get("id") else "unconfigured"
+
+    @property
+    def shop(self) -> str:
+        return self._shop or str((self._me().get("merchant") or {}).get("name") or "")
+
+    @property
+    def siret(self) -> str:
+        return self._siret or str((self._me().get("merchant") or {}).get("siret") or "")
+
+    def key_fingerprint(self) -> str:
+        return fingerprint(public_key_raw(load_or_create_key(self.home)))
+
+    # --- business days --------------------------------------------------------------------------------
+
+    def paris_today(self) -> date:
+        """The Paris calendar day of the clock (what a closing may not go beyond)."""
+        return business_day(self.clock())
+
+    def open_business_day(self, now: datetime | None = None) -> date:
+        """The business day a new entry written at ``now`` belongs to: Paris day, or the next day not closed."""
+        moment = now or self.clock()
+        return daybook.open_day_after(business_day(moment), self.closings.day_seqs())
+
+    def day_lines(self, day: date | str, upto_seq: int | None = None) -> list[VoucherLine]:
+        with self.db.reading() as conn:
+            return lines_in(conn, str(day), upto_seq)
+
+    def today_totals(self) -> tuple[int, int]:
+        """(count, cents) of the open day's redemptions the till kept (accepted, pending, conflict)."""
+        lines = self.day_lines(self.open_business_day())
+        kept = [x for x in lines if x.kind == daybook.REDEMPTION
+                and x.status in (daybook.ACCEPTED, daybook.PENDING, daybook.CONFLICT)]
+        return len(kept), sum(x.amount_cents for x in kept)
