@@ -96,6 +96,21 @@ def _fail(name: str, exc: Exception, lang: str = "fr") -> int:
     return 1
 
 
+def _month(books: Any, args: argparse.Namespace, lang: str) -> int:
+    from ..reports.pdf import write_pdf
+
+    month = books.month_report(args.month)
+    if args.pdf:
+        write_pdf(month, args.pdf, lang)
+    print_json({"month": args.month, "days": len(month.days), "totals": month.totals})
+    return 0
+
+
+def _day_report(books: Any, args: argparse.Namespace, lang: str) -> Any:
+    """The day's report, reconciled when the server answers; otherwise said so on the report."""
+    return books.reconciled_day_report(args.date, lang, None if args.offline else _server_fetcher(books))
+
+
 def report(args: argparse.Namespace) -> int:
     """Write the report as PDF and/or CSV; print the totals as one JSON line."""
     from ..services.books import BooksError
@@ -108,40 +123,23 @@ def report(args: argparse.Namespace) -> int:
     try:
         books = _books(args)
         if args.month:
-            from ..reports.pdf import write_pdf
-
-            month = books.month_report(args.month)
-            if args.pdf:
-                write_pdf(month, args.pdf, lang)
-            print_json({"month": args.month, "days": len(month.days), "totals": month.totals})
-            return 0
-        fetcher = None if args.offline else _server_fetcher(books)
-        recon_error = ""
-        try:
-            rep = books.day_report(args.date, lang, fetcher)
-        except Exception as exc:  # the server is down or refuses: the report is still due
-            if fetcher is None:
-                raise
-            recon_error = str(exc)
-            rep = books.day_report(args.date, lang, None)
+            return _month(books, args, lang)
+        rep = _day_report(books, args, lang)
+        out: dict[str, Any] = {"date": rep.day, "lines": len(rep.lines), "totals": rep.totals,
+                               "closing_hash": rep.closing.hash if rep.closing else None,
+                               "key_fingerprint": rep.key_fingerprint}
         if args.pdf:
             from ..reports.pdf import write_pdf
 
             write_pdf(rep, args.pdf, lang, sales=args.sales)
-        rows = None
         if args.csv:
             from ..reports.csv import write_csv
 
-            rows = write_csv(rep, args.csv)
-        out: dict[str, Any] = {"date": rep.day, "lines": len(rep.lines), "totals": rep.totals,
-                               "closing_hash": rep.closing.hash if rep.closing else None,
-                               "key_fingerprint": rep.key_fingerprint}
-        if rows is not None:
-            out["csv_rows"] = rows
+            out["csv_rows"] = write_csv(rep, args.csv, lang)
         if rep.reconciliation is not None:
             out["reconciliation"] = rep.reconciliation.counts()
-        if recon_error:
-            out["reconciliation_error"] = recon_error
+        if rep.recon_error:
+            out["reconciliation_error"] = rep.recon_error
         print_json(out)
         return 0
     except (BooksError, StoreError, ValueError) as exc:

@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from ..core import daybook
+from . import explain
 from .labels import day_text, money, t, when
 from .model import DayReport, MonthReport
 
@@ -30,16 +31,17 @@ def _header(r: DayReport | MonthReport, title: str, lang: str) -> list[str]:
     return out
 
 
-def _totals(totals: dict[str, Any], lang: str) -> list[str]:
+def _totals(totals: dict[str, Any], lang: str, sales: bool = False) -> list[str]:
     out = [f"<h2>{t('totals', lang)}</h2>", "<table border='1'>",
            f"<tr><th>{t('type', lang)}</th><th>{t('campaign', lang)}</th><th>{t('status', lang)}</th>"
            f"<th>{t('count', lang)}</th><th>{t('amount', lang)}</th></tr>"]
-    for kind in (daybook.REDEMPTION, daybook.SALE):
+    kinds = (daybook.SALE,) if sales else (daybook.REDEMPTION, daybook.SALE)
+    for kind in kinds:
         for camp, statuses in sorted(totals.get(kind, {}).get("by_campaign", {}).items()):
             for st in daybook.SHOWN_STATUSES:
                 b = statuses.get(st, {"count": 0, "cents": 0})
                 if b["count"]:
-                    out.append(f"<tr><td>{t(kind, lang)}</td><td>{escape(camp)}</td><td>{t(st, lang)}</td>"
+                    out.append(f"<tr><td>{t(kind, lang)}</td><td>{escape(camp or '—')}</td><td>{t(st, lang)}</td>"
                                f"<td class='n'>{b['count']}</td><td class='n'>{money(b['cents'], lang)}</td></tr>")
         for st in daybook.SHOWN_STATUSES:
             b = totals.get(kind, {}).get("by_status", {}).get(st, {"count": 0, "cents": 0})
@@ -47,15 +49,34 @@ def _totals(totals: dict[str, Any], lang: str) -> list[str]:
                 out.append(f"<tr><td>{t(kind, lang)}</td><td><b>{t('total', lang)}</b></td><td>{t(st, lang)}</td>"
                            f"<td class='n'><b>{b['count']}</b></td>"
                            f"<td class='n'><b>{money(b['cents'], lang)}</b></td></tr>")
-    out.append("</table><table>")
-    figures = [("taken", "taken_cents"), ("owed_by_operator", "owed_by_operator_cents")]
-    if totals.get(daybook.SALE, {}).get("count"):
-        figures += [("collected", "sales_collected_cents"), ("owed_to_operator", "owed_to_operator_cents"),
-                    ("sales_topup", "sales_topup_cents")]
+    out.append("</table>")
+    return out + _figures(totals, lang, sales)
+
+
+def _figures(totals: dict[str, Any], lang: str, sales: bool) -> list[str]:
+    """Every money figure with the one line that says what it is."""
+    rows = [] if sales else explain.redemption_figures(totals, lang)
+    if sales or totals.get(daybook.SALE, {}).get("count"):
+        rows += explain.sales_figures(totals, lang)
+    out = [f"<h2>{t('figures', lang)}</h2>", "<table>"]
+    out += [f"<tr><td><b>{escape(label)}</b></td><td class='n'><b>{money(cents, lang)}</b></td>"
+            f"<td>{escape(why)}</td></tr>" for label, cents, why in rows]
     if "perpetual_total_cents" in totals:
-        figures.append(("perpetual", "perpetual_total_cents"))
-    out += [f"<tr><td><b>{t(label, lang)}</b></td><td class='n'><b>{money(totals.get(key, 0), lang)}</b></td></tr>"
-            for label, key in figures]
+        out.append(f"<tr><td>{t('perpetual', lang)}</td><td class='n'>{money(totals['perpetual_total_cents'], lang)}"
+                   "</td><td></td></tr>")
+    out.append("</table>")
+    refused = explain.refused_line(totals, lang)
+    return out + ([f"<p>{escape(refused)}</p>"] if refused else [])
+
+
+def _regularisations(report: DayReport, lang: str) -> list[str]:
+    if not report.regularisations:
+        return []
+    out = [f"<h2>{t('regularisations', lang)}</h2>", "<table border='1'>",
+           f"<tr><th>{t('origin_day', lang)}</th><th>{t('code', lang)}</th><th>{t('campaign', lang)}</th>"
+           f"<th>{t('change', lang)}</th></tr>"]
+    out += [f"<tr><td>{day_text(r.origin_day, lang)}</td><td>{escape(r.serial)}</td><td>{escape(r.campaign_id)}</td>"
+            f"<td>{escape(explain.regularisation_words(r, lang))}</td></tr>" for r in report.regularisations]
     out.append("</table>")
     return out
 
@@ -92,7 +113,8 @@ def report_html(report: DayReport, lang: str = "fr", sales: bool = False, with_l
     title = f"{t('sales_title' if sales else 'title', lang)} {day_text(report.day, lang)}"
     out = ["<html><head><meta charset='utf-8'/><style>", _CSS, "</style></head><body>"]
     out += _header(report, title, lang)
-    out += _totals(report.totals, lang)
+    out += _totals(report.totals, lang, sales)
+    out += _regularisations(report, lang)
     out += _discrepancies(report, lang)
     out += _closing(report.closing, lang)
     if with_lines:
@@ -105,7 +127,9 @@ def report_html(report: DayReport, lang: str = "fr", sales: bool = False, with_l
         out.append("</table>")
     if report.changed_since_closing:
         out.append(f"<h2>{t('changed_since', lang)}</h2><ul>")
-        out += [f"<li>{escape(x.voucher)} : {t(x.status, lang)}</li>" for x in report.changed_since_closing]
+        out += [f"<li>{escape(x.voucher)} : {t(x.status, lang)}"
+                + (f" — {escape(explain.conflict_words(x.verdict, x.conflict_by, x.conflict_at, lang))}"
+                   if x.status == daybook.CONFLICT else "") + "</li>" for x in report.changed_since_closing]
         out.append("</ul>")
     out.append("</body></html>")
     return "\n".join(out)
@@ -115,16 +139,22 @@ def _discrepancies(report: DayReport, lang: str) -> list[str]:
     out = [f"<h2>{t('discrepancies', lang)}</h2>"]
     recon = report.reconciliation
     if recon is None:
-        return [*out, f"<p>{t('no_recon', lang)}</p>"]
+        return [*out, f"<p>{t('recon_failed' if report.recon_error else 'no_recon', lang)}</p>"]
     counts = recon.counts()
     out.append("<p>" + " ; ".join(f"{t(k, lang)} : {v}" for k, v in counts.items()) + "</p>")
     bad = [i for i in recon.items if i.kind != "matched"]
     if not bad:
         return [*out, f"<p>{t('none', lang)}</p>"]
+    lines = {x.seq: x for x in report.lines}
     out.append("<table border='1'>")
     for i in bad:
+        line = lines.get(i.line_seq) if i.line_seq is not None else None
+        if i.kind == "conflict" and line is not None and line.status == daybook.CONFLICT:
+            words = explain.conflict_words(line.verdict, line.conflict_by, line.conflict_at, lang)
+        else:
+            words = explain.note_words(i.note, lang) if i.note else ""
         out.append(f"<tr><td>{t(i.kind, lang)}</td><td>{escape(i.serial)}</td><td>{escape(i.campaign_id)}</td>"
-                   f"<td class='n'>{money(i.amount_cents, lang)}</td><td>{escape(i.note)}</td>"
+                   f"<td class='n'>{money(i.amount_cents, lang)}</td><td>{escape(words)}</td>"
                    f"<td>{escape(i.terminal)}</td></tr>")
     out.append("</table>")
     return out
@@ -136,11 +166,15 @@ def month_html(report: MonthReport, lang: str = "fr") -> str:
     out += _header(report, f"{t('month_title', lang)} {report.month}", lang)
     out += [f"<h2>{t('days', lang)}</h2>", "<table border='1'>",
             f"<tr><th>{t('day', lang)}</th><th>{t('count', lang)}</th><th>{t('taken', lang)}</th>"
-            f"<th>{t('owed_by_operator', lang)}</th><th>{t('collected', lang)}</th><th>{t('closing', lang)}</th></tr>"]
+            f"<th>{t('owed_by_operator', lang)}</th><th>{t('regularisations', lang)}</th>"
+            f"<th>{t('reimbursement', lang)}</th><th>{t('collected', lang)}</th><th>{t('closing', lang)}</th></tr>"]
     for day, tot, closing in report.days:
+        regs = (tot.get("regularisations") or {}).get("owed_by_operator_cents", 0)
         out.append(f"<tr><td>{day_text(day, lang)}</td><td class='n'>{tot['redemption']['count']}</td>"
                    f"<td class='n'>{money(tot['taken_cents'], lang)}</td>"
                    f"<td class='n'>{money(tot['owed_by_operator_cents'], lang)}</td>"
+                   f"<td class='n'>{money(regs, lang)}</td>"
+                   f"<td class='n'>{money(tot.get('reimbursement_cents', tot['owed_by_operator_cents']), lang)}</td>"
                    f"<td class='n'>{money(tot['sales_collected_cents'], lang)}</td>"
                    f"<td class='hash'>{closing.hash[:16] if closing else t('open', lang)}</td></tr>")
     out.append("</table>")

@@ -61,6 +61,7 @@ class DayReport:
     changed_since_closing: list[VoucherLine] = field(default_factory=list)  # carried by the next closing
     regularisations: list[Regularisation] = field(default_factory=list)  # carried by this day's closing
     shop_statement: dict[str, Any] | None = None  # the server's statement of the shop for the day, if fetched
+    recon_error: str = ""  # why the reconciliation could not be made (the server did not answer)
 
 
 @dataclass

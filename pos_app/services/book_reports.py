@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Protocol
 
+from ..api.errors import ApiError
 from ..core import carryover, daybook
 from ..core.closing import Closing
 from ..core.daybook import VoucherLine
@@ -67,6 +68,20 @@ def day_report(books: BookBase, day: date | str, lang: str = "fr", server: Ledge
     return DayReport(the_day, books.shop, books.siret, books.till_id, campaigns, to_utc_text(books.clock()),
                      sorted(lines, key=lambda x: x.seq), totals, closing, recon, books.key_fingerprint(),
                      changed, regs, _statement(server, the_day))
+
+
+def reconciled_day_report(books: BookBase, day: date | str, lang: str = "fr",
+                          server: LedgerSource | None = None) -> DayReport:
+    """The day's report, reconciled with the server when there is one and it answers; otherwise the report
+    says why it was not reconciled (``recon_error``: the error's stable code)."""
+    if server is None:
+        return day_report(books, day, lang, None)
+    try:
+        return day_report(books, day, lang, server)
+    except ApiError as exc:  # the server is down or refuses: the report is still due
+        report = day_report(books, day, lang, None)
+        report.recon_error = exc.code
+        return report
 
 
 def month_report(books: BookBase, month: str) -> MonthReport:

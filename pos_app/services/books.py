@@ -49,6 +49,11 @@ class Books(BookBase):
     def day_report(self, day: date | str, lang: str = "fr", api_client: LedgerSource | None = None) -> DayReport:
         return book_reports.day_report(self, day, lang, api_client)
 
+    def reconciled_day_report(self, day: date | str, lang: str = "fr",
+                              api_client: LedgerSource | None = None) -> DayReport:
+        """The day's report, reconciled when the server answers (else it says it was not)."""
+        return book_reports.reconciled_day_report(self, day, lang, api_client)
+
     def month_report(self, month: str) -> MonthReport:
         return book_reports.month_report(self, month)
 

@@ -190,12 +190,17 @@ class OwnerScreen(QWidget):
     def day(self) -> date:
         return self.day_edit.date().toPython()
 
+    def _server(self) -> Any:
+        """The central API for the report's reconciliation, unless the till is not configured or held offline."""
+        till = self.ctx.till
+        return till.api if till.configured and not till.held_offline() else None
+
     def load_day(self) -> None:
         day = self.day()
-        books, lang = self.ctx.books, self.ctx.lang
+        books, lang, server = self.ctx.books, self.ctx.lang, self._server()
 
         def work() -> tuple[list[Any], Any]:
-            return books.day_lines(day), books.day_report(day, lang)
+            return books.day_lines(day), books.reconciled_day_report(day, lang, server)
 
         self.ctx.runner.run(work, on_done=self._loaded, on_error=lambda e: self.failed.emit(str(e)))
 
@@ -265,10 +270,10 @@ class OwnerScreen(QWidget):
 
     def export(self, kind: str, path: Path) -> None:
         """Write the day's report as PDF or CSV in a worker."""
-        day, lang, books = self.day(), self.ctx.lang, self.ctx.books
+        day, lang, books, server = self.day(), self.ctx.lang, self.ctx.books, self._server()
 
         def work() -> str:
-            report = books.day_report(day, lang)
+            report = books.reconciled_day_report(day, lang, server)
             if kind == "pdf":
                 from pos_app.reports.pdf import write_pdf
 
@@ -276,7 +281,7 @@ class OwnerScreen(QWidget):
             else:
                 from pos_app.reports.csv import write_csv
 
-                write_csv(report, path)
+                write_csv(report, path, lang)
             return str(path)
 
         self.report_message.setText(self.tr("Exporting…"))

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import requests
 
-from pos_app.core.ledger import EntryKind
-from pos_app.core.timeutil import business_day, parse_utc_text, utc_now
 from pos_app.api.client import ApiClient
 from pos_app.api.tokens import MemoryTokenProvider
+from pos_app.core.ledger import EntryKind
+from pos_app.core.timeutil import business_day, parse_utc_text, utc_now
 from pos_app.services.books import Books
 from pos_app.store import open_home
 
@@ -93,5 +93,6 @@ def test_each_discrepancy_kind(server: Any, tmp_path: Path) -> None:
     from pos_app.reports.html import report_html
 
     html = report_html(report)
-    assert "seulement sur le serveur" in html and v_other in html and "already_redeemed" in html
+    assert "seulement sur le serveur" in html and v_other in html and "already_redeemed" not in html
+    assert "déjà encaissé par Boulangerie Martin le " in html and " : non remboursable" in html
     db.close()

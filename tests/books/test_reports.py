@@ -54,13 +54,43 @@ def test_csv_for_french_spreadsheets(books: Books, writer: Writer, tmp_path: Pat
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    statuses = sorted(r["status"] for r in rows)
-    assert statuses == ["accepted", "accepted", "accepted", "conflict", "pending_sync", "voided"]
-    assert {r["valeur_faciale"] for r in rows} == {"12,00", "20,00"}
-    assert {r["mode"] for r in rows} == {"online", "offline"}
-    assert rows[0]["date_heure_paris"] == "23/11/2026 09:05:00"
-    accepted = sum(int(r["valeur_faciale"].replace(",", "")) for r in rows if r["status"] == "accepted")
-    assert accepted == 4400
+    lines, total = rows[:-1], rows[-1]
+    assert sorted(r["status"] for r in lines) == ["accepted", "accepted", "accepted", "conflict", "pending_sync",
+                                                  "voided"]
+    # French words for people, the stable code for programs
+    assert {r["statut"] for r in lines} == {"acceptée", "annulée", "en attente de synchro", "conflit"}
+    assert {r["type"] for r in lines} == {"encaissement"}
+    assert {r["valeur_faciale"] for r in lines} == {"12,00", "20,00"}
+    assert {r["mode"] for r in lines} == {"en ligne", "hors ligne"}
+    assert lines[0]["date_heure_paris"] == "23/11/2026 09:05:00"
+    assert lines[0]["serie"] == '="000000000017"'  # kept as text by spreadsheets: the leading zeros stay
+    conflict = next(r for r in lines if r["status"] == "conflict")
+    assert conflict["detail"] == "déjà encaissé par Fleurs Dupont le 22/11 à 11:00 : non remboursable"
+    accepted = sum(int(r["du_par_operateur"].replace(",", "")) for r in lines)
+    assert accepted == 4400 and total["type"] == "total" and total["du_par_operateur"] == "44,00"
+    assert total["valeur_faciale"] == "68,00"  # every voucher kept (voided excluded)
+
+
+def test_closed_day_csv_shows_the_current_state_and_what_the_closing_counted(books: Books, writer: Writer,
+                                                                             tmp_path: Path, clock) -> None:
+    from pos_app.core.ledger import EntryKind
+
+    from .conftest import utc
+
+    e = standard_day(writer)
+    books.close_day("2026-11-23")
+    clock.now = utc(2026, 11, 24, 18, 0)
+    writer.follow(EntryKind.REDEMPTION_CONFIRMED, e["off_pending"], utc(2026, 11, 24, 8, 0), {"redemption_id": 8})
+    write_csv(books.day_report("2026-11-23"), tmp_path / "c.csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "c.csv").read_text("utf-8-sig")), delimiter=";"))
+    late = next(r for r in rows if r["serie"] == '="000000000041"')
+    assert (late["status"], late["statut_cloture"], late["du_par_operateur"]) == ("accepted", "pending_sync", "0,00")
+    write_csv(books.day_report("2026-11-24"), tmp_path / "n.csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "n.csv").read_text("utf-8-sig")), delimiter=";"))
+    reg = next(r for r in rows if r["type"] == "régularisations des jours précédents")
+    assert (reg["serie"], reg["du_par_operateur"], reg["date_heure_paris"]) == ('="000000000041"', "12,00",
+                                                                                "23/11/2026")
+    assert rows[-1]["du_par_operateur"] == "12,00"
 
 
 def test_seller_sales_report(books: Books, writer: Writer, tmp_path: Path) -> None:

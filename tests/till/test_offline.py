@@ -202,3 +202,28 @@ def test_sync_loop_pushes_what_was_taken_offline(tmp_path: Path, own_server: Liv
         loop.stop()
     assert any(r.pushed == 1 for r in reports) and t.outbox.count_pending() == 0
     t.close()
+
+
+def test_offline_typed_serial_keeps_its_campaign(tmp_path: Path, own_server: LiveServer, own_vouchers: Vouchers):
+    """Within the hold after a network failure, a typed serial is judged from the cache: its redemption keeps the
+    campaign the cache knows (it used to land under campaign '')."""
+    srv = own_server
+    t = open_till(tmp_path / "typed", srv, srv.token("merchant", 0))
+    first, typed = own_vouchers.take(), own_vouchers.take()
+    srv.stop()
+    try:
+        assert t.redemptions.redeem(first["code"]).verdict.accepted  # the failure: the till now holds offline
+        assert t.held_offline()
+        out = t.redemptions.redeem(typed["serial"])
+        assert out.verdict.accepted and out.verdict.mode is Mode.OFFLINE
+    finally:
+        srv.start()
+    entry = next(e for e in t.ledger.entries() if e.seq == out.ledger_seq)
+    assert entry.campaign_id == typed["campaign"] != ""
+    t.last_failure = None
+    assert t.sync.sync_once().pushed == 2
+    from pos_app.services.books import Books
+
+    lines = Books(t.db, t.home, clock=t.clock).day_lines(entry.business_day)
+    assert {x.campaign_id for x in lines} == {typed["campaign"]}
+    t.close()

@@ -86,6 +86,9 @@ def test_owner_pin_close_day_and_pdf(make_till, make_window, vouchers, qtbot, tm
     assert owner.table.rowCount() == 0
     owner.filter.setCurrentIndex(0)
     assert "12,00" in owner.preview.toPlainText()
+    # the till is online: the report is reconciled with the server, not "not reconciled (offline)"
+    assert owner.report.reconciliation is not None and owner.report.reconciliation.counts()["matched"] == 1
+    assert "non effectué" not in owner.preview.toPlainText()
     # close the day: two steps, then the report shows the closing
     owner.close_button.click()
     assert not owner.confirm_close.isHidden()
