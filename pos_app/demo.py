@@ -29,6 +29,11 @@ from typing import Any
 from urllib.error import URLError
 from urllib.request import urlopen
 
+from .demo_media import cached_demo_video, demo_codes, make_simulated_video, qr_image, webcam_available
+
+__all__ = ["DemoEnvironment", "EmbeddedServer", "cached_demo_video", "demo_codes", "make_simulated_video",
+           "qr_image", "run_demo", "webcam_available"]
+
 REPO = Path(__file__).resolve().parents[1]
 DEMO_SECRET_ENV = "pos-app-demo-secret"  # demo-only: encrypts the throw-away campaign keys
 ROLES = ("cashier", "tobacconist", "owner")
@@ -222,78 +227,6 @@ class EmbeddedServer:
 
 # --- demo vouchers and the simulated camera --------------------------------------------------------------
 
-def demo_codes(seed: dict[str, Any]) -> list[dict[str, Any]]:
-    """What the simulated camera shows, in order: two active vouchers, the first again (already redeemed
-    on the second pass), one unsold (issued), one of the expired campaign. Each item: code, serial,
-    expect (the verdict a cashier should see)."""
-    vouchers = seed.get("vouchers", [])
-    campaigns = {c["id"]: c for c in seed.get("campaigns", [])}
-    today = time.strftime("%Y-%m-%d", time.gmtime())
-    active = [v for v in vouchers if v["state"] == "active" and campaigns.get(v["campaign"], {})
-              .get("valid_until", "9999") >= today]
-    unsold = [v for v in vouchers if v["state"] == "issued"]
-    expired = [v for v in vouchers if campaigns.get(v["campaign"], {}).get("valid_until", "9999") < today]
-    out: list[dict[str, Any]] = []
-    for v, expect in ((active[0] if active else None, "accepted"), (active[1] if len(active) > 1 else None,
-                      "accepted"), (active[0] if active else None, "already_redeemed"),
-                      (unsold[0] if unsold else None, "not_activated"), (expired[0] if expired else None, "expired")):
-        if v is not None:
-            out.append({"code": v["code"], "serial": v["serial"], "campaign": v["campaign"], "expect": expect})
-    return out
-
-
-def qr_image(text: str, scale: int = 8) -> Any:
-    """A QR code of ``text`` as a BGR numpy image with a white quiet zone (segno, no Qt)."""
-    import io
-
-    import cv2
-    import numpy as np
-    import segno
-
-    buf = io.BytesIO()
-    segno.make(text, error="m").save(buf, kind="png", scale=scale, border=4)
-    img = cv2.imdecode(np.frombuffer(buf.getvalue(), np.uint8), cv2.IMREAD_COLOR)
-    return img
-
-
-def make_simulated_video(codes: list[str], path: Path, serials: list[str] | None = None) -> Path:
-    """The simulated camera's video: ``pos_app.scanning.synth.voucher_video`` (vouchers sliding over a counter)."""
-    from pos_app.scanning.synth import voucher_video
-
-    plan = voucher_video(path, codes, fps=15.0, serials=serials)
-    return Path(plan.path)
-
-
-def cached_demo_video(codes: list[dict[str, Any]]) -> Path:
-    """The simulated camera's video, made once per set of demo codes (they are deterministic) and kept in the
-    temp folder: making it costs seconds of the demo's start."""
-    import hashlib
-
-    texts = [c["code"] for c in codes]
-    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"pos_app_demo_video_{key}.avi"
-    if not path.is_file() or path.stat().st_size == 0:
-        part = path.with_suffix(f".{os.getpid()}.avi")  # atomic: two demos starting at once
-        make_simulated_video(texts, part, [c["serial"] for c in codes])
-        os.replace(part, path)
-    return path
-
-
-def webcam_available(index: int = 0) -> bool:
-    """True when OpenCV can open and read a frame from webcam ``index``."""
-    if os.environ.get("POS_APP_DEMO_NO_WEBCAM"):
-        return False
-    try:
-        import cv2
-    except ImportError:
-        return False
-    cap = cv2.VideoCapture(index)
-    try:
-        return bool(cap.isOpened() and cap.read()[0])
-    finally:
-        cap.release()
-
-
 def remove_stale_demo_folders() -> int:
     """Remove demo temp folders whose app died without cleaning up (e.g. SIGKILL); returns how many."""
     removed = 0
@@ -348,12 +281,17 @@ def _install_exit_handlers() -> None:
             signal.signal(sig, handler)
 
 
+HOME_OF_ROLE = {"cashier": "shop", "owner": "shop", "tobacconist": "tobacconist"}
+
+
 class DemoEnvironment:
     """Everything ``pos-app --demo`` needs; use as ``with DemoEnvironment() as env: ...``.
 
     Attributes after enter: ``url``, ``seed``, ``server`` (EmbeddedServer), ``home``, ``till`` (the services'
-    Till, or None with ``open_till=False``), ``tokens`` (role -> token), ``camera_source`` (int webcam index or
-    the simulated video's Path), ``simulated`` (bool), ``codes`` (what the simulated video shows).
+    Till of the current role, or None with ``open_till=False``), ``tokens`` (role -> token), ``camera_source``
+    (int webcam index or the simulated video's Path), ``simulated`` (bool), ``codes`` (what the simulated video
+    shows). One till home per role's till: the bakery's (cashier and owner) and the tobacconist's, so each
+    one's books, closings and reports are its own.
     """
 
     def __init__(self, home: Path | None = None, *, lang: str = "fr", camera: str = "auto",
@@ -367,6 +305,7 @@ class DemoEnvironment:
         self.server: EmbeddedServer | None = None
         self.home: Path | None = None
         self.till: Any = None
+        self._tills: dict[str, Any] = {}  # home name (HOME_OF_ROLE) -> open Till
         self.token_provider: Any = None
         self.keyring_backend: Any = None
         self.seed: dict[str, Any] = {}
@@ -403,8 +342,7 @@ class DemoEnvironment:
         self.server.start()
         self.tokens = self._role_tokens(self.seed)
         self.codes = demo_codes(self.seed)
-        self.home = self._given_home or (self._tmp / "till")
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.home = self._home_of(self.role)
         if self._open_till:
             self.till = self._open_configured_till()
         self._pick_camera()
@@ -422,26 +360,41 @@ class DemoEnvironment:
             out["tobacconist"] = seller["token"]
         return out
 
+    def _home_of(self, role: str) -> Path:
+        """The till home of ``role``: the bakery's for cashier and owner, the tobacconist's apart."""
+        base = self._given_home or (self._tmp or Path(tempfile.gettempdir())) / "till"
+        home = base / "tabac" if HOME_OF_ROLE.get(role) == "tobacconist" else base
+        home.mkdir(parents=True, exist_ok=True)
+        return home
+
     def _open_configured_till(self) -> Any:
         from pos_app.api.tokens import MemoryTokenProvider
         from pos_app.services.till import Till
 
+        name = HOME_OF_ROLE.get(self.role, "shop")
+        if name in self._tills:
+            return self._tills[name]
         self.token_provider = MemoryTokenProvider()
         till = Till.open(self.home, token_provider=self.token_provider)
         till.configure(self.url, self.tokens.get(self.role, self.tokens.get("cashier", "")))
+        self._tills[name] = till
         try:  # a warm offline cache from the start: the demo can show offline mode, and a slow first
             till.sync.sync_once(None)  # answer falls back to a cache that knows every demo voucher
         except Exception as exc:
             print(f"demo: première synchronisation impossible / first sync failed: {exc}", file=sys.stderr)
         return till
 
-    def switch_role(self, role: str) -> None:
-        """Reconfigure the till with the token of ``role`` (cashier, tobacconist, owner)."""
+    def switch_role(self, role: str) -> Any:
+        """Make ``role`` (cashier, tobacconist, owner) current: its till home and token. Returns its Till."""
         if role not in self.tokens:
             raise ValueError(f"rôle inconnu / unknown role: {role}")
         self.role = role
+        self.home = self._home_of(role)
         if self.till is not None:
-            self.till.configure(self.url, self.tokens[role])
+            self.till = self._open_configured_till()
+            if self.till.tokens.get() != self.tokens[role]:  # cashier <-> owner share the bakery's till
+                self.till.configure(self.url, self.tokens[role])
+        return self.till
 
     def _pick_camera(self) -> None:
         mode = self.camera_mode
@@ -461,10 +414,11 @@ class DemoEnvironment:
 
     def close(self) -> None:
         """Stop the server, close the till, remove the temp folder; safe to call twice."""
-        if self.till is not None:
+        for till in self._tills.values():
             with contextlib.suppress(Exception):
-                self.till.close()
-            self.till = None
+                till.close()
+        self._tills.clear()
+        self.till = None
         if self.server is not None:
             self.server.stop()
         _LIVE.discard(self)

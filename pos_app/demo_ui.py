@@ -81,7 +81,7 @@ class DemoControls:
         name = next((n for n, w in self.window.screens if w is widget), None)
         role = ROLE_OF_SCREEN.get(name or "")
         if role and role != self.env.role:
-            self.env.switch_role(role)  # local server: GET /me answers in milliseconds
+            self._use(self.env.switch_role(role))  # local server: GET /me answers in milliseconds
         if role:
             i = self.role_box.findData(role)
             if i != self.role_box.currentIndex():
@@ -93,7 +93,16 @@ class DemoControls:
         """Switch to ``role`` (cashier, tobacconist, owner): its screen comes to the front, its token in use."""
         self.window.show_screen(SCREEN_OF_ROLE[role])
         if self.env.role != role:
-            self.env.switch_role(role)
+            self._use(self.env.switch_role(role))
+
+    def _use(self, till: Any) -> None:
+        """The window's screens work on the role's own till and books from now on."""
+        if till is None or till is self.window.ctx.till:
+            return
+        from pos_app.services.books import Books
+
+        self.window.ctx.till = till
+        self.window.ctx.books = Books(till.db, till.home, clock=till.clock)
 
     def print_vouchers(self, path: Path) -> Path:
         """Write the A4 sheet of demo vouchers to ``path``."""

@@ -117,11 +117,19 @@ def test_demo_main_window_scans_simulated_camera(no_webcam: None, qtbot, tmp_pat
 
         controls = DemoControls(win, env, "fr")
         assert "MODE DÉMO" in controls.banner.text() and env.url in controls.banner.text()
+        bakery = env.till
         controls.set_role("tobacconist")
         assert win.tabs.currentWidget() is win.seller
         assert env.role == "tobacconist" and env.till.tokens.get() == env.tokens["tobacconist"]
+        # one till home per role: the tobacconist's sale is in its own books, never in the bakery's
+        assert env.till is not bakery and env.till.home != bakery.home and win.ctx.till is env.till
+        sold = env.till.sales.sell(next(v["code"] for v in env.seed["vouchers"] if v["state"] == "issued"))
+        assert sold.ok, sold.message
+        assert {x.kind for x in win.ctx.books.day_lines(win.ctx.books.open_business_day())} == {"sale"}
         controls.set_role("owner")
         assert win.tabs.currentWidget() is win.owner and env.till.tokens.get() == env.tokens["owner"]
+        assert env.till is bakery and win.ctx.till is bakery
+        assert {x.kind for x in win.ctx.books.day_lines(win.ctx.books.open_business_day())} == {"redemption"}
         win.show_screen("cashier")  # the tab decides the role too
         assert controls.role_box.currentData() == "cashier"
         pdf = controls.print_vouchers(tmp_path / "bons.pdf")
