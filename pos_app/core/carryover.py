@@ -36,7 +36,7 @@ class Regularisation:
 
     @staticmethod
     def from_dict(d: Mapping[str, Any]) -> Regularisation:
-        return Regularisation(**{k: d[k] for k in Regularisation.__slots__ if k in d})  # type: ignore[arg-type]
+        return Regularisation(**{k: d[k] for k in Regularisation.__slots__ if k in d})
 
 
 def regularisations(before: Mapping[int, VoucherLine], after: Mapping[int, VoucherLine],

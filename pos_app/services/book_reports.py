@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ..api.errors import ApiError
 from ..core import carryover, daybook
@@ -19,6 +19,7 @@ from .closing import regularisations_in
 from .reconcile import reconcile_lines
 
 
+@runtime_checkable
 class ServerBooks(Protocol):
     """What the reports ask the central API (``pos_app.api.ApiClient`` has it)."""
 
@@ -30,7 +31,7 @@ LedgerSource = ServerBooks | Callable[[str], dict[str, Any]]
 
 def reconcile(books: BookBase, day: date | str, server: LedgerSource) -> Reconciliation:
     """Compare the day's lines with the server's ``/ledger?date=`` of the same business day."""
-    fetch: Callable[[str], dict[str, Any]] = getattr(server, "ledger", server)  # type: ignore[assignment]
+    fetch: Callable[[str], dict[str, Any]] = server.ledger if isinstance(server, ServerBooks) else server
     the_day = str(day)
     return reconcile_lines(the_day, books.day_lines(the_day), fetch(the_day))
 

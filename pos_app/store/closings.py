@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from ..core.closing import Closing
 from .db import Database
@@ -18,7 +19,7 @@ _SELECT = ("SELECT c.kind, c.period, c.ledger_seq, c.created_utc, c.totals, COAL
            "FROM closings c LEFT JOIN ledger l ON l.seq = c.ledger_seq")
 
 
-def _row(row: tuple) -> Closing:
+def _row(row: tuple[Any, ...]) -> Closing:
     return Closing(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
 
 

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
+from typing import Any
 
 from ..core.ledger import GENESIS_HASH, ChainReport, EntryKind, LedgerEntry, verify_chain
 from .db import Database
@@ -47,7 +48,7 @@ FOLLOWUP_KINDS = tuple(k.value for k in (
 _FOLLOW_MARKS = ",".join("?" * len(FOLLOWUP_KINDS))
 
 
-def _row_to_entry(row: tuple, lenient: bool = False) -> LedgerEntry:
+def _row_to_entry(row: tuple[Any, ...], lenient: bool = False) -> LedgerEntry:
     values = dict(zip(_COLUMNS, row, strict=True))
     try:
         values["data"] = json.loads(values["data"])
@@ -58,7 +59,7 @@ def _row_to_entry(row: tuple, lenient: bool = False) -> LedgerEntry:
     return LedgerEntry(**values)
 
 
-def _entry_to_row(entry: LedgerEntry) -> tuple:
+def _entry_to_row(entry: LedgerEntry) -> tuple[Any, ...]:
     return tuple(
         json.dumps(entry.data, sort_keys=True, ensure_ascii=False) if name == "data" else getattr(entry, name)
         for name in _COLUMNS
@@ -170,7 +171,8 @@ class LedgerStore:
 
     def entries(self, from_seq: int = 1, day: str | None = None) -> Iterator[LedgerEntry]:
         """Entries in ``seq`` order from ``from_seq``, optionally of one business day (YYYY-MM-DD)."""
-        sql, args = f"{_SELECT} WHERE seq >= ?", [from_seq]
+        sql = f"{_SELECT} WHERE seq >= ?"
+        args: list[Any] = [from_seq]
         if day is not None:
             sql += " AND business_day = ?"
             args.append(day)
@@ -226,7 +228,7 @@ class LedgerStore:
                             computed = entry.computed_hash()
                         except (TypeError, ValueError):
                             computed = ""
-                    yield _Checked(seq, prev_hash, hash_, computed)
+                    yield _Checked(seq, prev_hash, hash_, computed or "")
 
     def verify(self, acknowledged: tuple[int, str] | None = None) -> ChainReport:
         """Verify the whole chain, and that it still holds the acknowledged head."""
