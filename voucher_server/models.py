@@ -51,6 +51,7 @@ class Merchant(Base):
     address: Mapped[str] = mapped_column(String(400), nullable=False, default="")
     is_merchant: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     is_seller: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    iban: Mapped[str] = mapped_column(String(34), nullable=False, default="")  # electronic form, no spaces
 
 
 class Campaign(Base):

@@ -1,0 +1,128 @@
+"""A campaign's dashboard figures, from one function: the page, its charts and its CSV all read these numbers.
+
+Sales and redemptions are net of their voids, counted on the business day each happened (a void on its own day).
+Top-up spent is, per redemption, what the voucher was worth beyond what its buyer paid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pos_app.core.campaigns import Activity as Kind
+from pos_app.core.campaigns import VoucherState
+from pos_app.core.money import format_plain
+from pos_app.core.timeutil import business_day
+
+from ..db import aware
+from ..models import Activity, Campaign, Merchant, Voucher
+
+_SIGN = {Kind.ACTIVATE.value: 1, Kind.SALE_VOID.value: -1, Kind.REDEEM.value: 1, Kind.VOID.value: -1}
+
+
+@dataclass
+class DayFigures:
+    sold_count: int = 0
+    sold_cents: int = 0  # what buyers paid
+    redeemed_count: int = 0
+    redeemed_cents: int = 0  # what shops are owed
+    topup_spent_cents: int = 0
+
+
+@dataclass
+class CampaignFigures:
+    campaign_id: str
+    today: date
+    expired: bool
+    issued: int = 0
+    unsold: int = 0
+    blocked: int = 0
+    outstanding_count: int = 0
+    outstanding_cents: int = 0
+    expired_count: int = 0
+    expired_cents: int = 0
+    total: DayFigures = field(default_factory=DayFigures)
+    per_day: dict[date, DayFigures] = field(default_factory=dict)
+    per_shop: dict[str, DayFigures] = field(default_factory=dict)  # merchant name -> its redemptions or sales
+
+    @property
+    def leverage(self) -> float | None:
+        """Turnover in shops per euro of public money (the top-up actually spent); None before any."""
+        if self.total.topup_spent_cents <= 0:
+            return None
+        return self.total.redeemed_cents / self.total.topup_spent_cents
+
+
+def campaign_figures(s: Session, camp: Campaign, today: date) -> CampaignFigures:
+    """Every figure of the dashboard for ``camp`` as of the Paris day ``today``."""
+    out = CampaignFigures(camp.id, today, expired=today > camp.valid_until)
+    _voucher_states(s, camp, out)
+    names = dict(s.execute(select(Merchant.id, Merchant.name)).tuples().all())
+    rows = s.execute(select(Activity.kind, Activity.merchant_id, Activity.amount_cents, Activity.sale_price_cents,
+                            Activity.business_time)
+                     .where(Activity.campaign_id == camp.id, Activity.kind.in_(list(_SIGN)))).all()
+    for kind, merchant_id, amount, price, moment in rows:
+        sign = _SIGN[kind]
+        day = out.per_day.setdefault(business_day(aware(moment)), DayFigures())  # type: ignore[arg-type]
+        shop = out.per_shop.setdefault(names.get(merchant_id or "", merchant_id or "?"), DayFigures())
+        for bucket in (day, shop, out.total):
+            if kind in (Kind.ACTIVATE.value, Kind.SALE_VOID.value):
+                bucket.sold_count += sign
+                bucket.sold_cents += sign * price
+            else:
+                bucket.redeemed_count += sign
+                bucket.redeemed_cents += sign * amount
+                bucket.topup_spent_cents += sign * max(0, amount - camp.sale_price_cents)
+    out.per_day = dict(sorted(out.per_day.items()))
+    out.per_shop = dict(sorted(out.per_shop.items(), key=lambda kv: (-kv[1].redeemed_cents, kv[0])))
+    return out
+
+
+def _voucher_states(s: Session, camp: Campaign, out: CampaignFigures) -> None:
+    counts = dict(s.execute(select(Voucher.state, func.count()).where(Voucher.campaign_id == camp.id)
+                            .group_by(Voucher.state)).tuples().all())
+    out.issued = sum(counts.values())
+    out.unsold = counts.get(VoucherState.ISSUED.value, 0)
+    out.blocked = counts.get(VoucherState.BLOCKED.value, 0)
+    active = counts.get(VoucherState.ACTIVE.value, 0)
+    # Sold and not redeemed: owed to holders until the last day, expired (breakage) after it.
+    if out.expired:
+        out.expired_count, out.expired_cents = active, active * camp.face_value_cents
+    else:
+        out.outstanding_count, out.outstanding_cents = active, active * camp.face_value_cents
+
+
+CSV_HEADER = ["section", "key", "sold_count", "sold_cents", "sold_eur", "redeemed_count", "redeemed_cents",
+              "redeemed_eur", "topup_spent_cents", "topup_spent_eur"]
+
+
+def figures_csv(fig: CampaignFigures) -> str:
+    """The dashboard as CSV (semicolons and decimal commas, as French spreadsheets read them; cents too)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow(CSV_HEADER)
+
+    def line(section: str, key: str, d: DayFigures) -> None:
+        w.writerow([section, key, d.sold_count, d.sold_cents, format_plain(d.sold_cents), d.redeemed_count,
+                    d.redeemed_cents, format_plain(d.redeemed_cents), d.topup_spent_cents,
+                    format_plain(d.topup_spent_cents)])
+
+    line("total", fig.campaign_id, fig.total)
+    for day, d in fig.per_day.items():
+        line("day", day.isoformat(), d)
+    for name, d in fig.per_shop.items():
+        line("shop", name, d)
+    w.writerow([])
+    w.writerow(["state", "count", "cents"])
+    for key, count, cents in (("issued", fig.issued, 0), ("unsold", fig.unsold, 0), ("blocked", fig.blocked, 0),
+                              ("outstanding", fig.outstanding_count, fig.outstanding_cents),
+                              ("expired", fig.expired_count, fig.expired_cents)):
+        w.writerow([key, count, cents])
+    lev = fig.leverage
+    w.writerow(["leverage", "" if lev is None else f"{lev:.2f}".replace(".", ","), ""])
+    return buf.getvalue()

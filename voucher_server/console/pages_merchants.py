@@ -1,0 +1,121 @@
+"""Shops and tobacconists: register, edit (SIRET and IBAN checked), their tills: issue a token, disable."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from ..models import Merchant, Terminal
+from . import merchant_ops
+from .merchant_ops import MerchantFields
+from .validation import FieldError, FormErrors, clean_iban, clean_siret, clean_text, collect
+from .web import NotFound, Page, admin, errors_of, viewer
+
+router = APIRouter()
+
+
+def fields_from(page: Page) -> MerchantFields:
+    f = page.field
+    name, siret, iban, address = collect(
+        lambda: clean_text("name", f("name"), 200),
+        lambda: clean_siret("siret", f("siret")),
+        lambda: clean_iban("iban", f("iban")),
+        lambda: clean_text("address", f("address"), 400, required=False))
+    return MerchantFields(name, siret, iban, address, page.checked("is_merchant"), page.checked("is_seller"))
+
+
+def _values(m: Merchant) -> dict[str, Any]:
+    return {"name": m.name, "siret": m.siret, "iban": m.iban, "address": m.address,
+            "is_merchant": "1" if m.is_merchant else "", "is_seller": "1" if m.is_seller else ""}
+
+
+@router.get("/merchants")
+def merchant_list(page: Annotated[Page, Depends(viewer)]) -> Response:
+    with page.db.reading() as s:
+        merchants = s.scalars(select(Merchant).order_by(Merchant.name)).all()
+        tills = s.scalars(select(Terminal)).all()
+    per: dict[str, list[Terminal]] = {}
+    for t in tills:
+        per.setdefault(t.merchant_id, []).append(t)
+    return page.render("merchants.html", merchants=merchants, tills=per,
+                       values={"is_merchant": "1"}, errors={})
+
+
+@router.post("/merchants")
+def merchant_create(page: Annotated[Page, Depends(admin)]) -> Response:
+    assert page.me is not None
+    try:
+        fields = fields_from(page)
+        with page.db.writing() as s:
+            mid = merchant_ops.create(s, page.me, fields).id
+    except (FieldError, FormErrors) as exc:
+        with page.db.reading() as s:
+            merchants = s.scalars(select(Merchant).order_by(Merchant.name)).all()
+        return page.render("merchants.html", status=422, merchants=merchants, tills={},
+                           values=dict(page.form or {}), errors=errors_of(exc, page.t))
+    return page.redirect(f"/merchants/{mid}", page.t("merchant_created"))
+
+
+def _detail(page: Page, mid: str, status: int = 200, **extra: Any) -> Response:
+    with page.db.reading() as s:
+        m = s.get(Merchant, mid)
+        if m is None:
+            raise NotFound()
+        tills = s.scalars(select(Terminal).where(Terminal.merchant_id == mid).order_by(Terminal.id)).all()
+    ctx: dict[str, Any] = {"m": m, "tills": tills, "values": _values(m), "errors": {},
+                           "notice": page.request.query_params.get("notice", "")}
+    ctx.update(extra)
+    return page.render("merchant.html", status=status, **ctx)
+
+
+@router.get("/merchants/{mid}")
+def merchant_detail(page: Annotated[Page, Depends(viewer)], mid: str) -> Response:
+    return _detail(page, mid)
+
+
+@router.post("/merchants/{mid}")
+def merchant_edit(page: Annotated[Page, Depends(admin)], mid: str) -> Response:
+    assert page.me is not None
+    try:
+        fields = fields_from(page)
+        with page.db.writing() as s:
+            m = s.get(Merchant, mid)
+            if m is None:
+                raise NotFound()
+            merchant_ops.edit(s, page.me, m, fields)
+    except (FieldError, FormErrors) as exc:
+        return _detail(page, mid, status=422, values=dict(page.form or {}), errors=errors_of(exc, page.t))
+    return page.redirect(f"/merchants/{mid}", page.t("saved"))
+
+
+@router.post("/merchants/{mid}/terminals")
+def terminal_create(page: Annotated[Page, Depends(admin)], mid: str) -> Response:
+    """The token is shown on this response only (no redirect: it never sits in a URL or the history)."""
+    assert page.me is not None
+    try:
+        name = clean_text("terminal_name", page.field("terminal_name"), 100)
+    except FieldError as exc:
+        return _detail(page, mid, status=422, errors=errors_of(exc, page.t))
+    with page.db.writing() as s:
+        m = s.get(Merchant, mid)
+        if m is None:
+            raise NotFound()
+        t, token = merchant_ops.new_terminal(s, page.me, mid, name)
+        tid, merchant_name = t.id, m.name
+    return page.render("token.html", token=token, qr=merchant_ops.token_qr_svg(token), terminal_id=tid,
+                       terminal_name=name, merchant_id=mid, merchant_name=merchant_name)
+
+
+@router.post("/terminals/{tid}/enabled")
+def terminal_enabled(page: Annotated[Page, Depends(admin)], tid: Annotated[int, Path(ge=1, le=2**31)]) -> Response:
+    assert page.me is not None
+    with page.db.writing() as s:
+        t = s.get(Terminal, tid)
+        if t is None:
+            raise NotFound()
+        merchant_ops.set_enabled(s, page.me, t, page.field("enabled") == "1")
+        mid = t.merchant_id
+    return page.redirect(f"/merchants/{mid}", page.t("saved"))

@@ -1,0 +1,107 @@
+"""Vouchers: look one up with its whole history, block or unblock it, print a campaign's sheets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from pos_app.core.campaigns import VoucherState
+from pos_app.core.codes import CodeError, serial_of
+from pos_app.core.timeutil import business_day, utc_now
+
+from .. import admin as server_admin
+from ..models import Activity, Campaign, Merchant, Terminal, Voucher
+from . import audit
+from .audit import AuditAction, record
+from .validation import FieldError, clean_count
+from .web import HEADERS, NotFound, Page, admin, viewer
+
+router = APIRouter()
+MAX_SHEET_VOUCHERS = 2000  # one PDF; bigger runs go through `voucher-server print-vouchers`
+PRINT_TIMEOUT = 300
+
+
+@router.get("/vouchers")
+def vouchers(page: Annotated[Page, Depends(viewer)]) -> Response:
+    q = page.request.query_params.get("q", "").strip()
+    error = ""
+    if q:
+        try:
+            return page.redirect(f"/vouchers/{serial_of(q)}")
+        except CodeError:
+            error = page.t("err_unknown_voucher")
+    with page.db.reading() as s:
+        camps = s.scalars(select(Campaign).order_by(Campaign.valid_until.desc())).all()
+    return page.render("vouchers.html", q=q, error=error, campaigns=camps, states=list(VoucherState))
+
+
+@router.get("/vouchers/{serial}")
+def voucher_detail(page: Annotated[Page, Depends(viewer)], serial: str) -> Response:
+    with page.db.reading() as s:
+        v = s.get(Voucher, serial[:12])
+        if v is None:
+            raise NotFound()
+        camp = s.get(Campaign, v.campaign_id)
+        history = s.execute(select(Activity, Merchant.name, Terminal.name)
+                            .outerjoin(Merchant, Merchant.id == Activity.merchant_id)
+                            .outerjoin(Terminal, Terminal.id == Activity.terminal_id)
+                            .where(Activity.serial == v.serial).order_by(Activity.id)).all()
+        events = audit.recent(s, 50, f"voucher:{v.serial}")
+    assert camp is not None
+    expired = v.state == VoucherState.ACTIVE.value and business_day(utc_now()) > camp.valid_until
+    return page.render("voucher.html", v=v, camp=camp, history=history, expired=expired, events=events,
+                       notice=page.request.query_params.get("notice", ""))
+
+
+@router.post("/vouchers/{serial}/block")
+def voucher_block(page: Annotated[Page, Depends(admin)], serial: str) -> Response:
+    assert page.me is not None
+    blocked = page.field("blocked") == "1"
+    try:
+        with page.db.writing() as s:
+            v = s.get(Voucher, serial[:12])
+            if v is None:
+                raise NotFound()
+            before = v.state
+            after = server_admin.set_blocked(s, v.serial, blocked=blocked)
+            record(s, page.me.operator_id, page.me.email,
+                   AuditAction.VOUCHER_BLOCK if blocked else AuditAction.VOUCHER_UNBLOCK, f"voucher:{v.serial}",
+                   {"state": before}, {"state": after})
+    except ValueError:
+        return page.redirect(f"/vouchers/{serial[:12]}", page.t("err_transition"))
+    return page.redirect(f"/vouchers/{serial[:12]}", page.t("saved"))
+
+
+@router.get("/campaigns/{cid}/sheets.pdf")
+def sheets(page: Annotated[Page, Depends(viewer)], cid: str) -> Response:
+    """The existing printing command, in its own process (the PDF library stays out of the server process)."""
+    state = page.request.query_params.get("state", "")
+    try:
+        limit = clean_count("limit", page.request.query_params.get("limit", "") or "100", MAX_SHEET_VOUCHERS)
+    except FieldError:
+        limit = 100
+    with page.db.reading() as s:
+        if s.get(Campaign, cid) is None:
+            raise NotFound()
+    with tempfile.TemporaryDirectory(prefix="sheets_") as tmp:
+        pdf = Path(tmp) / "bons.pdf"
+        # The URL goes by the environment, not the command line (a password would show in the process list).
+        cmd = [sys.executable, "-m", "voucher_server.cli", "print-vouchers", "--campaign", cid, "--pdf", str(pdf),
+               "--limit", str(limit)]
+        if state in {st.value for st in VoucherState}:
+            cmd += ["--state", state]
+        done = subprocess.run(cmd, capture_output=True, timeout=PRINT_TIMEOUT,
+                              env={**os.environ, "VOUCHER_SERVER_DB": page.db.url})
+        if done.returncode != 0 or not pdf.exists():
+            raise RuntimeError(f"print-vouchers failed: {done.stderr[-500:]!r}")
+        data = pdf.read_bytes()
+    headers = {**HEADERS, "Content-Disposition": f'attachment; filename="bons-{cid}.pdf"'}
+    return Response(data, media_type="application/pdf", headers=headers)
