@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from . import operator_setup, printing, serving
+from . import console, operator_setup, printing, serving
 
-AREAS: tuple[ModuleType, ...] = (serving, operator_setup, printing)
+AREAS: tuple[ModuleType, ...] = (serving, operator_setup, printing, console)
 
 
 def build_parser() -> argparse.ArgumentParser:

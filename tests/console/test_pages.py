@@ -1,0 +1,129 @@
+"""The admin's pages in a real browser: campaigns, shops and tills, vouchers, the dashboard, the audit trail."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import requests
+
+from voucher_server.testing import LiveServer
+
+from .conftest import ADMIN, error_of, login
+
+
+def test_create_a_campaign_refusing_bad_input(page: Any, server: LiveServer) -> None:
+    login(page, *ADMIN)
+    page.goto("/console/campaigns/new")
+    page.fill("input[name=campaign_id]", "NOEL26")
+    page.fill("input[name=name]", "Noël des commerces")
+    page.fill("input[name=face_value_cents]", "12,00")  # euros typed in a cents field
+    page.fill("input[name=sale_price_cents]", "-5")
+    page.fill("input[name=valid_from]", "2026-12-01")
+    page.fill("input[name=valid_until]", "2026-11-01")
+    page.click("main button[type=submit]")
+    assert "centimes" in error_of(page, "face_value_cents")
+    assert error_of(page, "sale_price_cents") == "Un montant ne peut pas être négatif."
+    page.fill("input[name=face_value_cents]", "12")  # 12 cents: surely 12 euros
+    page.fill("input[name=sale_price_cents]", "1000")
+    page.click("main button[type=submit]")
+    assert "1200 pour 12,00" in error_of(page, "face_value_cents")
+    page.fill("input[name=face_value_cents]", "1200")
+    page.click("main button[type=submit]")
+    assert error_of(page, "valid_until") == "La fin est avant le début."
+    page.fill("input[name=valid_until]", "2027-01-31")
+    page.click("main button[type=submit]")
+    assert page.locator("p.notice").inner_text() == "Campagne créée."
+    assert "Noël des commerces" in page.locator("h1").inner_text()
+    # Nothing sold yet: amounts still change; then a till of the campaign sells and they are frozen.
+    page.fill("input[name=face_value_cents]", "1500")
+    page.click("form[action$='/edit'] button")
+    assert "15,00" in page.locator("main p.muted").first.inner_text()
+    page.select_option("#f-add-shop", "M0001")
+    page.click("form:has(#f-add-shop) button")
+    assert page.locator("ul.members").first.locator("text=Boulangerie Martin").count() == 1
+    page.fill("input[name=new_end]", "2027-01-15")
+    page.click("form[action$='/extend'] button")
+    assert "après le 2027-01-31" in error_of(page, "new_end")
+    page.fill("input[name=new_end]", "2027-03-31")
+    page.click("form[action$='/extend'] button")
+    assert "31/03/2027" in page.locator("main p.muted").first.inner_text()
+    page.goto("/console/audit?target=campaign:NOEL26")
+    rows = page.locator("table.audit tbody tr")
+    assert rows.count() == 4  # created, edited, shop added, extended
+    assert "admin@example.org" in rows.first.inner_text() and '"valid_until": "2027-03-31"' in rows.first.inner_text()
+
+
+def test_register_a_shop_and_disable_its_till(page: Any, server: LiveServer) -> None:
+    login(page, *ADMIN)
+    page.goto("/console/merchants")
+    page.fill("input[name=name]", "Fromagerie Rivière")
+    page.fill("input[name=siret]", "732 829 320 00075")  # wrong check digit
+    page.fill("input[name=iban]", "FR76 3000 6000 0112 3456 7890 188")  # wrong check digits
+    page.click("form[action='/console/merchants'] button[type=submit]")
+    assert "SIRET invalide" in error_of(page, "siret")
+    assert "IBAN invalide" in error_of(page, "iban")
+    page.fill("input[name=siret]", "732 829 320 00074")
+    page.fill("input[name=iban]", "FR76 3000 6000 0112 3456 7890 189")
+    page.click("form[action='/console/merchants'] button[type=submit]")
+    assert page.locator("p.notice").inner_text() == "Commerce enregistré."
+    assert page.locator("input[name=iban]").input_value() == "FR7630006000011234567890189"
+    page.click("form[action$='/terminals'] button")
+    token = page.locator("#token").inner_text().strip()
+    assert page.locator(".qr svg").count() == 1
+    till = {"Authorization": f"Bearer {token}"}
+    assert requests.get(server.url + "/api/v1/me", headers=till, timeout=10).json()["merchant"]["name"] == \
+        "Fromagerie Rivière"
+    page.click("text=Retour au commerce")
+    row = page.locator("tbody tr").filter(has_text="Caisse 1")
+    row.locator("button", has_text="Désactiver").click()
+    assert "Désactivée" in page.locator("tbody tr").filter(has_text="Caisse 1").inner_text()
+    # A second till of the same shop never used before the disable: its first request is refused at once.
+    page.click("form[action$='/terminals'] button")
+    second = page.locator("#token").inner_text().strip()
+    page.click("text=Retour au commerce")
+    page.locator("tbody tr").filter(has_text="Caisse 2").locator("button", has_text="Désactiver").click()
+    refused = requests.get(server.url + "/api/v1/me", headers={"Authorization": f"Bearer {second}"}, timeout=10)
+    assert refused.status_code == 401
+    page.locator("tbody tr").filter(has_text="Caisse 2").locator("button", has_text="Réactiver").click()
+    assert requests.get(server.url + "/api/v1/me", headers={"Authorization": f"Bearer {second}"},
+                        timeout=10).status_code == 200
+
+
+def test_voucher_lookup_block_and_history(page: Any, server: LiveServer) -> None:
+    login(page, *ADMIN)
+    voucher = next(v for v in server.seed["vouchers"] if v["campaign"] == "BOOST24" and v["state"] == "issued")
+    page.goto("/console/vouchers")
+    page.fill("input[name=q]", voucher["code"])
+    page.click("main form button")
+    assert voucher["serial"][:4] in page.locator("h1").inner_text()
+    assert "émis (non vendu)" in page.locator("p.state").inner_text()
+    page.click("button:has-text('Bloquer')")
+    assert "bloqué" in page.locator("p.state").inner_text()
+    history = page.locator("table tbody").inner_text()
+    assert "émission" in history and "blocage" in history
+    seller = {"Authorization": f"Bearer {server.token('seller')}"}
+    sold = requests.post(f"{server.url}/api/v1/vouchers/{voucher['code']}/activate", headers=seller, timeout=10,
+                         json={"idempotency_key": "console-test-sale-1", "sale_price_cents": 1000})
+    assert sold.json()["error"]["code"] == "blocked"
+    page.click("button:has-text('Débloquer')")
+    assert "émis (non vendu)" in page.locator("p.state").inner_text()
+    page.goto("/console/vouchers?q=not-a-code")
+    assert page.locator("p.error").inner_text() == "Aucun bon avec ce numéro."
+
+
+def test_dashboard_figures_match_the_csv_and_english(page: Any, server: LiveServer) -> None:
+    login(page, *ADMIN)
+    page.goto("/console/campaigns/BOOST24/dashboard")
+    assert page.locator("svg.chart").count() >= 1
+    sold_text = page.locator("dl.kpis div").filter(has_text="Vendus").locator("dd").first.inner_text()
+    rows = list(csv.reader(io.StringIO(page.request.get("/console/campaigns/BOOST24/dashboard.csv").text()),
+                           delimiter=";"))
+    total = next(r for r in rows if r and r[0] == "total")
+    assert sold_text.split()[0] == total[2]
+    page.click("text=English")
+    assert page.locator("h1").inner_text().startswith("Dashboard")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.click("text=Français")
+    assert page.locator("h1").inner_text().startswith("Tableau de bord")
