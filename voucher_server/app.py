@@ -13,6 +13,7 @@ import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 
 from .config import Settings
+from .console.mount import mount_console
 from .db import Database
 from .deps import Authenticator, RateLimiter
 from .errors import install_handlers
@@ -65,4 +66,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (vouchers, terminals, campaigns, voids, changes, ledger):
         api.include_router(module.router)
     app.include_router(api)
+    mount_console(app, db, settings)
     return app
