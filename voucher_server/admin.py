@@ -200,10 +200,10 @@ DEMO_CAMPAIGN = "BOOST24"
 DEMO_EXPIRED = "PRINTEMPS"
 DEMO_MERCHANTS = [
     # id, name, siret, address, merchant, seller, in BOOST24, terminals
-    ("M0001", "Boulangerie Martin", "12345678900011", "3 rue de la République, 69001 Lyon", True, False, True, 2),
-    ("M0002", "Librairie du Centre", "23456789100012", "12 place Bellecour, 69002 Lyon", True, False, True, 1),
-    ("M0003", "Garage Dupuis", "34567891200013", "45 avenue Jean Jaurès, 69007 Lyon", True, False, False, 1),
-    ("M0004", "Tabac de la Gare", "45678912300014", "1 place de la Gare, 69003 Lyon", False, True, True, 1),
+    ("M0001", "Boulangerie Martin", "12345678900015", "3 rue de la République, 69001 Lyon", True, False, True, 2),
+    ("M0002", "Librairie du Centre", "23456789100010", "12 place Bellecour, 69002 Lyon", True, False, True, 1),
+    ("M0003", "Garage Dupuis", "34567891200014", "45 avenue Jean Jaurès, 69007 Lyon", True, False, False, 1),
+    ("M0004", "Tabac de la Gare", "45678912300019", "1 place de la Gare, 69003 Lyon", False, True, True, 1),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, timedelta
 from typing import Any
 
 import requests
@@ -14,14 +15,16 @@ from .conftest import ADMIN, error_of, login
 
 
 def test_create_a_campaign_refusing_bad_input(page: Any, server: LiveServer) -> None:
+    today = date.today()
+    start, end = today + timedelta(days=1), today + timedelta(days=60)
     login(page, *ADMIN)
     page.goto("/console/campaigns/new")
     page.fill("input[name=campaign_id]", "NOEL26")
     page.fill("input[name=name]", "Noël des commerces")
     page.fill("input[name=face_value_cents]", "12,00")  # euros typed in a cents field
     page.fill("input[name=sale_price_cents]", "-5")
-    page.fill("input[name=valid_from]", "2026-12-01")
-    page.fill("input[name=valid_until]", "2026-11-01")
+    page.fill("input[name=valid_from]", start.isoformat())
+    page.fill("input[name=valid_until]", (start - timedelta(days=1)).isoformat())
     page.click("main button[type=submit]")
     assert "centimes" in error_of(page, "face_value_cents")
     assert error_of(page, "sale_price_cents") == "Un montant ne peut pas être négatif."
@@ -32,27 +35,63 @@ def test_create_a_campaign_refusing_bad_input(page: Any, server: LiveServer) -> 
     page.fill("input[name=face_value_cents]", "1200")
     page.click("main button[type=submit]")
     assert error_of(page, "valid_until") == "La fin est avant le début."
-    page.fill("input[name=valid_until]", "2027-01-31")
+    page.fill("input[name=valid_until]", end.isoformat())
     page.click("main button[type=submit]")
     assert page.locator("p.notice").inner_text() == "Campagne créée."
     assert "Noël des commerces" in page.locator("h1").inner_text()
-    # Nothing sold yet: amounts still change; then a till of the campaign sells and they are frozen.
+    # Nothing sold yet: the amounts still change.
     page.fill("input[name=face_value_cents]", "1500")
     page.click("form[action$='/edit'] button")
     assert "15,00" in page.locator("main p.muted").first.inner_text()
     page.select_option("#f-add-shop", "M0001")
     page.click("form:has(#f-add-shop) button")
     assert page.locator("ul.members").first.locator("text=Boulangerie Martin").count() == 1
-    page.fill("input[name=new_end]", "2027-01-15")
+    page.select_option("#f-add-seller", "M0004")
+    page.click("form:has(#f-add-seller) button")
+    page.fill("input[name=new_end]", (end - timedelta(days=1)).isoformat())
     page.click("form[action$='/extend'] button")
-    assert "après le 2027-01-31" in error_of(page, "new_end")
-    page.fill("input[name=new_end]", "2027-03-31")
+    assert f"après le {end.isoformat()}" in error_of(page, "new_end")
+    page.fill("input[name=new_end]", (end + timedelta(days=30)).isoformat())
     page.click("form[action$='/extend'] button")
-    assert "31/03/2027" in page.locator("main p.muted").first.inner_text()
+    assert (end + timedelta(days=30)).strftime("%d/%m/%Y") in page.locator("main p.muted").first.inner_text()
+    page.fill("input[name=count]", "3")
+    page.click("form[action$='/issue'] button")
+    assert page.locator("p.notice").inner_text().startswith("3 bons émis")
+    # The tobacconist sells one: amounts and the first day are frozen, the name still changes.
+    assert sell(server, campaign_code(server, "NOEL26"), 1000).status_code == 200
+    page.reload()
+    page.fill("input[name=name]", "Noël des commerces 2026")
+    page.click("form[action$='/edit'] button")
+    assert page.locator("p.notice").inner_text() == "Modification enregistrée."
+    page.evaluate("document.querySelector('input[name=face_value_cents]').removeAttribute('readonly')")
+    page.fill("input[name=face_value_cents]", "2000")
+    page.click("form[action$='/edit'] button")
+    assert "vendus" in error_of(page, "face_value_cents")
     page.goto("/console/audit?target=campaign:NOEL26")
     rows = page.locator("table.audit tbody tr")
-    assert rows.count() == 4  # created, edited, shop added, extended
-    assert "admin@example.org" in rows.first.inner_text() and '"valid_until": "2027-03-31"' in rows.first.inner_text()
+    # created, edited, shop added, seller added, extended, issued, renamed
+    assert rows.count() == 7
+    assert "admin@example.org" in rows.first.inner_text() and "Noël des commerces 2026" in rows.first.inner_text()
+
+
+def campaign_code(server: LiveServer, campaign_id: str) -> str:
+    from sqlalchemy import select
+
+    from voucher_server.db import Database
+    from voucher_server.models import Voucher
+
+    db = Database(server.db_url)
+    try:
+        with db.reading() as s:
+            return str(s.scalars(select(Voucher.code).where(Voucher.campaign_id == campaign_id)).first())
+    finally:
+        db.dispose()
+
+
+def sell(server: LiveServer, code: str, price_cents: int) -> requests.Response:
+    return requests.post(f"{server.url}/api/v1/vouchers/{code}/activate", timeout=10,
+                         headers={"Authorization": f"Bearer {server.token('seller')}"},
+                         json={"idempotency_key": f"console-{code[-12:]}", "sale_price_cents": price_cents})
 
 
 def test_register_a_shop_and_disable_its_till(page: Any, server: LiveServer) -> None:
@@ -103,10 +142,7 @@ def test_voucher_lookup_block_and_history(page: Any, server: LiveServer) -> None
     assert "bloqué" in page.locator("p.state").inner_text()
     history = page.locator("table tbody").inner_text()
     assert "émission" in history and "blocage" in history
-    seller = {"Authorization": f"Bearer {server.token('seller')}"}
-    sold = requests.post(f"{server.url}/api/v1/vouchers/{voucher['code']}/activate", headers=seller, timeout=10,
-                         json={"idempotency_key": "console-test-sale-1", "sale_price_cents": 1000})
-    assert sold.json()["error"]["code"] == "blocked"
+    assert sell(server, voucher["code"], 1000).json()["error"]["code"] == "blocked"
     page.click("button:has-text('Débloquer')")
     assert "émis (non vendu)" in page.locator("p.state").inner_text()
     page.goto("/console/vouchers?q=not-a-code")

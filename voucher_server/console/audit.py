@@ -49,6 +49,12 @@ def as_text(values: Mapping[str, Any] | str | None) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the values that differ, for a readable trail."""
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
 def record(session: Session, operator_id: int | None, operator_email: str, action: AuditAction, target: str,
            before: Mapping[str, Any] | str | None, after: Mapping[str, Any] | str | None) -> None:
     session.add(AuditEvent(at=utc_now(), operator_id=operator_id, operator_email=operator_email,

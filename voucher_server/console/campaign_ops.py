@@ -15,7 +15,7 @@ from pos_app.core.campaigns import Activity as Kind
 
 from .. import admin
 from ..models import Activity, Campaign, CampaignMerchant, CampaignSeller, Merchant, Voucher
-from .audit import AuditAction, record
+from .audit import AuditAction, changed, record
 from .auth import SignedIn
 from .validation import FieldError, FormErrors
 
@@ -81,16 +81,18 @@ def edit(s: Session, who: SignedIn, camp: Campaign, terms: CampaignTerms) -> Non
     terms.check()
     before = snapshot(camp)
     if has_sales(s, camp.id):
-        changed = (terms.face_value_cents != camp.face_value_cents or terms.sale_price_cents != camp.sale_price_cents
+        moved = (terms.face_value_cents != camp.face_value_cents or terms.sale_price_cents != camp.sale_price_cents
                    or terms.valid_from != camp.valid_from)
-        if changed:
+        if moved:
             raise FieldError("face_value_cents", "err_already_sold")
         if terms.valid_until < camp.valid_until:
             raise FieldError("valid_until", "err_not_later", current=camp.valid_until.isoformat())
     camp.name, camp.valid_from, camp.valid_until = terms.name, terms.valid_from, terms.valid_until
     camp.face_value_cents, camp.sale_price_cents = terms.face_value_cents, terms.sale_price_cents
     camp.topup_cents = terms.face_value_cents - terms.sale_price_cents
-    record(s, who.operator_id, who.email, AuditAction.CAMPAIGN_EDIT, f"campaign:{camp.id}", before, snapshot(camp))
+    old, new = changed(before, snapshot(camp))
+    if new:
+        record(s, who.operator_id, who.email, AuditAction.CAMPAIGN_EDIT, f"campaign:{camp.id}", old, new)
 
 
 def extend(s: Session, who: SignedIn, camp: Campaign, new_end: date) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import admin
 from ..models import Merchant, Terminal
-from .audit import AuditAction, record
+from .audit import AuditAction, changed, record
 from .auth import SignedIn
 from .validation import FieldError
 
@@ -48,9 +48,9 @@ def edit(s: Session, who: SignedIn, m: Merchant, fields: MerchantFields) -> None
     before = snapshot(m)
     m.name, m.siret, m.iban, m.address = fields.name, fields.siret, fields.iban, fields.address
     m.is_merchant, m.is_seller = fields.is_merchant, fields.is_seller
-    after = snapshot(m)
-    if after != before:
-        record(s, who.operator_id, who.email, AuditAction.MERCHANT_EDIT, f"merchant:{m.id}", before, after)
+    old, new = changed(before, snapshot(m))
+    if new:
+        record(s, who.operator_id, who.email, AuditAction.MERCHANT_EDIT, f"merchant:{m.id}", old, new)
 
 
 def new_terminal(s: Session, who: SignedIn, merchant_id: str, name: str) -> tuple[Terminal, str]:

@@ -13,7 +13,7 @@ from typing import Any
 # IBAN lengths of the SEPA countries a French scheme's shops bank with (a wrong length is a typo).
 IBAN_LENGTHS = {"FR": 27, "MC": 27, "DE": 22, "BE": 16, "ES": 24, "IT": 27, "LU": 20, "NL": 18, "PT": 25,
                 "CH": 21, "AT": 20, "IE": 22, "GB": 22}
-LA_POSTE_SIREN = "356000000"  # its establishments' SIRETs follow another rule (digit sum divisible by 5)
+LA_POSTE_SIREN = "356000000"  # its many establishments' SIRETs may pass another rule (digit sum divisible by 5)
 MIN_FACE_VALUE_CENTS = 100  # a voucher under 1,00 € is a face value typed in euros ("12" for 12 €)
 MAX_CENTS = 10_000_000  # 100 000 € for one voucher is a typing accident
 
@@ -51,10 +51,8 @@ def clean_siret(field: str, raw: str, required: bool = False) -> str:
         return ""
     if not re.fullmatch(r"[0-9]{14}", siret):
         raise FieldError(field, "err_siret_format")
-    if siret.startswith(LA_POSTE_SIREN):
-        if sum(int(c) for c in siret) % 5:
-            raise FieldError(field, "err_siret_check")
-    elif not luhn_ok(siret):
+    la_poste_ok = siret.startswith(LA_POSTE_SIREN) and sum(int(c) for c in siret) % 5 == 0
+    if not (luhn_ok(siret) or la_poste_ok):
         raise FieldError(field, "err_siret_check")
     return siret
 
