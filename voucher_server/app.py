@@ -17,7 +17,7 @@ from .console.mount import mount_console
 from .db import Database
 from .deps import Authenticator, RateLimiter
 from .errors import install_handlers
-from .middleware import BodyLimit
+from .middleware import RequestLimits
 from .routes import campaigns, changes, ledger, terminals, voids, vouchers
 from .services.campaigns import CampaignCache
 from .services.context import Context
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ctx = ctx
     app.state.auth = Authenticator(db, RateLimiter(settings.rate_per_second, settings.rate_burst))
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestLimits, limit=settings.max_body_bytes)
     install_handlers(app)
     api = APIRouter(prefix="/api/v1")
     # Every till checks and redeems every voucher: the voucher routes are matched first (no path overlaps).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import threading
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import anyio.to_thread
 from fastapi import Depends, Request
@@ -21,6 +21,7 @@ from .services.context import Caller, Context
 __all__ = ["AUTH_CACHE_SECONDS", "Auth", "Authenticator", "Caller", "Ctx", "RateLimiter"]
 
 AUTH_CACHE_SECONDS = 5.0
+REFUSED_RATE, REFUSED_BURST = 1.0, 20.0  # refused tokens per second (and in a burst) per client address
 
 
 class RateLimiter:
@@ -45,19 +46,33 @@ class RateLimiter:
                 self._buckets.clear()
             return (1 - tokens) / self.rate if self.rate > 0 else 60.0
 
+    def peek(self, key: str) -> float:
+        """Like ``take`` without spending: 0 when a request would be allowed, else the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            return 0.0
+        return (1 - tokens) / self.rate if self.rate > 0 else 60.0
+
 
 class Authenticator:
     """Bearer token -> Caller, with known good tokens cached briefly (saves a query per request)."""
 
     def __init__(self, db: Database, limiter: RateLimiter) -> None:
         self.db, self.limiter = db, limiter
+        # Refused tokens, per client address: each made-up token has a fresh bucket of its own in ``limiter``,
+        # so guessing is slowed here, before the database is asked about yet another one.
+        self.refused = RateLimiter(REFUSED_RATE, REFUSED_BURST)
         # A disabled terminal is refused within AUTH_CACHE_SECONDS.
         self._cache: dict[str, tuple[Caller, float]] = {}
 
-    async def authenticate(self, header: str) -> Caller:
+    async def authenticate(self, header: str, client: str = "") -> Caller:
+        """The terminal of this Authorization header; ``client`` is the peer address (refusals are counted)."""
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip() or len(token) > 256:
-            raise ApiError(401, "unauthorized")
+            raise ApiError(401, "unauthorized")  # no database lookup to protect: not counted
         digest = token_hash(token.strip())
         wait = self.limiter.take(digest)
         if wait:
@@ -65,10 +80,13 @@ class Authenticator:
         hit = self._cache.get(digest)
         if hit is not None and hit[1] > time.monotonic():
             return hit[0]
+        wait = self.refused.peek(client)
+        if wait:
+            raise ApiError(429, "rate_limited", retry_after=round(wait, 3))
         row = await anyio.to_thread.run_sync(self._terminal_by_hash, digest)
         # The lookup is by hash; compare again in constant time so no early-exit comparison leaks anything.
         if row is None or not hmac.compare_digest(row[0].token_hash, digest) or not row[0].enabled:
-            raise ApiError(401, "unauthorized")
+            self._refuse(client)
         t, m = row
         who = Caller(t.id, t.name, m.id, m.name, m.siret, m.address, m.is_merchant, m.is_seller,
                      t.offline_allowed, t.max_offline_total_cents_per_day, t.max_cache_age_seconds)
@@ -76,6 +94,10 @@ class Authenticator:
             self._cache.clear()
         self._cache[digest] = (who, time.monotonic() + AUTH_CACHE_SECONDS)
         return who
+
+    def _refuse(self, client: str) -> NoReturn:
+        self.refused.take(client)
+        raise ApiError(401, "unauthorized")
 
     def _terminal_by_hash(self, digest: str) -> Any:
         with self.db.reading() as s:
@@ -89,7 +111,8 @@ async def context(request: Request) -> Context:
 
 async def caller(request: Request) -> Caller:
     auth: Authenticator = request.app.state.auth
-    return await auth.authenticate(request.headers.get("authorization", ""))
+    return await auth.authenticate(request.headers.get("authorization", ""),
+                                   request.client.host if request.client else "")
 
 
 Ctx = Annotated[Context, Depends(context)]

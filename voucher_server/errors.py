@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("voucher_server")
@@ -38,6 +40,7 @@ MESSAGES = {
     "rate_limited": "Trop de requêtes : réessayez dans un instant.",
     "internal": "Erreur interne du serveur.",
     "method_not_allowed": "Méthode non autorisée.",
+    "headers_too_large": "En-têtes de la requête trop volumineux.",
 }
 
 
@@ -79,9 +82,42 @@ async def _http(_req: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code)
 
 
-async def _internal(_req: Request, exc: Exception) -> JSONResponse:
-    log.exception("internal error")  # the trace goes to the server log, never to the client
+def log_internal(method: str, path: str, exc: BaseException) -> None:
+    """One line in the server log per fault (the client only gets 500 ``internal``)."""
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    where = exc.__traceback__
+    while where is not None and where.tb_next is not None:
+        where = where.tb_next
+    at = f" at {where.tb_frame.f_code.co_filename}:{where.tb_lineno}" if where is not None else ""
+    log.error("internal error on %s %s: %s: %s%s", method, path, type(exc).__name__, first, at)
+
+
+async def _internal(req: Request, exc: Exception) -> JSONResponse:
+    # Only reached for faults outside a route (SafeRoute answers those inside one); Starlette re-raises after it.
+    log_internal(req.method, req.url.path, exc)
     return error_response(500, "internal")
+
+
+class SafeRoute(APIRoute):
+    """A route whose unexpected faults are answered 500 ``internal`` like an ApiError, with one log line.
+
+    Left to Starlette's outermost handler, a fault is logged with its whole trace and the connection is closed
+    after the answer, so a till's pooled keep-alive connection fails on its next request.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def safe(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (ApiError, StarletteHTTPException, RequestValidationError):
+                raise
+            except Exception as exc:
+                log_internal(request.method, request.url.path, exc)
+                return error_response(500, "internal")
+
+        return safe
 
 
 def install_handlers(app: FastAPI) -> None:

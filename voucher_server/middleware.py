@@ -6,9 +6,11 @@ from typing import Any
 
 from .errors import error_response
 
+MAX_HEADER_BYTES = 8 * 1024  # all names and values together; a till sends a few hundred bytes
 
-class BodyLimit:
-    """Bodies over the limit get 413 before the app reads them."""
+
+class RequestLimits:
+    """Headers over MAX_HEADER_BYTES get 431, bodies over the limit 413, before the app reads them."""
 
     def __init__(self, app: Any, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -16,6 +18,9 @@ class BodyLimit:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if sum(len(name) + len(value) for name, value in scope.get("headers", ())) > MAX_HEADER_BYTES:
+            await error_response(431, "headers_too_large")(scope, receive, send)
             return
         if self._declared_too_big(scope):
             await error_response(413, "payload_too_large")(scope, receive, send)

@@ -1,32 +1,33 @@
-"""Request bodies of /api/v1 (pydantic): validated before any rule runs."""
+"""Request bodies of /api/v1 (pydantic): validated before any rule runs. Strict types: a till sends JSON
+booleans and integers, so ``"offline": "yes"`` or ``"sale_price_cents": "1000"`` is a client bug, not a value."""
 
 from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 
 IDEM_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 class RedeemBody(BaseModel):
-    idempotency_key: str = Field(pattern=IDEM_RE.pattern)
-    client_time: str | None = Field(default=None, max_length=40)
-    offline: bool = False
+    idempotency_key: StrictStr = Field(pattern=IDEM_RE.pattern)
+    client_time: StrictStr | None = Field(default=None, max_length=40)
+    offline: StrictBool = False
 
 
 class VoidBody(BaseModel):
-    idempotency_key: str = Field(pattern=IDEM_RE.pattern)
+    idempotency_key: StrictStr = Field(pattern=IDEM_RE.pattern)
 
 
 class ActivateBody(BaseModel):
-    idempotency_key: str = Field(pattern=IDEM_RE.pattern)
-    sale_price_cents: int = Field(ge=0, le=10_000_000)
-    client_time: str | None = Field(default=None, max_length=40)
-    offline: bool = False
+    idempotency_key: StrictStr = Field(pattern=IDEM_RE.pattern)
+    sale_price_cents: StrictInt = Field(ge=0, le=10_000_000)
+    client_time: StrictStr | None = Field(default=None, max_length=40)
+    offline: StrictBool = False
 
 
 class LedgerHeadBody(BaseModel):
-    seq: int = Field(ge=0, le=2**62)
-    hash: str = Field(pattern=HASH_RE.pattern)
+    seq: StrictInt = Field(ge=0, le=2**62)
+    hash: StrictStr = Field(pattern=HASH_RE.pattern)

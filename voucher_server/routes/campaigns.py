@@ -8,8 +8,9 @@ from typing import Any
 from fastapi import APIRouter
 
 from ..deps import Auth, Ctx
+from ..errors import SafeRoute
 
-router = APIRouter()
+router = APIRouter(route_class=SafeRoute)
 
 
 @router.get("/campaigns")

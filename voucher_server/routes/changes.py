@@ -6,9 +6,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from ..deps import Auth, Ctx
+from ..errors import SafeRoute
 from ..services.changes import changes_page
 
-router = APIRouter()
+router = APIRouter(route_class=SafeRoute)
 
 
 @router.get("/changes")

@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from ..deps import Auth, Ctx
-from ..errors import ApiError
+from ..errors import ApiError, SafeRoute
 from ..schemas import LedgerHeadBody
 from ..services import ledger
 
-router = APIRouter()
+router = APIRouter(route_class=SafeRoute)
 
 
 @router.get("/ledger")
@@ -20,7 +20,10 @@ def day_ledger(ctx: Ctx, who: Auth, day: str = Query(alias="date", pattern=r"^\d
     try:
         the_day = date.fromisoformat(day)
     except ValueError:
-        raise ApiError(422, "invalid_request", "date invalide.", fields=["date"]) from None
+        the_day = None
+    # Beyond these years a Paris day's bounds overflow datetime; no scheme books anything there.
+    if the_day is None or not ledger.FIRST_YEAR <= the_day.year <= ledger.LAST_YEAR:
+        raise ApiError(422, "invalid_request", "date invalide.", fields=["date"])
     return ledger.day_ledger(ctx, who, the_day)
 
 

@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from pos_app.core.timeutil import to_utc_text, utc_now
 
 from ..deps import Auth, Ctx
+from ..errors import SafeRoute
 
-router = APIRouter()
+router = APIRouter(route_class=SafeRoute)
 
 
 @router.get("/health")

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from ..deps import Auth, Ctx
+from ..errors import SafeRoute
 from ..schemas import VoidBody
 from ..services import void
 from .vouchers import respond
 
-router = APIRouter()
+router = APIRouter(route_class=SafeRoute)
 
 ActivityId = Annotated[int, Path(ge=1, le=2**62)]
 

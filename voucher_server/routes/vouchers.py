@@ -8,11 +8,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ..deps import Auth, Ctx
+from ..errors import SafeRoute
 from ..schemas import ActivateBody, RedeemBody
 from ..services import redemption, sale
 from ..services.common import Answer, parsed
 
-router = APIRouter()
+router = APIRouter(route_class=SafeRoute)
 
 
 def respond(answer: Answer) -> Response:

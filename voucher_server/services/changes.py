@@ -14,6 +14,7 @@ from .common import dumps, ts
 from .context import Caller, Context
 
 CURSOR_RE = re.compile(r"^[0-9]{1,32}$")
+MAX_SEQ = 2**63 - 1  # change_seq is a signed 64-bit column
 SERIAL_SPAN = 10**12  # a /changes cursor is change_seq * SERIAL_SPAN + serial: one monotonic decimal number
 
 
@@ -30,6 +31,8 @@ def decode_cursor(cursor: str | None) -> tuple[int, str]:
     if cursor and not CURSOR_RE.match(cursor):
         raise ApiError(422, "invalid_request", "cursor invalide.", fields=["cursor"])
     after_seq, after_number = divmod(int(cursor), SERIAL_SPAN) if cursor else (0, -1)
+    if after_seq > MAX_SEQ:  # no change number is that high: a forged cursor, not a page to serve
+        raise ApiError(422, "invalid_request", "cursor invalide.", fields=["cursor"])
     return after_seq, f"{after_number:012d}" if after_number >= 0 else ""
 
 

@@ -16,6 +16,7 @@ from ..schemas import LedgerHeadBody
 from .common import ts
 from .context import Caller, Context
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999  # the dates /ledger answers for
 TOTALS = ("redeemed_count", "redeemed_cents", "voided_count", "voided_cents", "net_redeemed_cents", "sold_count",
           "sold_cents", "sale_voided_count", "sale_voided_cents", "net_sold_cents", "topup_cents")
 
