@@ -33,7 +33,8 @@ def change_stamp(session: Session) -> int:
     """The change number for every voucher this transaction changes (the /changes feed's order).
 
     PostgreSQL: this transaction's id. Concurrent writers never queue on a shared row for it, and /changes
-    only hands out changes of transactions older than every one still running (``pg_snapshot_xmin``), so a
+    only hands out changes of transactions older than every one of this database still running (see
+    ``services.changes.horizon``), so a
     reader that got past a number can never later miss a change below it. Rows changed by one transaction
     share the number and are ordered by serial.
     SQLite: a counter row, bumped once per transaction; SQLite has a single writer, so numbers are handed out in

@@ -122,6 +122,26 @@ def test_feed_never_skips_a_change_committed_after_a_newer_one(pg_server: Any) -
         api.close()
 
 
+@pytest.mark.postgres
+def test_feed_is_not_held_back_by_a_writer_in_another_database(pg_server: Any) -> None:
+    """A transaction with an id, left open in another database of the same cluster (an idle session after a
+    write): the feed still hands out this database's newer changes at once."""
+    api = Api(pg_server())
+    other = pg_server().replace("postgresql+psycopg://", "postgresql://")
+    try:
+        t = api.token()
+        _, cursor = pages(api, t, None)
+        with psycopg.connect(other) as elsewhere:
+            elsewhere.execute("CREATE TABLE busy (n int)")  # takes a transaction id, kept open below
+            first = api.vouchers()[30]
+            assert redeem(api, api.token(index=2), first["serial"], "elsewhere-1").status_code == 200
+            changed, cursor = pages(api, t, cursor)
+            assert [(c["serial"], c["state"]) for c in changed] == [(first["serial"], "redeemed")]
+            elsewhere.rollback()
+    finally:
+        api.close()
+
+
 def test_upgrade_from_0001_keeps_data_and_old_cursors_start_over(db_url: str) -> None:
     command.upgrade(alembic_config(db_url), "0001")
     db = Database(db_url)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, text, tuple_
+from sqlalchemy import select, text, tuple_
+from sqlalchemy.orm import Session
 
 from ..db import is_sqlite
 from ..errors import ApiError
@@ -18,12 +19,35 @@ MAX_SEQ = 2**63 - 1  # change_seq is a signed 64-bit column
 SERIAL_SPAN = 10**12  # a /changes cursor is change_seq * SERIAL_SPAN + serial: one monotonic decimal number
 
 
-def horizon(ctx: Context) -> ColumnElement[bool] | None:
-    """Only changes of transactions older than every one still running (see admin.change_stamp); SQLite has one
-    writer, whose numbers are in commit order already."""
+# The lowest transaction id still running in THIS database (or the next id to be handed out): every change
+# below it is committed and visible to the next statement's snapshot. Transaction ids are cluster-wide, so the
+# snapshot's own xmin would wait for writers in every other database on the server too; those are dropped here,
+# but only when positively identified (a backend or a prepared transaction of another database): an id whose
+# owner cannot be seen (a role without pg_read_all_stats sees no other role's backend_xid) is kept, which only
+# delays, never skips. xid8 ids are compared with the 32-bit backend_xid modulo 2^32.
+_PG_HORIZON = text("""
+WITH snap AS (SELECT pg_current_snapshot() AS s),
+running AS (
+    SELECT x::text::bigint AS xid FROM snap, pg_snapshot_xip(snap.s) AS x
+),
+elsewhere AS (
+    SELECT backend_xid::text::bigint AS xid32 FROM pg_stat_activity
+    WHERE backend_xid IS NOT NULL AND datname IS NOT NULL AND datname <> current_database()
+    UNION ALL
+    SELECT transaction::text::bigint FROM pg_prepared_xacts WHERE database <> current_database()
+)
+SELECT coalesce((SELECT min(xid) FROM running WHERE xid % 4294967296 NOT IN (SELECT xid32 FROM elsewhere)),
+                (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap))
+""")
+
+
+def horizon(ctx: Context, s: Session) -> int | None:
+    """The change number below which the feed may hand changes out; None on SQLite (one writer, whose numbers
+    are in commit order already). Must run before the page's query, in its own statement: that query's
+    snapshot is then taken after every transaction below the horizon has ended (see admin.change_stamp)."""
     if is_sqlite(ctx.db.url):
         return None
-    return text("change_seq < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")  # type: ignore[return-value]
+    return int(s.execute(_PG_HORIZON).scalar_one())
 
 
 def decode_cursor(cursor: str | None) -> tuple[int, str]:
@@ -40,8 +64,8 @@ def _rows(ctx: Context, campaign_ids: list[str], after: tuple[int, str], limit: 
     # One ordered index range scan of (campaign_id, change_seq, serial) per campaign, merged here: the cost of a
     # page stays the page, whatever the planner's statistics say.
     rows: list[Any] = []
-    limit_to = horizon(ctx)
     with ctx.db.reading() as s:
+        limit_to = horizon(ctx, s)
         for cid in campaign_ids:
             query = (select(Voucher.serial, Voucher.campaign_id, Voucher.state, Voucher.redeemed_at,
                             Merchant.name, Voucher.change_seq)
@@ -49,7 +73,7 @@ def _rows(ctx: Context, campaign_ids: list[str], after: tuple[int, str], limit: 
                      .where(Voucher.campaign_id == cid, tuple_(Voucher.change_seq, Voucher.serial) > after)
                      .order_by(Voucher.change_seq, Voucher.serial).limit(limit + 1))
             if limit_to is not None:
-                query = query.where(limit_to)
+                query = query.where(Voucher.change_seq < limit_to)
             rows.extend(s.execute(query).all())
     if len(campaign_ids) > 1:
         rows.sort(key=lambda r: (r[5], r[0]))
