@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.core.timeutil import utc_now
@@ -125,23 +125,28 @@ def open_session(session: Session, op: Operator, now: datetime | None = None) ->
     return token
 
 
-def session_of(session: Session, token: str | None, now: datetime | None = None) -> SignedIn | None:
-    """The operator signed in with cookie ``token``, or None (unknown, idle too long, too old, disabled)."""
+def session_of(session: Session, token: str | None, now: datetime | None = None) -> tuple[SignedIn | None, bool]:
+    """The operator signed in with cookie ``token`` (None when unknown, idle too long, too old, or disabled), and
+    whether its last_seen_at is stale enough to be written (see :func:`touch_session`)."""
     if not token or len(token) > 100:
-        return None
+        return None, False
     now = now or utc_now()
     row = session.execute(select(ConsoleSession, Operator).join(Operator, Operator.id == ConsoleSession.operator_id)
                           .where(ConsoleSession.token_hash == token_digest(token))).first()
     if row is None:
-        return None
+        return None, False
     cs, op = row
     seen, created = aware(cs.last_seen_at), aware(cs.created_at)
     assert seen is not None and created is not None
     if not op.enabled or now - seen > IDLE_TIMEOUT or now - created > MAX_AGE:
-        return None
-    if now - seen > SEEN_GRANULARITY:
-        cs.last_seen_at = now
-    return SignedIn(op.id, op.email, OperatorRole(op.role), cs.csrf_token)
+        return None, False
+    return SignedIn(op.id, op.email, OperatorRole(op.role), cs.csrf_token), now - seen > SEEN_GRANULARITY
+
+
+def touch_session(session: Session, token: str, now: datetime | None = None) -> None:
+    """Move the session's idle clock (a page view reads; only this, at most once a minute, writes)."""
+    session.execute(update(ConsoleSession).where(ConsoleSession.token_hash == token_digest(token))
+                    .values(last_seen_at=now or utc_now()))
 
 
 def close_session(session: Session, token: str | None) -> None:

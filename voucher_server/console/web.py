@@ -19,7 +19,7 @@ from pos_app.core.timeutil import paris_text
 
 from ..config import Settings
 from ..db import Database, aware
-from .auth import SignedIn, same_token, session_of
+from .auth import SignedIn, same_token, session_of, touch_session
 from .i18n import Lang, money, translator
 from .validation import FieldError, FormErrors
 
@@ -134,8 +134,15 @@ def same_origin(request: Request) -> bool:
 
 def signed_in(request: Request) -> SignedIn | None:
     state: ConsoleState = request.app.state.console
-    with state.db.writing() as s:  # writing: a session's last_seen_at may move
-        return session_of(s, request.cookies.get(SESSION_COOKIE))
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    with state.db.reading() as s:
+        me, stale = session_of(s, token)
+    if me is not None and stale:
+        with state.db.writing() as s:
+            touch_session(s, token)
+    return me
 
 
 async def viewer(request: Request) -> Page:
