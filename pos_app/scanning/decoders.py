@@ -131,11 +131,11 @@ class PyzbarDecoder:
 
     name = "pyzbar"
 
-    def __init__(self) -> None:
+    def __init__(self, symbols: tuple[str, ...] = ("QRCODE", "CODE128", "EAN13", "I25", "CODE39")) -> None:
         from pyzbar import pyzbar
 
         self._pz = pyzbar
-        self._symbols = [getattr(pyzbar.ZBarSymbol, s) for s in ("QRCODE", "CODE128", "EAN13", "I25", "CODE39")]
+        self._symbols = [getattr(pyzbar.ZBarSymbol, s) for s in symbols]
         _patch_pyzbar_orientation(pyzbar)
 
     def decode(self, gray: np.ndarray) -> list[DecodedCode]:

@@ -1,0 +1,132 @@
+"""Generated webcam frames of a voucher moved across the camera (motion blur), for the benchmark and tests.
+
+Deterministic for a given seed. Only the card is smeared (the counter stays sharp, as when a customer waves the
+voucher in front of a fixed webcam); sensor noise is added after the blur, as a camera does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .deblur import line_psf
+from .synth import H, W, barcode_card, counter_scene, voucher_image
+
+MOTION_SYMBOLOGIES = ("QRCode", "Code128", "EAN13")
+
+
+@dataclass(frozen=True)
+class MotionScene:
+    """A 720p frame with one motion-blurred code: its symbology, text, blur length (px) and angle (degrees)."""
+
+    symbology: str
+    image: np.ndarray
+    text: str
+    length: int
+    angle: float
+
+
+def ean13_with_check(digits12: str) -> str:
+    """The 13-digit EAN of 12 digits (check digit appended)."""
+    s = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits12))
+    return digits12 + str((10 - s % 10) % 10)
+
+
+def _card(symbology: str, text: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """The printed card and the scale it is seen at (a voucher held 20-35 cm from a 720p webcam)."""
+    if symbology == "QRCode":
+        return voucher_image(text, "", module_px=6), float(rng.uniform(0.9, 1.15))
+    return barcode_card(text, symbology, module_px=3), float(rng.uniform(1.0, 1.3))
+
+
+def moving_scene(bg: np.ndarray, card: np.ndarray, center: tuple[float, float], scale: float, rot_deg: float,
+                 length: int, angle: float, noise_seed: int) -> np.ndarray:
+    """``card`` pasted on ``bg`` smeared by a line PSF (the card moves, the counter does not), then noise."""
+    h, w = card.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), rot_deg, scale)
+    m[:, 2] += np.array(center) - np.array([w / 2, h / 2])
+    layer = cv2.warpAffine(card, m, (bg.shape[1], bg.shape[0]), flags=cv2.INTER_LINEAR).astype(np.float32)
+    alpha = cv2.warpAffine(np.ones((h, w), np.float32), m, (bg.shape[1], bg.shape[0]), flags=cv2.INTER_LINEAR)
+    psf = line_psf(length, angle)
+    # only around the card (fast): premultiplied, so colour*alpha and alpha are blurred alike
+    ys, xs = np.nonzero(alpha > 0)
+    out = bg.astype(np.float32)
+    if len(xs):
+        p = psf.shape[0]
+        y0, y1 = max(0, ys.min() - p), min(bg.shape[0], ys.max() + p + 1)
+        x0, x1 = max(0, xs.min() - p), min(bg.shape[1], xs.max() + p + 1)
+        lay = cv2.filter2D(layer[y0:y1, x0:x1], -1, psf)
+        alp = cv2.filter2D(alpha[y0:y1, x0:x1], -1, psf)[:, :, None]
+        out[y0:y1, x0:x1] = out[y0:y1, x0:x1] * (1.0 - alp) + lay
+    rng = np.random.default_rng(noise_seed)
+    out += rng.normal(0, 3.0, out.shape)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def motion_scenes(texts: dict[str, list[str]], seed: int = 0) -> list[MotionScene]:
+    """One frame per text: the code of its symbology (``MOTION_SYMBOLOGIES``) on a cluttered counter, moved by
+    15-25 px in a direction within 60 degrees of horizontal (a wave across the camera; the worst case for
+    1-D codes, whose bars stand vertical)."""
+    rng = np.random.default_rng(seed)
+    out: list[MotionScene] = []
+    for sym in MOTION_SYMBOLOGIES:
+        for i, text in enumerate(texts.get(sym, [])):
+            bg = counter_scene(seed * 1000 + len(out))
+            card, scale = _card(sym, text, rng)
+            center = (float(rng.uniform(420, 860)), float(rng.uniform(300, 420)))
+            rot = float(rng.uniform(-8, 8))
+            length = int(15 + (i * 10) // max(1, len(texts[sym]) - 1))  # 15..25 spread over the set
+            angle = float(rng.uniform(-60, 60))
+            img = moving_scene(bg, card, center, scale, rot, length, angle, seed * 1000 + len(out))
+            out.append(MotionScene(sym, img, text, length, angle))
+    return out
+
+
+def motion_texts(n: int, serial: Callable[[int], str]) -> dict[str, list[str]]:
+    """``n`` texts per symbology: QR voucher texts, 12-digit Code 128 serials, EAN-13 numbers."""
+    sig = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 3 + "ABCDEFG"
+    return {"QRCode": [f"VC1:DEMO:K1:{serial(3000 + i)}:{sig}" for i in range(n)],
+            "Code128": [serial(4000 + i) for i in range(n)],
+            "EAN13": [ean13_with_check(f"{(977000000000 + 7919 * i) % 10**12:012d}") for i in range(n)]}
+
+
+def motion_video(path: str | Path, text: str, symbology: str = "QRCode", *, speed_px: int = 18, fps: float = 30.0,
+                 span: tuple[float, float] | None = None, seed: int = 0) -> int:
+    """An MJPG .avi of one card swept right to left across the counter (``span``: from, to x of its centre;
+    by default the whole frame) at ``speed_px`` per frame, each frame smeared by that motion (a 1/30 s exposure
+    of a waved voucher). Returns the number of frames."""
+    rng = np.random.default_rng(seed)
+    bg = counter_scene(seed)
+    card, scale = _card(symbology, text, rng)
+    half = card.shape[1] * scale / 2
+    start, end = span or (W + half, -half)
+    xs = np.arange(start, end, -float(speed_px))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (W, H))
+    if not writer.isOpened():
+        raise RuntimeError(f"cannot write video {path}")
+    try:
+        for i, x in enumerate(xs):
+            writer.write(moving_scene(bg, card, (float(x), H / 2), scale, 3.0, speed_px, 0.0, seed + i))
+    finally:
+        writer.release()
+    return len(xs)
+
+
+def blurred_clutter_scenes(n: int, seed: int = 200) -> list[np.ndarray]:
+    """Counters where something without a code moves (a hand-sized printed card, a receipt): must stay silent."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        bg = counter_scene(seed + i)
+        card = np.full((220, 360, 3), (238, 244, 248), np.uint8)
+        for k in range(5):  # printed lines: strong edges, no code
+            cv2.putText(card, "TICKET 12,50 EUR  CB  MERCI"[k:], (10, 40 + 40 * k), cv2.FONT_HERSHEY_SIMPLEX,
+                        0.8, (30, 30, 30), 2, cv2.LINE_AA)
+        out.append(moving_scene(bg, card, (float(rng.uniform(400, 880)), float(rng.uniform(250, 470))),
+                                float(rng.uniform(0.9, 1.3)), float(rng.uniform(-8, 8)), int(rng.integers(15, 26)),
+                                float(rng.uniform(-60, 60)), seed + i))
+    return out
