@@ -55,18 +55,20 @@ def stamp_change(session: Session, serial: str) -> None:
 def create_campaign(session: Session, campaign_id: str, name: str, face_value_cents: int, sale_price_cents: int,
                     valid_from: date, valid_until: date, secret: str, key_id: str = "K1",
                     private_key: Ed25519PrivateKey | None = None, merchant_ids: list[str] | None = None,
-                    seller_ids: list[str] | None = None) -> Campaign:
-    """A campaign with its first signing key."""
+                    seller_ids: list[str] | None = None, topup_until: date | None = None) -> Campaign:
+    """A campaign with its first signing key; ``topup_until`` ends the top-up before the voucher (None: never)."""
     if not (campaign_id.isascii() and campaign_id.isalnum() and campaign_id.isupper() and len(campaign_id) <= 16):
         raise ValueError("campaign id: up to 16 upper-case letters and digits")
     if not 0 <= sale_price_cents <= face_value_cents or face_value_cents <= 0:
         raise ValueError("face value must be positive and at least the sale price")
     if valid_until < valid_from:
         raise ValueError("campaign ends before it starts")
+    if topup_until is not None and not valid_from <= topup_until <= valid_until:
+        raise ValueError("top-up end outside the campaign's validity")
     private_key = private_key or Ed25519PrivateKey.generate()
     camp = Campaign(id=campaign_id, name=name, face_value_cents=face_value_cents, sale_price_cents=sale_price_cents,
                     topup_cents=face_value_cents - sale_price_cents, valid_from=valid_from, valid_until=valid_until,
-                    next_number=1)
+                    topup_until=topup_until, next_number=1)
     session.add(camp)
     session.add(CampaignKey(campaign_id=campaign_id, key_id=key_id, public_key=crypto.raw_public(private_key),
                             private_key_enc=crypto.encrypt_private(private_key, secret), created_at=utc_now()))

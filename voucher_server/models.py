@@ -55,6 +55,8 @@ class Merchant(Base):
     # Electronic form, no spaces. A server default only, so inserts made with these models still work on a
     # database not yet upgraded (the upgrade test seeds the first schema with them).
     iban: Mapped[str] = mapped_column(String(34), nullable=False, server_default="")
+    # Optional in SEPA inside the EEA; same server default (migration 0004).
+    bic: Mapped[str] = mapped_column(String(11), nullable=False, server_default="")
 
     # Nor a RETURNING of that default after an insert (same reason).
     __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": False}
@@ -69,6 +71,8 @@ class Campaign(Base):
     topup_cents: Mapped[int] = mapped_column(Integer, nullable=False)
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
     valid_until: Mapped[date] = mapped_column(Date, nullable=False)
+    # Last day the top-up counts (core Campaign.value_on); NULL: as long as the voucher.
+    topup_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     next_number: Mapped[int] = mapped_column(BigInteger, nullable=False, default=1)
 
 

@@ -81,6 +81,8 @@ class Campaign:
     valid_until: date  # the last day counts, Europe/Paris
     merchant_ids: frozenset[str] = field(default_factory=frozenset)
     public_keys: dict[str, bytes] = field(default_factory=dict)  # key id -> raw Ed25519 public key
+    # Last day (Paris) the funder's top-up counts; None: it lasts as long as the voucher (old campaigns).
+    topup_until: date | None = None
 
     def __post_init__(self) -> None:
         if self.face_value_cents <= 0 or self.sale_price_cents < 0:
@@ -89,11 +91,25 @@ class Campaign:
             raise ValueError("sale price above face value")
         if self.valid_until < self.valid_from:
             raise ValueError("campaign ends before it starts")
+        if self.topup_until is not None and not self.valid_from <= self.topup_until <= self.valid_until:
+            raise ValueError("top-up end outside the campaign's validity")
 
     @property
     def topup_cents(self) -> int:
         """What the funder pays per voucher: face value minus sale price."""
         return self.face_value_cents - self.sale_price_cents
+
+    def topup_ended(self, day: date) -> bool:
+        """True when ``day`` (Paris) is after the top-up's last day: the voucher is worth only what was paid."""
+        return self.topup_until is not None and day > self.topup_until
+
+    def value_on(self, day: date) -> int:
+        """What a voucher is worth on ``day`` (Paris): its face value while the top-up lasts, then its price."""
+        return self.sale_price_cents if self.topup_ended(day) else self.face_value_cents
+
+    def topup_on(self, day: date) -> int:
+        """The funder's share of a voucher spent on ``day``: the top-up while it lasts, then nothing."""
+        return self.value_on(day) - self.sale_price_cents
 
     def validity(self, moment: datetime) -> Validity:
         """Whether a voucher of this campaign may be spent at ``moment`` (aware), judged on the Paris day."""

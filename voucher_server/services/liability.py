@@ -1,0 +1,139 @@
+"""What the operator still owes voucher holders (liability) and, at a campaign's end, what was never spent
+(breakage). Both from the activity log, so they can be asked for any past day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pos_app.core.campaigns import Activity as Kind
+from pos_app.core.campaigns import Campaign as CoreCampaign
+from pos_app.core.campaigns import VoucherState
+from pos_app.core.timeutil import day_bounds_utc
+
+from ..models import Activity, Voucher
+from .funders import split_by_funder
+from .periods import core_campaigns
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Vouchers of one campaign by the end of a day, net of voids."""
+
+    sold: int  # by tobacconists
+    ordered: int  # bulk orders, sold by the operator itself
+    redeemed: int
+
+    @property
+    def outstanding(self) -> int:
+        return self.sold + self.ordered - self.redeemed
+
+
+def _counts(session: Session, until: datetime) -> dict[str, Counts]:
+    """Per campaign, activations and redemptions with a business time before ``until``, net of their voids."""
+    rows = session.execute(
+        select(Activity.campaign_id, Activity.kind, Activity.merchant_id.is_(None), func.count())
+        .where(Activity.kind.in_([Kind.ACTIVATE.value, Kind.SALE_VOID.value, Kind.REDEEM.value, Kind.VOID.value]),
+               Activity.business_time < until)
+        .group_by(Activity.campaign_id, Activity.kind, Activity.merchant_id.is_(None))).all()
+    acc: dict[str, list[int]] = {}
+    for cid, kind, by_operator, n in rows:
+        line = acc.setdefault(cid, [0, 0, 0])
+        sign = -1 if kind in (Kind.SALE_VOID.value, Kind.VOID.value) else 1
+        slot = 2 if kind in (Kind.REDEEM.value, Kind.VOID.value) else (1 if by_operator else 0)
+        line[slot] += sign * int(n)
+    return {cid: Counts(*v) for cid, v in acc.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignLiability:
+    campaign_id: str
+    name: str
+    counts: Counts
+    value_cents: int  # what one voucher is worth on the day (value of the day)
+    buyers_cents: int  # the buyers' money in the outstanding vouchers
+    topup_cents: int  # the funders' top-up in them
+
+    @property
+    def outstanding_cents(self) -> int:
+        return self.buyers_cents + self.topup_cents
+
+    def as_json(self) -> dict[str, Any]:
+        return {"campaign_id": self.campaign_id, "name": self.name, "sold_count": self.counts.sold,
+                "ordered_count": self.counts.ordered, "redeemed_count": self.counts.redeemed,
+                "outstanding_count": self.counts.outstanding, "value_cents": self.value_cents,
+                "outstanding_cents": self.outstanding_cents, "buyers_cents": self.buyers_cents,
+                "topup_cents": self.topup_cents}
+
+
+def _line(camp: CoreCampaign, counts: Counts, day: date) -> CampaignLiability:
+    n = counts.outstanding
+    return CampaignLiability(camp.id, camp.name, counts, camp.value_on(day), n * camp.sale_price_cents,
+                             n * camp.topup_on(day))
+
+
+@dataclass(frozen=True, slots=True)
+class Liability:
+    at: date
+    campaigns: list[CampaignLiability]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(),
+                "outstanding_count": sum(c.counts.outstanding for c in self.campaigns),
+                "outstanding_cents": sum(c.outstanding_cents for c in self.campaigns),
+                "buyers_cents": sum(c.buyers_cents for c in self.campaigns),
+                "topup_cents": sum(c.topup_cents for c in self.campaigns),
+                "campaigns": [c.as_json() for c in self.campaigns]}
+
+
+def liability(session: Session, at: date) -> Liability:
+    """At the end of Paris day ``at``: vouchers sold or ordered, not redeemed, not expired, at the value of that
+    day, split into the buyers' money and the top-up, by campaign."""
+    camps = core_campaigns(session)
+    counts = _counts(session, day_bounds_utc(at)[1])
+    lines = [_line(camps[cid], counts[cid], at) for cid in sorted(counts) if camps[cid].valid_until >= at]
+    return Liability(at, lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Breakage:
+    """A campaign's vouchers left unspent at its end: the buyers' money the operator keeps, and the top-up its
+    funders will never be invoiced for."""
+
+    campaign_id: str
+    name: str
+    ended: bool  # False: the figures are what would expire if nothing more were spent
+    valid_until: date
+    counts: Counts
+    unsold_count: int  # printed, never sold: no money involved
+    value_cents: int
+    buyers_cents: int
+    topup_cents: int
+    topup_by_funder: dict[str, int]  # "" is the part no funder covers
+
+    def as_json(self) -> dict[str, Any]:
+        return {"campaign_id": self.campaign_id, "name": self.name, "ended": self.ended,
+                "valid_until": self.valid_until.isoformat(), "expired_count": self.counts.outstanding,
+                "expired_cents": self.buyers_cents + self.topup_cents, "value_cents": self.value_cents,
+                "buyers_cents": self.buyers_cents, "topup_cents": self.topup_cents,
+                "unsold_count": self.unsold_count,
+                "by_funder": [{"funder_id": fid or None, "topup_cents": cents}
+                              for fid, cents in sorted(self.topup_by_funder.items())]}
+
+
+def breakage(session: Session, campaign_id: str, today: date) -> Breakage:
+    """Expired vouchers of ``campaign_id`` and their amounts, by funder (``today`` tells whether it has ended)."""
+    camp = core_campaigns(session).get(campaign_id)
+    if camp is None:
+        raise ValueError(f"no campaign {campaign_id}")
+    last = camp.valid_until
+    counts = _counts(session, day_bounds_utc(last)[1]).get(campaign_id, Counts(0, 0, 0))
+    line = _line(camp, counts, last)
+    unsold = session.scalar(select(func.count()).select_from(Voucher).where(
+        Voucher.campaign_id == campaign_id, Voucher.state == VoucherState.ISSUED.value)) or 0
+    return Breakage(campaign_id, camp.name, today > last, last, counts, int(unsold), line.value_cents,
+                    line.buyers_cents, line.topup_cents, split_by_funder(session, campaign_id, line.topup_cents))

@@ -1,0 +1,136 @@
+"""What a tobacconist owes the operator for a period (the price of its sales, net of sale voids), and the
+"received" state the operator records when the cash or the transfer arrives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from pos_app.core.campaigns import Activity as Kind
+from pos_app.core.timeutil import to_utc_text
+
+from ..db import aware
+from ..models import Activity, Merchant
+from ..models_money import PaymentMethod, RemittanceReceipt
+from .periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    seller_id: str
+    period: Period
+    amount_cents: int
+    method: PaymentMethod
+    received_at: datetime
+    received_by: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"seller_id": self.seller_id, **self.period.as_json(), "amount_cents": self.amount_cents,
+                "method": self.method.value, "received_at": to_utc_text(self.received_at),
+                "received_by": self.received_by}
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignSales:
+    """One campaign's line of a remittance."""
+
+    campaign_id: str
+    sold_count: int
+    sold_cents: int  # sale prices collected
+    voided_count: int
+    voided_cents: int
+    face_cents: int  # face value of the net sales (what the vouchers are worth in shops)
+    topup_cents: int  # the funders' share on those
+
+    @property
+    def owed_cents(self) -> int:
+        return self.sold_cents - self.voided_cents
+
+    def as_json(self) -> dict[str, Any]:
+        return {"campaign_id": self.campaign_id, "sold_count": self.sold_count, "sold_cents": self.sold_cents,
+                "voided_count": self.voided_count, "voided_cents": self.voided_cents,
+                "face_cents": self.face_cents, "topup_cents": self.topup_cents, "owed_cents": self.owed_cents}
+
+
+@dataclass(frozen=True, slots=True)
+class Remittance:
+    seller_id: str
+    name: str
+    period: Period
+    campaigns: list[CampaignSales]
+    received: Received | None
+
+    @property
+    def cash_owed_cents(self) -> int:
+        return sum(c.owed_cents for c in self.campaigns)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"seller_id": self.seller_id, "name": self.name, **self.period.as_json(),
+                "sold_count": sum(c.sold_count for c in self.campaigns),
+                "voided_count": sum(c.voided_count for c in self.campaigns),
+                "cash_owed_cents": self.cash_owed_cents, "campaigns": [c.as_json() for c in self.campaigns],
+                "received": self.received.as_json() if self.received else None}
+
+
+def _lines(session: Session, seller_id: str, period: Period) -> list[CampaignSales]:
+    start, end = period.bounds_utc()
+    rows = session.execute(
+        select(Activity.campaign_id, Activity.kind, func.count(), func.coalesce(func.sum(Activity.sale_price_cents), 0),
+               func.coalesce(func.sum(Activity.amount_cents), 0), func.coalesce(func.sum(Activity.topup_cents), 0))
+        .where(Activity.merchant_id == seller_id, Activity.kind.in_([Kind.ACTIVATE.value, Kind.SALE_VOID.value]),
+               Activity.business_time >= start, Activity.business_time < end)
+        .group_by(Activity.campaign_id, Activity.kind)).all()
+    by: dict[str, dict[str, tuple[int, int, int, int]]] = {}
+    for cid, kind, n, price, face, topup in rows:
+        by.setdefault(cid, {})[kind] = (int(n), int(price), int(face), int(topup))
+    out = []
+    for cid in sorted(by):
+        sn, sp, sf, st = by[cid].get(Kind.ACTIVATE.value, (0, 0, 0, 0))
+        vn, vp, vf, vt = by[cid].get(Kind.SALE_VOID.value, (0, 0, 0, 0))
+        out.append(CampaignSales(cid, sn, sp, vn, vp, sf - vf, st - vt))
+    return out
+
+
+def _receipt(session: Session, seller_id: str, period: Period) -> Received | None:
+    row = session.scalars(select(RemittanceReceipt).where(
+        RemittanceReceipt.seller_id == seller_id, RemittanceReceipt.period_start == period.start,
+        RemittanceReceipt.period_end == period.end)).first()
+    if row is None:
+        return None
+    return Received(row.seller_id, period, row.amount_cents, PaymentMethod(row.method),
+                    aware(row.received_at) or row.received_at, row.received_by)
+
+
+def remittance(session: Session, seller_id: str, period: Period) -> Remittance:
+    """What ``seller_id`` owes for ``period`` (``cash_owed_cents``), by campaign, and whether it was received."""
+    m = session.get(Merchant, seller_id)
+    if m is None:
+        raise ValueError(f"no seller {seller_id}")
+    return Remittance(seller_id, m.name, period, _lines(session, seller_id, period),
+                      _receipt(session, seller_id, period))
+
+
+def mark_remittance_received(session: Session, seller_id: str, period: Period, method: PaymentMethod, by: str,
+                             now: datetime) -> Received:
+    """Record that the tobacconist's remittance for ``period`` arrived (cash or transfer); amount from
+    :func:`remittance`. ValueError when nothing is owed or a receipt already covers one of these days."""
+    if method not in (PaymentMethod.CASH, PaymentMethod.TRANSFER):
+        raise ValueError("a remittance arrives in cash or by transfer")
+    if not by.strip():
+        raise ValueError("who received it must be named")
+    owed = remittance(session, seller_id, period).cash_owed_cents
+    if owed <= 0:
+        raise ValueError("nothing owed for this period")
+    overlap = session.scalars(select(RemittanceReceipt).where(
+        RemittanceReceipt.seller_id == seller_id,
+        and_(RemittanceReceipt.period_start <= period.end, RemittanceReceipt.period_end >= period.start))).first()
+    if overlap is not None:
+        raise ValueError(f"already received for {overlap.period_start}..{overlap.period_end}")
+    session.add(RemittanceReceipt(seller_id=seller_id, period_start=period.start, period_end=period.end,
+                                  amount_cents=owed, method=method.value, received_at=now, received_by=by.strip()))
+    session.flush()
+    return Received(seller_id, period, owed, method, now, by.strip())

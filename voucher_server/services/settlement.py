@@ -1,0 +1,152 @@
+"""What the operator owes each shop for a period, and the "paid" state the operator records for it.
+
+The figure is the shop's confirmed redemptions minus their voids, by business day, from the activity log. One
+function computes it (``shop_reimbursement``); the CLI, the PDF, the CSV, the SEPA file and the console all
+call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from pos_app.core.campaigns import Activity as Kind
+from pos_app.core.timeutil import to_utc_text
+
+from ..db import aware
+from ..models import Activity, Merchant
+from ..models_money import PaymentMethod, StatementPayment
+from .periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class StatementPaid:
+    """The operator's record that a shop's statement was paid."""
+
+    merchant_id: str
+    period: Period
+    amount_cents: int
+    method: PaymentMethod
+    reference: str
+    paid_at: datetime
+    paid_by: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"merchant_id": self.merchant_id, **self.period.as_json(), "amount_cents": self.amount_cents,
+                "method": self.method.value, "reference": self.reference, "paid_at": to_utc_text(self.paid_at),
+                "paid_by": self.paid_by}
+
+
+@dataclass(frozen=True, slots=True)
+class ShopDue:
+    """A shop's reimbursement for a period: confirmed redemptions minus voids, and whether it was paid."""
+
+    merchant_id: str
+    name: str
+    iban: str
+    bic: str
+    period: Period
+    redeemed_count: int
+    redeemed_cents: int
+    voided_count: int
+    voided_cents: int
+    paid: StatementPaid | None
+
+    @property
+    def amount_cents(self) -> int:
+        return self.redeemed_cents - self.voided_cents
+
+    def as_json(self) -> dict[str, Any]:
+        return {"merchant_id": self.merchant_id, "name": self.name, "iban": self.iban, "bic": self.bic,
+                **self.period.as_json(), "redeemed_count": self.redeemed_count,
+                "redeemed_cents": self.redeemed_cents, "voided_count": self.voided_count,
+                "voided_cents": self.voided_cents, "amount_cents": self.amount_cents,
+                "paid": self.paid.as_json() if self.paid else None}
+
+
+def _sums(session: Session, period: Period, merchant_id: str | None) -> dict[str, dict[str, tuple[int, int]]]:
+    """merchant id -> kind (redeem, void) -> (count, cents) over the period's business days."""
+    start, end = period.bounds_utc()
+    query = (select(Activity.merchant_id, Activity.kind, func.count(), func.coalesce(func.sum(Activity.amount_cents), 0))
+             .where(Activity.kind.in_([Kind.REDEEM.value, Kind.VOID.value]), Activity.business_time >= start,
+                    Activity.business_time < end)
+             .group_by(Activity.merchant_id, Activity.kind))
+    if merchant_id is not None:
+        query = query.where(Activity.merchant_id == merchant_id)
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for mid, kind, count, cents in session.execute(query).all():
+        out.setdefault(mid, {})[kind] = (int(count), int(cents))
+    return out
+
+
+def _paid(row: StatementPayment) -> StatementPaid:
+    return StatementPaid(row.merchant_id, Period(row.period_start, row.period_end), row.amount_cents,
+                         PaymentMethod(row.method), row.reference, aware(row.paid_at) or row.paid_at, row.paid_by)
+
+
+def _payment(session: Session, merchant_id: str, period: Period) -> StatementPayment | None:
+    return session.scalars(select(StatementPayment).where(
+        StatementPayment.merchant_id == merchant_id, StatementPayment.period_start == period.start,
+        StatementPayment.period_end == period.end)).first()
+
+
+def _due(m: Merchant, period: Period, sums: dict[str, tuple[int, int]], paid: StatementPayment | None) -> ShopDue:
+    rc, rcents = sums.get(Kind.REDEEM.value, (0, 0))
+    vc, vcents = sums.get(Kind.VOID.value, (0, 0))
+    return ShopDue(m.id, m.name, m.iban, m.bic, period, rc, rcents, vc, vcents, _paid(paid) if paid else None)
+
+
+def shop_reimbursement(session: Session, merchant_id: str, period: Period) -> ShopDue:
+    """What the operator owes ``merchant_id`` for ``period``, and its paid record if any."""
+    m = session.get(Merchant, merchant_id)
+    if m is None:
+        raise ValueError(f"no merchant {merchant_id}")
+    sums = _sums(session, period, merchant_id).get(merchant_id, {})
+    return _due(m, period, sums, _payment(session, merchant_id, period))
+
+
+def shops_due(session: Session, period: Period) -> list[ShopDue]:
+    """Every shop with redemptions or a payment in ``period``, by id (paid or not)."""
+    sums = _sums(session, period, None)
+    payments = {p.merchant_id: p for p in session.scalars(select(StatementPayment).where(
+        StatementPayment.period_start == period.start, StatementPayment.period_end == period.end)).all()}
+    ids = sorted((set(sums) | set(payments)) - {None})  # type: ignore[arg-type]
+    merchants = {m.id: m for m in session.scalars(select(Merchant).where(Merchant.id.in_(ids))).all()}
+    return [_due(merchants[mid], period, sums.get(mid, {}), payments.get(mid)) for mid in ids]
+
+
+def _overlapping(session: Session, merchant_id: str, period: Period) -> StatementPayment | None:
+    """A payment of this shop whose period shares a day with ``period`` (paying it twice must be impossible)."""
+    return session.scalars(select(StatementPayment).where(
+        StatementPayment.merchant_id == merchant_id,
+        and_(StatementPayment.period_start <= period.end, StatementPayment.period_end >= period.start))).first()
+
+
+def mark_statement_paid(session: Session, merchant_id: str, period: Period, by: str, now: datetime,
+                        method: PaymentMethod = PaymentMethod.TRANSFER, reference: str = "") -> StatementPaid:
+    """Record that the shop's statement for ``period`` was paid (amount from :func:`shop_reimbursement`).
+
+    ValueError when there is nothing to pay or a payment already covers one of these days.
+    """
+    if not by.strip():
+        raise ValueError("who marks it paid must be named")
+    due = shop_reimbursement(session, merchant_id, period)
+    if due.amount_cents <= 0:
+        raise ValueError("nothing to pay for this period")
+    if (other := _overlapping(session, merchant_id, period)) is not None:
+        raise ValueError(f"already paid for {other.period_start.isoformat()}..{other.period_end.isoformat()}")
+    row = StatementPayment(merchant_id=merchant_id, period_start=period.start, period_end=period.end,
+                           amount_cents=due.amount_cents, method=method.value, reference=reference,
+                           paid_at=now, paid_by=by.strip())
+    session.add(row)
+    session.flush()
+    return _paid(row)
+
+
+def period_unpaid(session: Session, merchant_id: str, period: Period) -> bool:
+    """True when no payment of this shop covers any day of ``period`` (it may be put in a SEPA file)."""
+    return _overlapping(session, merchant_id, period) is None
