@@ -1,20 +1,23 @@
 """print-vouchers: A4 sheets of vouchers (QR of the signed code, Code 128 of the serial, digits, value,
-validity), drawn with QPdfWriter + QPainter, headless. The bar pattern comes from zxing-cpp's encoder and the
-QR matrix from segno; we draw the modules ourselves as vector rectangles so printers get crisp edges."""
+validity) drawn with fpdf2, so the server needs no Qt. The bar pattern comes from zxing-cpp's encoder and the
+QR matrix from segno; modules are drawn as vector rectangles (one per run) so printers get crisp edges."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
 from pathlib import Path
 
+from fpdf import FPDF
 from sqlalchemy import select
 
 from pos_app.core.money import format_cents
 
 from .db import Database
 from .models import Campaign, Voucher
+from .services.documents import new_pdf
 
 COLS, ROWS = 2, 4  # 8 vouchers per A4 page
+CARD_W, CARD_H, MARGIN = 95.0, 68.0, 10.0
 
 
 def code128_modules(serial: str) -> list[bool]:
@@ -32,13 +35,78 @@ def qr_matrix(text: str) -> list[list[bool]]:
     return [[bool(v) for v in row] for row in segno.make(text, error="m", micro=False).matrix]
 
 
-def print_vouchers(db: Database, campaign_id: str, pdf: Path, state: str | None = None,
-                   limit: int | None = None) -> int:
-    """Write an A4 PDF of the campaign's vouchers; returns how many were printed."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QMarginsF, QRectF, Qt
-    from PySide6.QtGui import QColor, QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+def _runs(modules: Sequence[bool]) -> list[tuple[int, int]]:
+    """(first index, length) of each run of dark modules."""
+    out, start = [], None
+    for i, dark in enumerate([*modules, False]):
+        if dark and start is None:
+            start = i
+        elif not dark and start is not None:
+            out.append((start, i - start))
+            start = None
+    return out
 
+
+def _value_lines(camp: Campaign) -> tuple[str, str]:
+    """The value and the validity as printed; a temporary top-up says what the voucher is worth after it."""
+    valid = f"Valable du {camp.valid_from:%d/%m/%Y} au {camp.valid_until:%d/%m/%Y} inclus"
+    if camp.topup_until is not None and camp.topup_until < camp.valid_until:
+        valid += (f". {format_cents(camp.face_value_cents)} jusqu'au {camp.topup_until:%d/%m/%Y}, "
+                  f"puis {format_cents(camp.sale_price_cents)}")
+    return format_cents(camp.face_value_cents), valid
+
+
+def _card(pdf: FPDF, camp: Campaign, v: Voucher, x: float, y: float) -> None:
+    value, valid = _value_lines(camp)
+    pdf.set_draw_color(150, 150, 150)
+    pdf.set_line_width(0.2)
+    with pdf.local_context(dash_pattern={"dash": 1, "gap": 1}):
+        pdf.rect(x, y, CARD_W - 2, CARD_H)
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.set_xy(x + 3, y + 3)
+    pdf.cell(58, 6, camp.name[:40])
+    pdf.set_font("DejaVu", "B", 20)
+    pdf.set_xy(x + 3, y + 11)
+    pdf.cell(55, 10, value)
+    pdf.set_font("DejaVu", "", 7)
+    pdf.set_xy(x + 3, y + 23)
+    pdf.multi_cell(55, 3.2, valid)
+    pdf.set_xy(x + 3, y + 36)
+    pdf.cell(55, 4, f"Campagne {camp.id} · bon à usage unique")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.set_xy(x + 3, y + 60)
+    pdf.cell(62, 5, f"{v.serial[:4]} {v.serial[4:8]} {v.serial[8:]}", align="C")
+    pdf.set_fill_color(0, 0, 0)
+    qr = qr_matrix(v.code)
+    mod = 30.0 / (len(qr) + 8)  # quiet zone of 4 modules
+    qx, qy = x + CARD_W - 2 - 32, y + 3
+    for r, row in enumerate(qr):
+        for c, n in _runs(row):
+            pdf.rect(qx + (c + 4) * mod, qy + (r + 4) * mod, n * mod + 0.01, mod + 0.01, style="F")
+    bars = code128_modules(v.serial)
+    bw = 54.0 / len(bars)
+    for k, n in _runs(bars):  # 54 mm wide, 14 mm high, a quiet zone on both sides
+        pdf.rect(x + 7 + k * bw, y + 44, n * bw, 14.0, style="F")
+
+
+def voucher_sheets(camp: Campaign, vouchers: Sequence[Voucher]) -> bytes:
+    """The PDF bytes of ``vouchers`` (all of ``camp``), 8 to an A4 page."""
+    pdf = new_pdf()
+    pdf.set_auto_page_break(False)
+    pdf.set_title(f"Bons {camp.name}")
+    for i, v in enumerate(vouchers):
+        slot = i % (COLS * ROWS)
+        if slot == 0:
+            pdf.add_page()
+        _card(pdf, camp, v, MARGIN + (slot % COLS) * CARD_W, MARGIN + (slot // COLS) * (CARD_H + 1.0))
+    if not vouchers:
+        pdf.add_page()
+    return bytes(pdf.output())
+
+
+def print_vouchers(db: Database, campaign_id: str, pdf: Path, state: str | None = None,
+                   limit: int | None = None, serials: Sequence[str] | None = None) -> int:
+    """Write an A4 PDF of the campaign's vouchers (or only ``serials``); returns how many were printed."""
     with db.reading() as s:
         camp = s.get(Campaign, campaign_id)
         if camp is None:
@@ -46,85 +114,10 @@ def print_vouchers(db: Database, campaign_id: str, pdf: Path, state: str | None 
         query = select(Voucher).where(Voucher.campaign_id == campaign_id).order_by(Voucher.serial)
         if state:
             query = query.where(Voucher.state == state)
+        if serials is not None:
+            query = query.where(Voucher.serial.in_(list(serials)))
         if limit:
             query = query.limit(limit)
         vouchers = s.scalars(query).all()
-
-    _app = QGuiApplication.instance() or QGuiApplication([])
-    writer = QPdfWriter(str(pdf))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(0, 0, 0, 0)))
-    writer.setResolution(600)
-    writer.setTitle(f"Bons {camp.name}")
-    painter = QPainter(writer)
-    # Work in millimetres: 210 x 297.
-    dpi = writer.resolution()
-    scale = dpi / 25.4
-    painter.scale(scale, scale)
-    black = QColor(0, 0, 0)
-    valid = f"Valable du {camp.valid_from:%d/%m/%Y} au {camp.valid_until:%d/%m/%Y} inclus"
-    value = format_cents(camp.face_value_cents)
-    card_w, card_h, margin = 95.0, 68.0, 10.0
-
-    def font(size_pt: float, bold: bool = False) -> QFont:
-        f = QFont("DejaVu Sans")
-        f.setPixelSize(max(1, round(size_pt * dpi / 72)))  # text is drawn in device pixels
-        f.setBold(bold)
-        return f
-
-    for i, v in enumerate(vouchers):
-        if i and i % (COLS * ROWS) == 0:
-            writer.newPage()
-        slot = i % (COLS * ROWS)
-        x = margin + (slot % COLS) * card_w
-        y = margin + (slot // COLS) * (card_h + 1.0)
-        painter.save()
-        painter.resetTransform()
-        painter.scale(scale, scale)
-        painter.setPen(QPen(QColor(150, 150, 150), 0.2, Qt.PenStyle.DashLine))
-        painter.drawRect(QRectF(x, y, card_w - 2, card_h))
-        painter.restore()
-        painter.setPen(QPen(black, 0.1))
-        # Text is drawn in device pixels for exact sizes, then we go back to millimetres.
-        painter.save()
-        painter.resetTransform()
-        painter.setFont(font(11, True))
-        painter.drawText(QRectF((x + 3) * scale, (y + 2) * scale, 60 * scale, 8 * scale),
-                         Qt.AlignmentFlag.AlignLeft, camp.name)
-        painter.setFont(font(20, True))
-        painter.drawText(QRectF((x + 3) * scale, (y + 10) * scale, 55 * scale, 12 * scale),
-                         Qt.AlignmentFlag.AlignLeft, value)
-        painter.setFont(font(7))
-        painter.drawText(QRectF((x + 3) * scale, (y + 23) * scale, 55 * scale, 10 * scale),
-                         Qt.TextFlag.TextWordWrap, valid)
-        painter.drawText(QRectF((x + 3) * scale, (y + 33) * scale, 55 * scale, 8 * scale),
-                         Qt.AlignmentFlag.AlignLeft, f"Campagne {camp.id} · bon à usage unique")
-        serial_txt = f"{v.serial[:4]} {v.serial[4:8]} {v.serial[8:]}"
-        painter.setFont(font(10))
-        painter.drawText(QRectF((x + 3) * scale, (y + 59) * scale, 60 * scale, 6 * scale),
-                         Qt.AlignmentFlag.AlignHCenter, serial_txt)
-        painter.restore()
-        # QR code of the signed payload, top right, 30 mm.
-        qr = qr_matrix(v.code)
-        n = len(qr) + 8  # quiet zone of 4 modules
-        mod = 30.0 / n
-        qx, qy = x + card_w - 2 - 32, y + 3
-        for r, row in enumerate(qr):
-            for c, dark in enumerate(row):
-                if dark:
-                    painter.fillRect(QRectF(qx + (c + 4) * mod, qy + (r + 4) * mod, mod + 0.01, mod + 0.01), black)
-        # Code 128 of the serial, bottom left: 60 mm wide, 14 mm high.
-        bars = code128_modules(v.serial)
-        bw = 54.0 / len(bars)
-        bx, by = x + 7, y + 44  # 10-module quiet zone on both sides
-        run = 0
-        for k, dark in enumerate([*bars, False]):
-            if dark:
-                run += 1
-            elif run:
-                painter.fillRect(QRectF(bx + (k - run) * bw, by, run * bw, 14.0), black)
-                run = 0
-    painter.end()
-    del painter, writer  # release Qt objects before the application object goes away
+    pdf.write_bytes(voucher_sheets(camp, vouchers))
     return len(vouchers)

@@ -71,7 +71,8 @@ class ShopDue:
 def _sums(session: Session, period: Period, merchant_id: str | None) -> dict[str, dict[str, tuple[int, int]]]:
     """merchant id -> kind (redeem, void) -> (count, cents) over the period's business days."""
     start, end = period.bounds_utc()
-    query = (select(Activity.merchant_id, Activity.kind, func.count(), func.coalesce(func.sum(Activity.amount_cents), 0))
+    cents = func.coalesce(func.sum(Activity.amount_cents), 0)
+    query = (select(Activity.merchant_id, Activity.kind, func.count(), cents)
              .where(Activity.kind.in_([Kind.REDEEM.value, Kind.VOID.value]), Activity.business_time >= start,
                     Activity.business_time < end)
              .group_by(Activity.merchant_id, Activity.kind))
