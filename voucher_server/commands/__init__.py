@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from . import console, operator_setup, printing, serving
+from . import console, money, operator_setup, printing, serving
 
-AREAS: tuple[ModuleType, ...] = (serving, operator_setup, printing, console)
+AREAS: tuple[ModuleType, ...] = (serving, operator_setup, printing, console, money)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,8 @@ def cmd_create_campaign(args: argparse.Namespace) -> int:
     with database(args) as db, db.writing() as s:
         admin.create_campaign(s, args.id, args.name, args.face, args.price, date.fromisoformat(args.valid_from),
                               date.fromisoformat(args.valid_until), secret() or "", key_id=args.key_id,
-                              merchant_ids=args.merchant or [], seller_ids=args.seller or [])
+                              merchant_ids=args.merchant or [], seller_ids=args.seller or [],
+                              topup_until=date.fromisoformat(args.topup_until) if args.topup_until else None)
     print(f"campaign {args.id} created")
     return 0
 
@@ -79,6 +80,8 @@ def register(sub: Any) -> None:
     s.add_argument("--price", type=int, required=True, help="sale price in cents")
     s.add_argument("--valid-from", required=True, help="YYYY-MM-DD")
     s.add_argument("--valid-until", required=True, help="YYYY-MM-DD (last day counts)")
+    s.add_argument("--topup-until", help="YYYY-MM-DD: last day the top-up counts; after it a voucher is worth its "
+                   "sale price (default: as long as the voucher)")
     s.add_argument("--key-id", default="K1")
     s.add_argument("--merchant", action="append", help="participating merchant id (repeatable)")
     s.add_argument("--seller", action="append", help="selling merchant id (repeatable)")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +14,8 @@ def cmd_print_vouchers(args: argparse.Namespace) -> int:
 
     with database(args) as db:
         n = print_vouchers(db, args.campaign, Path(args.pdf), state=args.state, limit=args.limit)
-    print(f"{n} vouchers -> {args.pdf}", flush=True)
-    # PySide6 6.12 aborts in interpreter finalisation after QPdfWriter use (none_dealloc); the PDF is complete
-    # and closed at this point, so leave without running the finalisers.
-    sys.stderr.flush()
-    os._exit(0)
+    print(f"{n} vouchers -> {args.pdf}")
+    return 0
 
 
 def register(sub: Any) -> None:

@@ -57,7 +57,7 @@ class CampaignCache:
         for c in camps:
             core = core_campaigns.Campaign(
                 id=c.id, name=c.name, face_value_cents=c.face_value_cents, sale_price_cents=c.sale_price_cents,
-                valid_from=c.valid_from, valid_until=c.valid_until,
+                valid_from=c.valid_from, valid_until=c.valid_until, topup_until=c.topup_until,
                 merchant_ids=frozenset(m for cid, m in members if cid == c.id),
                 public_keys={k.key_id: bytes(k.public_key) for k in keys if k.campaign_id == c.id})
             out[c.id] = CampaignInfo(core, c.name, c.topup_cents, frozenset(m for cid, m in sellers if cid == c.id))

@@ -11,7 +11,7 @@ from typing import Any
 
 from pos_app.core.campaigns import VoucherState
 from pos_app.core.codes import SignedCode, verify_signed
-from pos_app.core.timeutil import to_utc_text, utc_now
+from pos_app.core.timeutil import business_day, to_utc_text, utc_now
 from pos_app.core.verdicts import Verdict, judge
 
 from ..errors import ApiError
@@ -31,10 +31,15 @@ async def voucher_view(ctx: Context, who: Caller, serial: str, signed: SignedCod
     if v is None:
         raise ApiError(404, "unknown")
     info = data[v.campaign_id]
+    now = utc_now()
+    today = business_day(now)
+    c = info.core
     return {"serial": v.serial, "campaign_id": v.campaign_id, "campaign_name": info.name,
-            "face_value_cents": info.core.face_value_cents, "state": v.state,
+            "face_value_cents": c.face_value_cents, "value_cents": c.value_on(today),
+            "topup_until": c.topup_until.isoformat() if c.topup_until else None,
+            "topup_ended": c.topup_ended(today), "state": v.state,
             "valid_from": info.core.valid_from.isoformat(), "valid_until": info.core.valid_until.isoformat(),
-            "verdict": verdict_for(who, v, utc_now(), data).value, "redeemed_at": ts(v.redeemed_at),
+            "verdict": verdict_for(who, v, now, data).value, "redeemed_at": ts(v.redeemed_at),
             "redeemed_by": v.redeemed_by_name}
 
 
@@ -90,7 +95,7 @@ class _Redeeming:
             # active in that campaign and the key is new; anything else is read and judged below.
             campaign_id = only_possible_campaign(self.who, self.signed, data, moment)
             if campaign_id is not None:
-                amount = data[campaign_id].core.face_value_cents
+                amount = data[campaign_id].core.value_on(business_day(moment))
                 sent = await self.write(campaign_id, amount, now, client, moment)
                 if sent is not None:
                     return Answer(200, sent)
@@ -109,7 +114,9 @@ class _Redeeming:
                                                      exc.status, text, now)
             return Answer(exc.status, text) if saved else None  # not saved: the key was used meanwhile
         assert v is not None
-        sent = await self.write(v.campaign_id, data[v.campaign_id].core.face_value_cents, now, client, moment)
+        # The value of the day: face value while the top-up lasts, then what the buyer paid.
+        amount = data[v.campaign_id].core.value_on(business_day(moment))
+        sent = await self.write(v.campaign_id, amount, now, client, moment)
         # None: lost a race (the voucher or the key changed since the read): read and judge again.
         return Answer(200, sent) if sent is not None else None
 

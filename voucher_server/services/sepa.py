@@ -184,7 +184,7 @@ def pain001(debtor: Debtor, dues: list[ShopDue], message_id: str, now: datetime,
     for due in dues:
         _transfer(pmt, due)
     ET.indent(root)
-    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="UTF-8", xml_declaration=True))
 
 
 def mark_export_paid(session: Session, export: SepaExport, by: str, now: datetime) -> list[StatementPaid]:

@@ -71,8 +71,8 @@ class ShopDue:
 def _sums(session: Session, period: Period, merchant_id: str | None) -> dict[str, dict[str, tuple[int, int]]]:
     """merchant id -> kind (redeem, void) -> (count, cents) over the period's business days."""
     start, end = period.bounds_utc()
-    cents = func.coalesce(func.sum(Activity.amount_cents), 0)
-    query = (select(Activity.merchant_id, Activity.kind, func.count(), cents)
+    total = func.coalesce(func.sum(Activity.amount_cents), 0)
+    query = (select(Activity.merchant_id, Activity.kind, func.count(), total)
              .where(Activity.kind.in_([Kind.REDEEM.value, Kind.VOID.value]), Activity.business_time >= start,
                     Activity.business_time < end)
              .group_by(Activity.merchant_id, Activity.kind))
@@ -80,7 +80,8 @@ def _sums(session: Session, period: Period, merchant_id: str | None) -> dict[str
         query = query.where(Activity.merchant_id == merchant_id)
     out: dict[str, dict[str, tuple[int, int]]] = {}
     for mid, kind, count, cents in session.execute(query).all():
-        out.setdefault(mid, {})[kind] = (int(count), int(cents))
+        if mid is not None:  # redemptions always name their shop; the guard is for the type checker
+            out.setdefault(mid, {})[kind] = (int(count), int(cents))
     return out
 
 
@@ -115,7 +116,7 @@ def shops_due(session: Session, period: Period) -> list[ShopDue]:
     sums = _sums(session, period, None)
     payments = {p.merchant_id: p for p in session.scalars(select(StatementPayment).where(
         StatementPayment.period_start == period.start, StatementPayment.period_end == period.end)).all()}
-    ids = sorted((set(sums) | set(payments)) - {None})  # type: ignore[arg-type]
+    ids = sorted(set(sums) | set(payments))
     merchants = {m.id: m for m in session.scalars(select(Merchant).where(Merchant.id.in_(ids))).all()}
     return [_due(merchants[mid], period, sums.get(mid, {}), payments.get(mid)) for mid in ids]
 

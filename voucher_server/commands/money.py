@@ -19,37 +19,28 @@ from sqlalchemy.orm import Session
 from pos_app.core.money import format_cents
 from pos_app.core.timeutil import business_day, utc_now
 
-from .models_money import PaymentMethod
+from ..models_money import PaymentMethod
+from .common import DB_HELP, database
 
-DB_HELP = "sqlite:///FILE (default) or postgresql+psycopg://user@host/db"
 Handler = Callable[[argparse.Namespace, Session], Any]
 
 
 @contextmanager
 def _session(args: argparse.Namespace) -> Iterator[Session]:
     """A write transaction on the upgraded database named by --db (or VOUCHER_SERVER_DB)."""
-    from .config import DEFAULT_DB
-    from .db import Database, upgrade
-
-    url = args.db or os.environ.get("VOUCHER_SERVER_DB") or DEFAULT_DB
-    upgrade(url)
-    db = Database(url)
-    try:
-        with db.writing() as s:
-            yield s
-    finally:
-        db.dispose()
+    with database(args) as db, db.writing() as s:
+        yield s
 
 
 def _period(args: argparse.Namespace) -> Any:
-    from .services.periods import Period
+    from ..services.periods import Period
 
     return Period(date.fromisoformat(args.start), date.fromisoformat(args.end))
 
 
 def _emit(args: argparse.Namespace, figure: Any, summary: str, document: Any = None) -> None:
     """JSON or a one-line summary on stdout; the PDF and CSV files when asked."""
-    from .services.documents import render_csv, render_pdf
+    from ..services.documents import render_csv, render_pdf
 
     print(json.dumps(figure.as_json(), ensure_ascii=False, indent=1) if args.json else summary)
     if document is not None and getattr(args, "pdf", None):
@@ -69,21 +60,21 @@ class _Plain:
 
 
 def cmd_set_bank(args: argparse.Namespace, s: Session) -> None:
-    from .services.bank import set_bank_details
+    from ..services.bank import set_bank_details
 
     m = set_bank_details(s, args.merchant, args.iban, args.bic or "")
     _emit(args, _Plain({"merchant_id": m.id, "iban": m.iban, "bic": m.bic}), f"{m.id}: IBAN {m.iban}")
 
 
 def cmd_add_funder(args: argparse.Namespace, s: Session) -> None:
-    from .services.funders import add_funder
+    from ..services.funders import add_funder
 
     f = add_funder(s, args.name, args.address, args.siret, funder_id=args.id)
     _emit(args, _Plain({"funder_id": f.id, "name": f.name}), f.id)
 
 
 def cmd_link_funder(args: argparse.Namespace, s: Session) -> None:
-    from .services.funders import funder_shares, link_funder
+    from ..services.funders import funder_shares, link_funder
 
     link_funder(s, args.campaign, args.funder, args.share_bp)
     shares = funder_shares(s, args.campaign)
@@ -93,16 +84,16 @@ def cmd_link_funder(args: argparse.Namespace, s: Session) -> None:
 
 
 def cmd_funder_invoice(args: argparse.Namespace, s: Session) -> None:
-    from .services.documents import funder_invoice_document
-    from .services.funders import funder_invoice
+    from ..services.documents import funder_invoice_document
+    from ..services.funders import funder_invoice
 
     inv = funder_invoice(s, args.funder, _period(args))
     _emit(args, inv, f"{inv.funder_id} {inv.name}: {format_cents(inv.topup_cents)}", funder_invoice_document(inv))
 
 
 def cmd_remittance(args: argparse.Namespace, s: Session) -> None:
-    from .services.documents import remittance_document
-    from .services.remittance import mark_remittance_received, remittance
+    from ..services.documents import remittance_document
+    from ..services.remittance import mark_remittance_received, remittance
 
     if args.received:
         mark_remittance_received(s, args.seller, _period(args), PaymentMethod(args.received), args.by,
@@ -113,7 +104,7 @@ def cmd_remittance(args: argparse.Namespace, s: Session) -> None:
 
 
 def cmd_shops_due(args: argparse.Namespace, s: Session) -> None:
-    from .services.settlement import shops_due
+    from ..services.settlement import shops_due
 
     dues = shops_due(s, _period(args))
     lines = [f"{d.merchant_id} {d.name}: {format_cents(d.amount_cents)}{' (payé)' if d.paid else ''}" for d in dues]
@@ -121,7 +112,7 @@ def cmd_shops_due(args: argparse.Namespace, s: Session) -> None:
 
 
 def cmd_statement_paid(args: argparse.Namespace, s: Session) -> None:
-    from .services.settlement import mark_statement_paid
+    from ..services.settlement import mark_statement_paid
 
     paid = mark_statement_paid(s, args.merchant, _period(args), args.by, utc_now(), PaymentMethod(args.method),
                                args.reference)
@@ -129,7 +120,7 @@ def cmd_statement_paid(args: argparse.Namespace, s: Session) -> None:
 
 
 def cmd_sepa_export(args: argparse.Namespace, s: Session) -> None:
-    from .services.sepa import Debtor, debtor_from_env, mark_export_paid, sepa_credit_transfer
+    from ..services.sepa import Debtor, debtor_from_env, mark_export_paid, sepa_credit_transfer
 
     env = debtor_from_env()
     debtor = Debtor(args.debtor_name or env.name, args.debtor_iban or env.iban, args.debtor_bic or env.bic)
@@ -143,8 +134,8 @@ def cmd_sepa_export(args: argparse.Namespace, s: Session) -> None:
 
 
 def cmd_liability(args: argparse.Namespace, s: Session) -> None:
-    from .services.documents import liability_document
-    from .services.liability import liability
+    from ..services.documents import liability_document
+    from ..services.liability import liability
 
     li = liability(s, date.fromisoformat(args.at))
     total = li.as_json()["outstanding_cents"]
@@ -152,7 +143,7 @@ def cmd_liability(args: argparse.Namespace, s: Session) -> None:
 
 
 def cmd_breakage(args: argparse.Namespace, s: Session) -> None:
-    from .services.liability import breakage
+    from ..services.liability import breakage
 
     today = date.fromisoformat(args.today) if args.today else business_day(utc_now())
     b = breakage(s, args.campaign, today)
@@ -161,8 +152,8 @@ def cmd_breakage(args: argparse.Namespace, s: Session) -> None:
 
 
 def cmd_order(args: argparse.Namespace, s: Session) -> None:
-    from .services.documents import order_invoice_document, render_pdf
-    from .services.orders import place_order
+    from ..services.documents import order_invoice_document, render_pdf
+    from ..services.orders import place_order
 
     secret = os.environ.get("VOUCHER_SERVER_SECRET")
     if not secret:
@@ -178,8 +169,8 @@ def cmd_order(args: argparse.Namespace, s: Session) -> None:
 def _sheets(s: Session, order: Any, path: Path) -> None:
     from sqlalchemy import select
 
-    from .models import Campaign, Voucher
-    from .printing import voucher_sheets
+    from ..models import Campaign, Voucher
+    from ..printing import voucher_sheets
 
     camp = s.get(Campaign, order.campaign_id)
     vouchers = s.scalars(select(Voucher).where(Voucher.serial.in_(order.vouchers)).order_by(Voucher.serial)).all()
@@ -187,7 +178,7 @@ def _sheets(s: Session, order: Any, path: Path) -> None:
 
 
 def cmd_order_paid(args: argparse.Namespace, s: Session) -> None:
-    from .services.orders import mark_order_paid
+    from ..services.orders import mark_order_paid
 
     order = mark_order_paid(s, args.order, args.by, utc_now(), args.reference)
     _emit(args, order, f"commande {order.id} payée")
@@ -224,8 +215,8 @@ def _add(sub: Any, name: str, handler: Handler, help_text: str, *, period: bool 
     return p
 
 
-def add_money_commands(sub: Any) -> None:
-    """Register the money commands on ``voucher-server``'s sub-parsers."""
+def register(sub: Any) -> None:
+    """The money commands of ``voucher-server``."""
     p = _add(sub, "set-bank", cmd_set_bank, "a shop's IBAN (mod-97 checked) and BIC")
     p.add_argument("--merchant", required=True)
     p.add_argument("--iban", required=True)
