@@ -68,7 +68,9 @@ def create_campaign(session: Session, campaign_id: str, name: str, face_value_ce
     private_key = private_key or Ed25519PrivateKey.generate()
     camp = Campaign(id=campaign_id, name=name, face_value_cents=face_value_cents, sale_price_cents=sale_price_cents,
                     topup_cents=face_value_cents - sale_price_cents, valid_from=valid_from, valid_until=valid_until,
-                    topup_until=topup_until, next_number=1)
+                    next_number=1)
+    if topup_until is not None:  # left unset otherwise: the column is NULL, and older schemas lack it
+        camp.topup_until = topup_until
     session.add(camp)
     session.add(CampaignKey(campaign_id=campaign_id, key_id=key_id, public_key=crypto.raw_public(private_key),
                             private_key_enc=crypto.encrypt_private(private_key, secret), created_at=utc_now()))

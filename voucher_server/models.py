@@ -71,8 +71,9 @@ class Campaign(Base):
     topup_cents: Mapped[int] = mapped_column(Integer, nullable=False)
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
     valid_until: Mapped[date] = mapped_column(Date, nullable=False)
-    # Last day the top-up counts (core Campaign.value_on); NULL: as long as the voucher.
-    topup_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Last day the top-up counts (core Campaign.value_on); NULL: as long as the voucher. Deferred for the same
+    # reason as Merchant.iban: whoever needs it loads it with undefer().
+    topup_until: Mapped[date | None] = mapped_column(Date, nullable=True, deferred=True)
     next_number: Mapped[int] = mapped_column(BigInteger, nullable=False, default=1)
 
 

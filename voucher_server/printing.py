@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from pos_app.core.money import format_cents
 
@@ -108,7 +109,7 @@ def print_vouchers(db: Database, campaign_id: str, pdf: Path, state: str | None 
                    limit: int | None = None, serials: Sequence[str] | None = None) -> int:
     """Write an A4 PDF of the campaign's vouchers (or only ``serials``); returns how many were printed."""
     with db.reading() as s:
-        camp = s.get(Campaign, campaign_id)
+        camp = s.get(Campaign, campaign_id, options=[undefer(Campaign.topup_until)])
         if camp is None:
             raise SystemExit(f"no campaign {campaign_id}")
         query = select(Voucher).where(Voucher.campaign_id == campaign_id).order_by(Voucher.serial)

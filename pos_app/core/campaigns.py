@@ -107,6 +107,10 @@ class Campaign:
         """What a voucher is worth on ``day`` (Paris): its face value while the top-up lasts, then its price."""
         return self.sale_price_cents if self.topup_ended(day) else self.face_value_cents
 
+    def topup_ended_on(self, day: date) -> date | None:
+        """The top-up's last day if it has ended by ``day`` (what the till tells the cashier), else None."""
+        return self.topup_until if self.topup_ended(day) else None
+
     def topup_on(self, day: date) -> int:
         """The funder's share of a voucher spent on ``day``: the top-up while it lasts, then nothing."""
         return self.value_on(day) - self.sale_price_cents

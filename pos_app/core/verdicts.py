@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from .campaigns import Campaign, Validity, VoucherState
@@ -66,6 +66,8 @@ class VerdictDetail:
     redeemed_at: datetime | None = None
     redeemed_by: str | None = None  # shop name only
     reason: str | None = None  # extra words, e.g. which offline limit was reached
+    # The top-up's last day once it has ended: ``amount_cents`` is then the buyer's price, not the face value.
+    topup_ended_on: date | None = None
 
     @property
     def accepted(self) -> bool:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
 from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
 from ..core.ledger import EntryKind
-from ..core.timeutil import parse_utc_text, to_utc_text
+from ..core.timeutil import business_day, parse_utc_text, to_utc_text
 from ..core.verdicts import Mode, Verdict, VerdictDetail, judge
 from ..store.cache import CacheStore
 from .policy import offline_refusal
@@ -46,6 +46,14 @@ def _time(text: Any) -> datetime | None:
     try:
         return parse_utc_text(text) if text else None
     except (ValueError, TypeError):
+        return None
+
+
+def _topup_ended_on(body: dict[str, Any]) -> date | None:
+    """The top-up's last day when the server says it has ended (older servers say nothing: None)."""
+    try:
+        return date.fromisoformat(body["topup_until"]) if body.get("topup_ended") else None
+    except (KeyError, TypeError, ValueError):
         return None
 
 
@@ -84,20 +92,24 @@ class RedemptionService:
         if campaign is None and cv is not None:
             campaign = cache.campaign(cv.campaign_id)
         now = till.clock()
+        day = business_day(now)
         verdict = judge(cv.state if cv else None, campaign, till.merchant_id, now)
+        # The value of the day: after a temporary top-up has ended, what the buyer paid.
         detail = VerdictDetail(verdict, Mode.OFFLINE, serial=serial, campaign_id=campaign.id if campaign else None,
                                campaign_name=campaign.name if campaign else None,
-                               amount_cents=campaign.face_value_cents if campaign else None,
+                               amount_cents=campaign.value_on(day) if campaign else None,
                                redeemed_at=_time(cv.redeemed_at) if cv else None,
-                               redeemed_by=cv.redeemed_by if cv else None)
+                               redeemed_by=cv.redeemed_by if cv else None,
+                               topup_ended_on=campaign.topup_ended_on(day) if campaign else None)
         if verdict is Verdict.ACCEPTED:
-            reason = offline_refusal(till.policy(), amount_cents=campaign.face_value_cents if for_redeem else 0,
+            assert campaign is not None  # judge accepts only a known campaign
+            reason = offline_refusal(till.policy(), amount_cents=campaign.value_on(day) if for_redeem else 0,
                                      today_offline_cents=till.today_offline_cents(conn),
                                      cache_age_s=till.cache_age_s(), auth_blocked=till.auth_blocked())
             if reason:
                 return VerdictDetail(Verdict.OFFLINE_REFUSED, Mode.OFFLINE, serial=serial, campaign_id=campaign.id,
-                                     campaign_name=campaign.name, amount_cents=campaign.face_value_cents,
-                                     reason=reason)
+                                     campaign_name=campaign.name, amount_cents=campaign.value_on(day),
+                                     reason=reason, topup_ended_on=campaign.topup_ended_on(day))
         return detail
 
     def taken_here(self, conn: sqlite3.Connection, serial: str) -> VerdictDetail | None:
@@ -139,8 +151,10 @@ class RedemptionService:
         till.note_network(True)
         verdict = Verdict(body["verdict"]) if body.get("verdict") in _VERDICT_CODES else Verdict.UNKNOWN
         return VerdictDetail(verdict, Mode.ONLINE, serial=body.get("serial"), campaign_id=body.get("campaign_id"),
-                             campaign_name=body.get("campaign_name"), amount_cents=body.get("face_value_cents"),
-                             redeemed_at=_time(body.get("redeemed_at")), redeemed_by=body.get("redeemed_by"))
+                             campaign_name=body.get("campaign_name"),
+                             amount_cents=body.get("value_cents", body.get("face_value_cents")),
+                             redeemed_at=_time(body.get("redeemed_at")), redeemed_by=body.get("redeemed_by"),
+                             topup_ended_on=_topup_ended_on(body))
 
     # --- redeem ------------------------------------------------------------------------------------------
 
@@ -157,9 +171,9 @@ class RedemptionService:
         cv = till.cache.voucher(code.serial)
         campaign = till.cache.campaign(code.campaign_id if isinstance(code, SignedCode) else (cv.campaign_id
                                                                                                if cv else None))
-        amount = campaign.face_value_cents if campaign else 0
         key = new_key()
         now = till.clock()
+        amount = campaign.value_on(business_day(now)) if campaign else 0
         body = {"idempotency_key": key, "client_time": to_utc_text(now), "offline": False}
 
         if till.held_offline():

@@ -44,9 +44,9 @@ class CacheStore:
             for c in items:
                 conn.execute(
                     "INSERT INTO campaigns(id, name, face_value_cents, sale_price_cents, valid_from, valid_until,"
-                    " merchant_ids, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " merchant_ids, updated_utc, topup_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (c["id"], c["name"], int(c["face_value_cents"]), int(c["sale_price_cents"]), c["valid_from"],
-                     c["valid_until"], json.dumps(sorted(c.get("merchant_ids", []))), now))
+                     c["valid_until"], json.dumps(sorted(c.get("merchant_ids", []))), now, c.get("topup_until")))
                 for k in c.get("keys", []):
                     conn.execute("INSERT INTO campaign_keys(campaign_id, key_id, public_key) VALUES (?, ?, ?)",
                                   (c["id"], k["key_id"], base64.b64decode(k["public_key"])))
@@ -57,13 +57,14 @@ class CacheStore:
         if self._campaigns is None:
             with self.db.reading() as conn:
                 rows = conn.execute("SELECT id, name, face_value_cents, sale_price_cents, valid_from, valid_until,"
-                                    " merchant_ids FROM campaigns").fetchall()
+                                    " merchant_ids, topup_until FROM campaigns").fetchall()
                 keys = conn.execute("SELECT campaign_id, key_id, public_key FROM campaign_keys").fetchall()
             out = {}
-            for cid, name, face, price, vf, vu, mids in rows:
+            for cid, name, face, price, vf, vu, mids, topup_until in rows:
                 out[cid] = Campaign(cid, name, face, price, date.fromisoformat(vf), date.fromisoformat(vu),
                                     frozenset(json.loads(mids)),
-                                    {kid: bytes(pk) for c2, kid, pk in keys if c2 == cid})
+                                    {kid: bytes(pk) for c2, kid, pk in keys if c2 == cid},
+                                    date.fromisoformat(topup_until) if topup_until else None)
             self._campaigns = out
         return self._campaigns
 

@@ -136,8 +136,13 @@ CREATE TRIGGER closings_no_delete BEFORE DELETE ON closings
 BEGIN SELECT RAISE(ABORT, 'closings cannot be undone'); END;
 """
 
+# A campaign's temporary top-up: its last day (NULL: as long as the voucher).
+_V3 = """
+ALTER TABLE campaigns ADD COLUMN topup_until TEXT;
+"""
+
 # MIGRATIONS[i] brings a file from user_version i to i + 1. Only ever append.
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -36,6 +36,7 @@ def test_migration_creates_schema_from_empty(db_url: str) -> None:
 
     assert version == ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
     assert {"operators", "console_sessions", "audit_events"} <= names
+    assert {"funders", "statement_payments", "remittance_receipts", "bulk_orders"} <= names
     indexes = {ix["name"] for ix in inspect(create_engine(db_url)).get_indexes("vouchers")}
     assert "ix_vouchers_campaign_change" in indexes and "ix_vouchers_change_seq" not in indexes
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import anyio.to_thread
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from pos_app.core import campaigns as core_campaigns
 
@@ -49,7 +50,7 @@ class CampaignCache:
 
     def _load(self) -> dict[str, CampaignInfo]:
         with self.db.reading() as s:
-            camps = s.scalars(select(Campaign)).all()
+            camps = s.scalars(select(Campaign).options(undefer(Campaign.topup_until))).all()
             members = s.execute(select(CampaignMerchant.campaign_id, CampaignMerchant.merchant_id)).all()
             sellers = s.execute(select(CampaignSeller.campaign_id, CampaignSeller.merchant_id)).all()
             keys = s.scalars(select(CampaignKey)).all()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from pos_app.core.campaigns import Campaign as CoreCampaign
 from pos_app.core.timeutil import day_bounds_utc
@@ -42,7 +42,8 @@ def core_campaign(row: Campaign) -> CoreCampaign:
 
 def core_campaigns(session: Session) -> dict[str, CoreCampaign]:
     """Every campaign as the core sees it, by id."""
-    return {c.id: core_campaign(c) for c in session.scalars(select(Campaign)).all()}
+    rows = session.scalars(select(Campaign).options(undefer(Campaign.topup_until))).all()
+    return {c.id: core_campaign(c) for c in rows}
 
 
 def split_cents(total: int, shares: list[int]) -> list[int]:
