@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -61,6 +62,9 @@ class Merchant(Base):
     # Nor a RETURNING of that default after an insert (same reason).
     __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": False}
 
+    # Not read back after an insert (RETURNING): the shop's bank details are loaded only when asked for.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": False}
+
 
 class Campaign(Base):
     __tablename__ = "campaigns"
@@ -73,7 +77,9 @@ class Campaign(Base):
     valid_until: Mapped[date] = mapped_column(Date, nullable=False)
     # Last day the top-up counts (core Campaign.value_on); NULL: as long as the voucher. Deferred for the same
     # reason as Merchant.iban: whoever needs it loads it with undefer().
-    topup_until: Mapped[date | None] = mapped_column(Date, nullable=True, deferred=True)
+    topup_until: Mapped[date | None] = mapped_column(Date, nullable=True, server_default=FetchedValue(),
+                                                     deferred=True)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": False}  # nor read back after an insert
     next_number: Mapped[int] = mapped_column(BigInteger, nullable=False, default=1)
 
 
