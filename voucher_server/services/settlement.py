@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import Activity as Kind
 from pos_app.core.timeutil import to_utc_text
@@ -117,8 +117,7 @@ def shops_due(session: Session, period: Period) -> list[ShopDue]:
     payments = {p.merchant_id: p for p in session.scalars(select(StatementPayment).where(
         StatementPayment.period_start == period.start, StatementPayment.period_end == period.end)).all()}
     ids = sorted(set(sums) | set(payments))
-    merchants = {m.id: m for m in session.scalars(select(Merchant).where(Merchant.id.in_(ids))
-                                                  .options(undefer(Merchant.iban), undefer(Merchant.bic))).all()}
+    merchants = {m.id: m for m in session.scalars(select(Merchant).where(Merchant.id.in_(ids))).all()}
     return [_due(merchants[mid], period, sums.get(mid, {}), payments.get(mid)) for mid in ids]
 
 
