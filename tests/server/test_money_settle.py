@@ -129,6 +129,9 @@ def test_money_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "breakage", "--db", db, "--campaign", "OLD", "--today", "2027-01-01", "--json")[
         "by_funder"] == [{"funder_id": "F0002", "topup_cents": 200}]
     assert [d["amount_cents"] for d in run(capsys, "shops-due", *dec)["shops"]] == [3400, 1200]
+    one = run(capsys, "shops-due", *dec, "--merchant", "M0001", "--csv", str(tmp_path / "s.csv"))
+    assert one["amount_cents"] == 3400 and (tmp_path / "s.csv").read_text().splitlines()[1:] == \
+        ["Bons encaissés,4,4600", "Annulations,1,-1200"]
     run(capsys, "set-bank", "--db", db, "--merchant", "M0002", "--iban", IBAN_B, "--json")
     out = run(capsys, "sepa-export", *dec, "--xml", str(tmp_path / "sepa.xml"), "--debtor-name", "Opérateur",
               "--debtor-iban", OPERATOR_IBAN, "--mark-paid", "--by", "compta")

@@ -104,8 +104,13 @@ def cmd_remittance(args: argparse.Namespace, s: Session) -> None:
 
 
 def cmd_shops_due(args: argparse.Namespace, s: Session) -> None:
-    from ..services.settlement import shops_due
+    from ..services.documents import statement_document
+    from ..services.settlement import shop_reimbursement, shops_due
 
+    if args.merchant:
+        due = shop_reimbursement(s, args.merchant, _period(args))
+        _emit(args, due, f"{due.merchant_id} {due.name}: {format_cents(due.amount_cents)}", statement_document(due))
+        return
     dues = shops_due(s, _period(args))
     lines = [f"{d.merchant_id} {d.name}: {format_cents(d.amount_cents)}{' (payé)' if d.paid else ''}" for d in dues]
     _emit(args, _Plain({**_period(args).as_json(), "shops": [d.as_json() for d in dues]}), "\n".join(lines))
@@ -238,7 +243,9 @@ def register(sub: Any) -> None:
     p.add_argument("--received", choices=[PaymentMethod.CASH.value, PaymentMethod.TRANSFER.value],
                    help="record it as received (cash or transfer) first")
     p.add_argument("--by", default=os.environ.get("USER") or "cli", help="who received it (with --received)")
-    _add(sub, "shops-due", cmd_shops_due, "every shop's reimbursement for a period, paid or not", period=True)
+    p = _add(sub, "shops-due", cmd_shops_due, "every shop's reimbursement for a period, paid or not", period=True,
+             docs=True)
+    p.add_argument("--merchant", help="only this shop (its statement as --pdf / --csv)")
     p = _add(sub, "statement-paid", cmd_statement_paid, "mark a shop's statement paid", period=True, by=True)
     p.add_argument("--merchant", required=True)
     p.add_argument("--method", default=PaymentMethod.TRANSFER.value, choices=[m.value for m in PaymentMethod])
