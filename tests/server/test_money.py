@@ -65,6 +65,8 @@ def test_remittance_and_received(scheme: tuple[Database, dict[str, Any]]) -> Non
         assert [(c.campaign_id, c.sold_count, c.voided_count, c.owed_cents, c.topup_cents) for c in r.campaigns] == \
             [("BOOST", 6, 1, 5000, 1000), ("OLD", 2, 0, 1600, 400)]
         assert remittance.remittance(s, "M0003", DEC).cash_owed_cents == 0  # the bulk order is not the seller's
+        assert [(r.seller_id, r.cash_owed_cents) for r in remittance.remittances(s, NOV)] == [("M0003", 6600)]
+        assert remittance.remittances(s, DEC) == []
     with db.writing() as s:
         got = remittance.mark_remittance_received(s, "M0003", NOV, PaymentMethod.CASH, "accueil", at("2026-12-02"))
         assert got.amount_cents == 6600
@@ -79,6 +81,7 @@ def test_funder_invoices_use_the_value_of_the_day(scheme: tuple[Database, dict[s
     db, _ = scheme
     with db.reading() as s:
         # BOOST top-up spent in December: v0, v1, v2, order[0] at 200 each, minus v1's void = 600 -> 450 / 150.
+        assert [f.id for f in funders.list_funders(s)] == ["F0001", "F0002"]
         f1 = funders.funder_invoice(s, "F0001", DEC)
         assert f1.topup_cents == 450 and f1.lines[0].campaign_topup_cents == 600
         assert f1.lines[0].redeemed_count == 3

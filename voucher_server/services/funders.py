@@ -32,6 +32,11 @@ def add_funder(session: Session, name: str, address: str = "", siret: str = "",
     return f
 
 
+def list_funders(session: Session) -> list[Funder]:
+    """Every funder, by id."""
+    return list(session.scalars(select(Funder).order_by(Funder.id)).all())
+
+
 def link_funder(session: Session, campaign_id: str, funder_id: str, share_bp: int = FULL_SHARE_BP) -> None:
     """Make ``funder_id`` pay ``share_bp`` / 10 000 of the campaign's top-up (shares may not exceed 10 000)."""
     if session.get(Campaign, campaign_id) is None:

@@ -134,3 +134,14 @@ def mark_remittance_received(session: Session, seller_id: str, period: Period, m
                                   amount_cents=owed, method=method.value, received_at=now, received_by=by.strip()))
     session.flush()
     return Received(seller_id, period, owed, method, now, by.strip())
+
+
+def remittances(session: Session, period: Period) -> list[Remittance]:
+    """Every tobacconist with sales or a receipt in ``period``, by id (received or not)."""
+    start, end = period.bounds_utc()
+    sellers = set(session.scalars(select(Activity.merchant_id).where(
+        Activity.kind.in_([Kind.ACTIVATE.value, Kind.SALE_VOID.value]), Activity.merchant_id.is_not(None),
+        Activity.business_time >= start, Activity.business_time < end).distinct()).all())
+    sellers |= set(session.scalars(select(RemittanceReceipt.seller_id).where(
+        RemittanceReceipt.period_start == period.start, RemittanceReceipt.period_end == period.end)).all())
+    return [remittance(session, sid, period) for sid in sorted(s for s in sellers if s is not None)]
