@@ -6,6 +6,7 @@ activity is then spread over the past days (the demo seed sells everything at on
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from datetime import timedelta
@@ -96,7 +97,34 @@ def pages(pg: Any, srv: Any) -> None:
     pg.goto("/console/campaigns/BOOST24")
     pg.fill("input[name=new_end]", "2027-03-31")
     pg.click("form[action$='/extend'] button")
+    money_pages(pg)
     shoot(pg, "journal", "/console/audit")
+
+
+def money_pages(pg: Any) -> None:
+    """Shops' statements (one marked paid), tobacconists' remittances, a bulk order, funders, the liability."""
+    pg.goto("/console/merchants/M0002")
+    pg.fill("input[name=iban]", "FR14 2004 1010 0505 0001 3M02 606")
+    pg.click("form[action='/console/merchants/M0002'] button")
+    pg.goto("/console/funders")
+    pg.fill("form[action='/console/funders'] input[name=name]", "Communauté de communes du Val")
+    pg.click("form[action='/console/funders'] button")
+    pg.select_option("select[name=campaign_id]", "BOOST24")
+    pg.click("form[action='/console/funders/link'] button")
+    shoot(pg, "financeurs", "/console/funders")
+    pg.goto("/console/statements")
+    pg.locator("#due-M0002 button").click()
+    shoot(pg, "remboursements", "/console/statements")
+    shoot(pg, "versements", "/console/remittances")
+    pg.goto("/console/orders")
+    pg.fill("input[name=buyer]", "Mairie de Villeurbanne (colis des aînés)")
+    pg.select_option("select[name=campaign_id]", "BOOST24")
+    pg.fill("input[name=count]", "40")
+    pg.click("form[action='/console/orders'] button")
+    pg.screenshot(path=str(OUT / "console-commande.png"), full_page=True)
+    print("console-commande.png")
+    shoot(pg, "commandes", "/console/orders")
+    shoot(pg, "encours", "/console/liability")
 
 
 def main() -> int:
@@ -105,13 +133,16 @@ def main() -> int:
     from voucher_server.testing import LiveServer
 
     OUT.mkdir(parents=True, exist_ok=True)
-    with LiveServer() as srv:
+    env = {"VOUCHER_SERVER_OPERATOR_NAME": "Office du commerce de Lyon",
+           "VOUCHER_SERVER_OPERATOR_IBAN": "FR7630006000011234567890189"}
+    with LiveServer(env=env) as srv:
         add_admin(srv.db_url)
         make_activity(srv)
         with sync_playwright() as p:
             # --lang: date fields follow the browser's language, not the page's.
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                        args=[*ARGS, "--lang=fr-FR"])
+                                        args=[*ARGS, "--lang=fr-FR"],
+                                        env={**os.environ, "LANG": "fr_FR.UTF-8", "LANGUAGE": "fr"})
             laptop = browser.new_context(viewport={"width": 1280, "height": 860}, locale="fr-FR", base_url=srv.url)
             pages(laptop.new_page(), srv)
             # The same dashboard on a tablet held upright, in English.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -60,7 +59,7 @@ class Merchant(Base):
     bic: Mapped[str] = mapped_column(String(11), nullable=False, server_default="")
 
     # Nor a RETURNING of that default after an insert (same reason).
-    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": False}
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
 
 
 class Campaign(Base):
@@ -79,7 +78,7 @@ class Campaign(Base):
                                                      deferred=True)
     next_number: Mapped[int] = mapped_column(BigInteger, nullable=False, default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": False}  # nor read back after an insert
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012 - nor read back after an insert
 
 
 class CampaignMerchant(Base):

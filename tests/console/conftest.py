@@ -17,6 +17,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 ADMIN = ("admin@example.org", "admin password 1")
 ACCOUNTANT = ("compta@example.org", "accountant password 1")
+# The operator's own account, the debtor of the SEPA transfers paying shops.
+OPERATOR_ACCOUNT = {"VOUCHER_SERVER_OPERATOR_NAME": "Office du commerce de Lyon",
+                    "VOUCHER_SERVER_OPERATOR_IBAN": "FR1420041010050500013M02606",
+                    "VOUCHER_SERVER_OPERATOR_BIC": "PSSTFRPPLYO"}
 
 
 def add_operator(db_url: str, email: str, password: str, role: str) -> None:
@@ -35,7 +39,7 @@ def add_operator(db_url: str, email: str, password: str, role: str) -> None:
 @pytest.fixture(scope="session")
 def server() -> Iterator[LiveServer]:
     """One seeded server for the folder, with an admin and an accountant."""
-    with LiveServer() as srv:
+    with LiveServer(env=OPERATOR_ACCOUNT) as srv:
         add_operator(srv.db_url, *ADMIN, "admin")
         add_operator(srv.db_url, *ACCOUNTANT, "accountant")
         yield srv

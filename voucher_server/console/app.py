@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..config import Settings
 from ..db import Database
-from . import pages_campaigns, pages_home, pages_merchants, pages_vouchers
+from . import pages_campaigns, pages_home, pages_merchants, pages_orders, pages_settle, pages_vouchers
 from .audit import AuditAction, record
 from .auth import LoginResult, check_login, close_session, open_session, same_token
 from .web import (
@@ -44,7 +44,7 @@ def build_console(db: Database, settings: Settings) -> FastAPI:
     console.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _error_pages(console)
     _login_routes(console)
-    for module in (pages_home, pages_campaigns, pages_merchants, pages_vouchers):
+    for module in (pages_home, pages_campaigns, pages_merchants, pages_vouchers, pages_settle, pages_orders):
         console.include_router(module.router)
     return console
 

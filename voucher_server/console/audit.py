@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     VOUCHER_UNBLOCK = "voucher_unblock"
     STATEMENT_PAID = "statement_paid"
     REMITTANCE_RECEIVED = "remittance_received"
+    FUNDER_ADD = "funder_add"
+    FUNDER_LINK = "funder_link"
     ORDER_PLACE = "order_place"
     ORDER_PAID = "order_paid"
 

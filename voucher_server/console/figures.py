@@ -21,6 +21,7 @@ from pos_app.core.timeutil import business_day
 
 from ..db import aware
 from ..models import Activity, Campaign, Merchant, Voucher
+from ..services.liability import breakage, liability
 
 _SIGN = {Kind.ACTIVATE.value: 1, Kind.SALE_VOID.value: -1, Kind.REDEEM.value: 1, Kind.VOID.value: -1}
 
@@ -89,12 +90,15 @@ def _voucher_states(s: Session, camp: Campaign, out: CampaignFigures) -> None:
     out.issued = sum(counts.values())
     out.unsold = counts.get(VoucherState.ISSUED.value, 0)
     out.blocked = counts.get(VoucherState.BLOCKED.value, 0)
-    active = counts.get(VoucherState.ACTIVE.value, 0)
-    # Sold and not redeemed: owed to holders until the last day, expired (breakage) after it.
+    # Sold and not redeemed: the money side's liability while the campaign runs (at the value of the day),
+    # its breakage after the last day: the same figures as the liability page, CLI and PDF.
     if out.expired:
-        out.expired_count, out.expired_cents = active, active * camp.face_value_cents
-    else:
-        out.outstanding_count, out.outstanding_cents = active, active * camp.face_value_cents
+        b = breakage(s, camp.id, out.today)
+        out.expired_count, out.expired_cents = b.counts.outstanding, b.buyers_cents + b.topup_cents
+        return
+    line = next((c for c in liability(s, out.today).campaigns if c.campaign_id == camp.id), None)
+    if line is not None:
+        out.outstanding_count, out.outstanding_cents = line.counts.outstanding, line.outstanding_cents
 
 
 CSV_HEADER = ["section", "key", "sold_count", "sold_cents", "sold_eur", "redeemed_count", "redeemed_cents",

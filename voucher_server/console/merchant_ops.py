@@ -20,6 +20,7 @@ class MerchantFields:
     name: str
     siret: str
     iban: str
+    bic: str
     address: str
     is_merchant: bool
     is_seller: bool
@@ -30,15 +31,15 @@ class MerchantFields:
 
 
 def snapshot(m: Merchant) -> dict[str, Any]:
-    return {"name": m.name, "siret": m.siret, "iban": m.iban, "address": m.address, "is_merchant": m.is_merchant,
-            "is_seller": m.is_seller}
+    return {"name": m.name, "siret": m.siret, "iban": m.iban, "bic": m.bic, "address": m.address,
+            "is_merchant": m.is_merchant, "is_seller": m.is_seller}
 
 
 def create(s: Session, who: SignedIn, fields: MerchantFields) -> Merchant:
     fields.check()
     m = admin.add_merchant(s, fields.name, fields.siret, fields.address, merchant=fields.is_merchant,
                            seller=fields.is_seller)
-    m.iban = fields.iban
+    m.iban, m.bic = fields.iban, fields.bic
     record(s, who.operator_id, who.email, AuditAction.MERCHANT_CREATE, f"merchant:{m.id}", None, snapshot(m))
     return m
 
@@ -46,7 +47,7 @@ def create(s: Session, who: SignedIn, fields: MerchantFields) -> Merchant:
 def edit(s: Session, who: SignedIn, m: Merchant, fields: MerchantFields) -> None:
     fields.check()
     before = snapshot(m)
-    m.name, m.siret, m.iban, m.address = fields.name, fields.siret, fields.iban, fields.address
+    m.name, m.siret, m.iban, m.bic, m.address = fields.name, fields.siret, fields.iban, fields.bic, fields.address
     m.is_merchant, m.is_seller = fields.is_merchant, fields.is_seller
     old, new = changed(before, snapshot(m))
     if new:

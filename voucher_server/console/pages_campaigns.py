@@ -61,7 +61,7 @@ def campaign_create(page: Annotated[Page, Depends(admin)]) -> Response:
         with page.db.writing() as s:
             campaign_ops.create(s, page.me, cid, terms, page.state.settings.secret)
     except (FieldError, FormErrors) as exc:
-        return page.render("campaign_new.html", status=422, values=dict(page.form or {}),
+        return page.render("campaign_new.html", status=422, values=page.values(),
                            errors=errors_of(exc, page.t))
     return page.redirect(f"/campaigns/{cid}", page.t("campaign_created"))
 
@@ -105,9 +105,9 @@ def _change(page: Page, cid: str, change: Any, keep_values: bool = False) -> Res
     except (FieldError, FormErrors) as exc:
         extra: dict[str, Any] = {"errors": errors_of(exc, page.t)}
         if keep_values:
-            extra["values"] = dict(page.form or {})
+            extra["values"] = page.values()
         else:
-            extra["field_values"] = dict(page.form or {})
+            extra["field_values"] = page.values()
         return _detail(page, cid, status=422, **extra)
     return page.redirect(f"/campaigns/{cid}", page.t("saved"))
 

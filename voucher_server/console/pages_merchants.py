@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..models import Merchant, Terminal
 from . import merchant_ops
 from .merchant_ops import MerchantFields
-from .validation import FieldError, FormErrors, clean_iban, clean_siret, clean_text, collect
+from .validation import FieldError, FormErrors, clean_bic, clean_iban, clean_siret, clean_text, collect
 from .web import NotFound, Page, admin, errors_of, viewer
 
 router = APIRouter()
@@ -19,16 +19,17 @@ router = APIRouter()
 
 def fields_from(page: Page) -> MerchantFields:
     f = page.field
-    name, siret, iban, address = collect(
+    name, siret, iban, bic, address = collect(
         lambda: clean_text("name", f("name"), 200),
         lambda: clean_siret("siret", f("siret")),
         lambda: clean_iban("iban", f("iban")),
+        lambda: clean_bic("bic", f("bic")),
         lambda: clean_text("address", f("address"), 400, required=False))
-    return MerchantFields(name, siret, iban, address, page.checked("is_merchant"), page.checked("is_seller"))
+    return MerchantFields(name, siret, iban, bic, address, page.checked("is_merchant"), page.checked("is_seller"))
 
 
 def _values(m: Merchant) -> dict[str, Any]:
-    return {"name": m.name, "siret": m.siret, "iban": m.iban, "address": m.address,
+    return {"name": m.name, "siret": m.siret, "iban": m.iban, "bic": m.bic, "address": m.address,
             "is_merchant": "1" if m.is_merchant else "", "is_seller": "1" if m.is_seller else ""}
 
 
@@ -55,7 +56,7 @@ def merchant_create(page: Annotated[Page, Depends(admin)]) -> Response:
         with page.db.reading() as s:
             merchants = s.scalars(select(Merchant).order_by(Merchant.name)).all()
         return page.render("merchants.html", status=422, merchants=merchants, tills={},
-                           values=dict(page.form or {}), errors=errors_of(exc, page.t))
+                           values=page.values(), errors=errors_of(exc, page.t))
     return page.redirect(f"/merchants/{mid}", page.t("merchant_created"))
 
 
@@ -87,7 +88,7 @@ def merchant_edit(page: Annotated[Page, Depends(admin)], mid: str) -> Response:
                 raise NotFound()
             merchant_ops.edit(s, page.me, m, fields)
     except (FieldError, FormErrors) as exc:
-        return _detail(page, mid, status=422, values=dict(page.form or {}), errors=errors_of(exc, page.t))
+        return _detail(page, mid, status=422, values=page.values(), errors=errors_of(exc, page.t))
     return page.redirect(f"/merchants/{mid}", page.t("saved"))
 
 

@@ -88,6 +88,10 @@ class Page:
         value = self.form.get(name) if self.form is not None else None
         return value if isinstance(value, str) else default
 
+    def values(self) -> dict[str, str]:
+        """The posted fields, to show them again next to their error messages."""
+        return {k: v for k, v in (self.form or {}).items() if isinstance(v, str)}
+
     def checked(self, name: str) -> bool:
         return self.field(name) in ("1", "on", "true")
 
