@@ -18,7 +18,7 @@ from .db import Database
 from .deps import Authenticator, RateLimiter
 from .errors import install_handlers
 from .middleware import RequestLimits
-from .routes import campaigns, changes, ledger, terminals, voids, vouchers
+from .routes import books, campaigns, changes, ledger, terminals, voids, vouchers
 from .services.campaigns import CampaignCache
 from .services.context import Context
 from .store import open_store
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     api = APIRouter(prefix="/api/v1")
     # Every till checks and redeems every voucher: the voucher routes are matched first (no path overlaps).
-    for module in (vouchers, terminals, campaigns, voids, changes, ledger):
+    for module in (vouchers, terminals, campaigns, voids, changes, ledger, books):
         api.include_router(module.router)
     app.include_router(api)
     mount_console(app, db, settings)

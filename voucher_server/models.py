@@ -167,12 +167,30 @@ class Activity(Base):
     business_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     offline: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     ref_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The business day the till booked it on (Paris calendar day), checked by the server: every per-day view
+    # (the shop's /ledger, its statement) uses it, so till and server agree on the day of each operation.
+    business_day: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     __table_args__ = (
         # A redemption or a sale is voided at most once, even under concurrent requests.
         UniqueConstraint("kind", "ref_id", name="uq_activities_kind_ref"),
         Index("ix_activities_merchant_time", "merchant_id", "business_time"),
+        Index("ix_activities_merchant_day", "merchant_id", "business_day"),
     )
+
+
+class TerminalClosing(Base):
+    """A day a till has closed, as the till reported it: no operation written after it may be booked on it."""
+
+    __tablename__ = "terminal_closings"
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    ledger_seq: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    ledger_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    reimbursement_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    remittance_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class IdempotentRequest(Base):

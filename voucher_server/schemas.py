@@ -9,16 +9,19 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 
 IDEM_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class RedeemBody(BaseModel):
     idempotency_key: StrictStr = Field(pattern=IDEM_RE.pattern)
     client_time: StrictStr | None = Field(default=None, max_length=40)
     offline: StrictBool = False
+    business_day: StrictStr | None = Field(default=None, pattern=DAY_PATTERN)  # the till's day; default: the server's
 
 
 class VoidBody(BaseModel):
     idempotency_key: StrictStr = Field(pattern=IDEM_RE.pattern)
+    business_day: StrictStr | None = Field(default=None, pattern=DAY_PATTERN)
 
 
 class ActivateBody(BaseModel):
@@ -26,6 +29,18 @@ class ActivateBody(BaseModel):
     sale_price_cents: StrictInt = Field(ge=0, le=10_000_000)
     client_time: StrictStr | None = Field(default=None, max_length=40)
     offline: StrictBool = False
+    business_day: StrictStr | None = Field(default=None, pattern=DAY_PATTERN)
+
+
+class ClosingBody(BaseModel):
+    """A day the till has closed (its CLOSING ledger entry), and what that closing claims."""
+
+    day: StrictStr = Field(pattern=DAY_PATTERN)
+    closed_at: StrictStr = Field(max_length=40)
+    seq: StrictInt = Field(ge=1, le=2**62)
+    hash: StrictStr = Field(pattern=HASH_RE.pattern)
+    reimbursement_cents: StrictInt = Field(ge=-10**12, le=10**12)
+    remittance_cents: StrictInt = Field(ge=-10**12, le=10**12)
 
 
 class LedgerHeadBody(BaseModel):

@@ -15,7 +15,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
@@ -73,6 +73,7 @@ class Redemption:
     server_time: datetime
     business_time: datetime
     offline: bool
+    business_day: date
 
 
 Render = Callable[[int], str]
@@ -135,7 +136,8 @@ class SqlStore:
                 act = Activity(kind="redeem", serial=r.serial, campaign_id=r.campaign_id, terminal_id=r.terminal_id,
                                merchant_id=r.merchant_id, amount_cents=r.amount_cents,
                                idempotency_key=r.idempotency_key, client_time=r.client_time,
-                               server_time=r.server_time, business_time=r.business_time, offline=r.offline)
+                               server_time=r.server_time, business_time=r.business_time, offline=r.offline,
+                               business_day=r.business_day)
                 s.add(act)
                 s.flush()
                 # The atomic step: only one transaction can move this voucher from active to redeemed.
@@ -179,8 +181,9 @@ WITH v AS (
     RETURNING serial
 ), a AS (
     INSERT INTO activities (id, kind, serial, campaign_id, terminal_id, merchant_id, amount_cents, sale_price_cents,
-                            topup_cents, idempotency_key, client_time, server_time, business_time, offline)
-    SELECT $1, 'redeem', v.serial, $5, $6, $3, $7, 0, 0, $8, $9, $2, $10, $11 FROM v
+                            topup_cents, idempotency_key, client_time, server_time, business_time, offline,
+                            business_day)
+    SELECT $1, 'redeem', v.serial, $5, $6, $3, $7, 0, 0, $8, $9, $2, $10, $11, $14 FROM v
     RETURNING id
 )
 INSERT INTO idempotent_requests (terminal_id, idempotency_key, fingerprint, response_status, response_body,
@@ -265,7 +268,7 @@ class PgStore:
             written = await self._run(
                 "fetchval", _PG_REDEEM, activity_id, r.server_time, r.merchant_id, r.serial, r.campaign_id,
                 r.terminal_id, r.amount_cents, r.idempotency_key, r.client_time, r.business_time, r.offline,
-                r.fingerprint, body)
+                r.fingerprint, body, r.business_day)
         except asyncpg.UniqueViolationError:
             return None  # the same key was used by a concurrent request: the caller replays or refuses it
         return body if written is not None else None

@@ -29,7 +29,8 @@ def test_migration_creates_schema_from_empty(db_url: str) -> None:
     with engine.connect() as conn:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     engine.dispose()
-    assert {"campaigns", "merchants", "terminals", "vouchers", "activities", "idempotent_requests"} <= names
+    assert {"campaigns", "merchants", "terminals", "vouchers", "activities", "idempotent_requests",
+            "terminal_closings"} <= names
     from alembic.script import ScriptDirectory
 
     from voucher_server.db import alembic_config

@@ -11,6 +11,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from sqlalchemy import text
 from alembic import command
 
 from pos_app.core.timeutil import utc_now
@@ -145,7 +146,13 @@ def test_feed_is_not_held_back_by_a_writer_in_another_database(pg_server: Any) -
 def test_upgrade_from_0001_keeps_data_and_old_cursors_start_over(db_url: str) -> None:
     command.upgrade(alembic_config(db_url), "0001")
     db = Database(db_url)
+    # today's models write columns 0001 did not have: give them a scratch column for the seeding, then take it
+    # away, so the upgrade below starts from 0001's shape with data in it
+    with db.write_engine.begin() as conn:
+        conn.execute(text("ALTER TABLE activities ADD COLUMN business_day DATE"))
     admin.seed_demo(db, SECRET)
+    with db.write_engine.begin() as conn:
+        conn.execute(text("ALTER TABLE activities DROP COLUMN business_day"))
     db.dispose()
     api = Api(db_url)  # upgrades to head; the seed is already there
     try:

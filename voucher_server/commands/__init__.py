@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from . import console, money, operator_setup, printing, serving
+from . import console, money, operator_setup, printing, serving, statement
 
-AREAS: tuple[ModuleType, ...] = (serving, operator_setup, printing, console, money)
+AREAS: tuple[ModuleType, ...] = (serving, operator_setup, printing, console, money, statement)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pos_app.core.timeutil import day_bounds_utc, utc_now
+from pos_app.core.timeutil import utc_now
 
 from ..errors import ApiError
 from ..models import Activity
@@ -26,7 +26,7 @@ def _activity(a: Activity, terminal_name: str | None) -> dict[str, Any]:
             "amount_cents": a.amount_cents, "sale_price_cents": a.sale_price_cents,
             "topup_cents": a.topup_cents, "idempotency_key": a.idempotency_key, "terminal": terminal_name,
             "client_time": ts(a.client_time), "server_time": ts(a.server_time), "offline": a.offline,
-            "ref_id": a.ref_id}
+            "ref_id": a.ref_id, "business_day": a.business_day.isoformat() if a.business_day else None}
 
 
 def _add(t: dict[str, int], a: Activity) -> None:
@@ -47,17 +47,21 @@ def _add(t: dict[str, int], a: Activity) -> None:
 
 
 def day_ledger(ctx: Context, who: Caller, the_day: date) -> dict[str, Any]:
-    """The merchant's activities of a Paris day, with totals."""
-    start, end = day_bounds_utc(the_day)
+    """The merchant's redemptions and sales booked on business day ``the_day`` (the till's day, see
+    services.business_days), with the voids of those whenever they came, and totals."""
     with ctx.db.reading() as s:
-        acts = s.execute(
+        opens = s.execute(
             select(Activity, TerminalRow.name).outerjoin(TerminalRow, TerminalRow.id == Activity.terminal_id)
-            .where(Activity.merchant_id == who.merchant_id, Activity.business_time >= start,
-                   Activity.business_time < end,
-                   Activity.kind.in_(["redeem", "void", "activate", "sale_void"]))
+            .where(Activity.merchant_id == who.merchant_id, Activity.business_day == the_day,
+                   Activity.kind.in_(["redeem", "activate"]))
             .order_by(Activity.server_time, Activity.id)).all()  # ids come in blocks per server process
+        ids = [a.id for a, _ in opens]
+        voids = s.execute(
+            select(Activity, TerminalRow.name).outerjoin(TerminalRow, TerminalRow.id == Activity.terminal_id)
+            .where(Activity.kind.in_(["void", "sale_void"]), Activity.ref_id.in_(ids))
+            .order_by(Activity.server_time, Activity.id)).all() if ids else []
     out, t = [], dict.fromkeys(TOTALS, 0)
-    for a, tname in acts:
+    for a, tname in [*opens, *voids]:
         out.append(_activity(a, tname))
         _add(t, a)
     t["net_redeemed_cents"] = t["redeemed_cents"] - t["voided_cents"]

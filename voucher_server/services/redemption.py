@@ -6,7 +6,7 @@ conditionally. The rules are the core's ``judge``, the same the till applies off
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pos_app.core.campaigns import VoucherState
@@ -17,6 +17,7 @@ from pos_app.core.verdicts import Verdict, judge
 from ..errors import ApiError
 from ..schemas import RedeemBody
 from ..store import Redemption
+from .business_days import agreed_day_async
 from .campaigns import CampaignInfo
 from .common import Answer, check_signature, dumps, fingerprint, parse_client_time, refusal, ts, verdict_for
 from .context import Caller, Context
@@ -66,6 +67,7 @@ class _Redeeming:
         self.ctx, self.who, self.serial, self.signed, self.body = ctx, who, serial, signed, body
         self.client_time = parse_client_time(body.client_time)
         self.fp = fingerprint("redeem", serial, body)
+        self.business_day: date | None = None  # agreed before the first attempt
 
     async def write(self, campaign_id: str, amount: int, now: datetime, client: datetime,
                     moment: datetime) -> str | None:
@@ -80,7 +82,8 @@ class _Redeeming:
         return await self.ctx.store.redeem(Redemption(
             serial=serial, campaign_id=campaign_id, terminal_id=who.terminal_id, merchant_id=who.merchant_id,
             amount_cents=amount, idempotency_key=body.idempotency_key, fingerprint=self.fp, client_time=client,
-            server_time=now, business_time=moment, offline=body.offline), render)
+            server_time=now, business_time=moment, offline=body.offline,
+            business_day=self.business_day or business_day(moment)), render)
 
     async def attempt(self, first: bool) -> Answer | None:
         """One try: an answer, or None when a concurrent change means judging again."""
@@ -126,6 +129,10 @@ async def redeem(ctx: Context, who: Caller, serial: str, signed: SignedCode | No
     if not who.is_merchant:
         raise ApiError(403, "forbidden", "Ce terminal n'accepte pas les bons (vendeur seulement).")
     run = _Redeeming(ctx, who, serial, signed, body)
+    now = utc_now()
+    client = run.client_time or now
+    run.business_day = await agreed_day_async(ctx.db, who, body.business_day,
+                                              min(client, now) if body.offline else now, client)
     for attempt in range(3):
         answer = await run.attempt(attempt == 0)
         if answer is not None:

@@ -15,6 +15,7 @@ from pos_app.core.timeutil import to_utc_text
 from ..errors import ApiError
 from ..models import Activity, Voucher
 from ..schemas import ActivateBody
+from .business_days import agreed_day
 from .common import Answer, changed, check_signature, fingerprint, parse_client_time
 from .context import Caller, Context
 from .idempotency import run_idempotent
@@ -34,6 +35,8 @@ def activate(ctx: Context, who: Caller, serial: str, signed: SignedCode | None, 
 def _activate(ctx: Context, s: Session, now: datetime, who: Caller, serial: str, signed: SignedCode | None,
               body: ActivateBody) -> tuple[int, dict[str, Any], int | None]:
     client = parse_client_time(body.client_time) or now
+    moment = min(client, now) if body.offline else now
+    day = agreed_day(ctx.db, who, body.business_day, moment, client)
     v = s.get(Voucher, serial)
     check_signature(signed, v, ctx.campaigns.get())
     if v is None:
@@ -53,7 +56,7 @@ def _activate(ctx: Context, s: Session, now: datetime, who: Caller, serial: str,
                    merchant_id=who.merchant_id, amount_cents=info.core.face_value_cents,
                    sale_price_cents=info.core.sale_price_cents, topup_cents=info.topup_cents,
                    idempotency_key=body.idempotency_key, client_time=client, server_time=now,
-                   business_time=min(client, now) if body.offline else now, offline=body.offline)
+                   business_time=moment, offline=body.offline, business_day=day)
     s.add(act)
     s.flush()
     done = changed(s, update(Voucher).where(and_(Voucher.serial == serial, Voucher.state == "issued"))

@@ -14,6 +14,7 @@ from ..db import aware
 from ..errors import ApiError
 from ..models import Activity, Voucher
 from ..schemas import VoidBody
+from .business_days import agreed_day
 from .common import Answer, changed, fingerprint
 from .context import Caller, Context
 from .idempotency import run_idempotent
@@ -43,7 +44,8 @@ def _void_redemption(ctx: Context, s: Session, now: datetime, who: Caller, rid: 
         raise ApiError(409, "void_window_passed")
     act = Activity(kind="void", serial=red.serial, campaign_id=red.campaign_id, terminal_id=who.terminal_id,
                    merchant_id=who.merchant_id, amount_cents=red.amount_cents,
-                   idempotency_key=body.idempotency_key, server_time=now, business_time=now, ref_id=rid)
+                   idempotency_key=body.idempotency_key, server_time=now, business_time=now, ref_id=rid,
+                   business_day=agreed_day(ctx.db, who, body.business_day, now, None))
     s.add(act)
     s.flush()  # the unique (kind, ref_id) index stops a concurrent second void here
     done = changed(s, update(Voucher).where(and_(Voucher.serial == red.serial, Voucher.state == "redeemed",
@@ -84,7 +86,7 @@ def _void_sale(ctx: Context, s: Session, now: datetime, who: Caller, sid: int,
                    terminal_id=who.terminal_id, merchant_id=who.merchant_id,
                    amount_cents=sale.amount_cents, sale_price_cents=sale.sale_price_cents,
                    topup_cents=sale.topup_cents, idempotency_key=body.idempotency_key, server_time=now,
-                   business_time=now, ref_id=sid)
+                   business_time=now, ref_id=sid, business_day=agreed_day(ctx.db, who, body.business_day, now, None))
     s.add(act)
     s.flush()
     done = changed(s, update(Voucher).where(and_(Voucher.serial == sale.serial, Voucher.state == "active",
