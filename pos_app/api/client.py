@@ -118,6 +118,15 @@ class ApiClient:
             params["cursor"] = cursor
         return self._request("GET", "/changes", params=params, budget=budget, read=SYNC_READ_TIMEOUT)
 
+    def statement(self, start: str, end: str) -> dict[str, Any]:
+        """The shop's statement for business days start..end (GET /statement, the caller's shop only)."""
+        return self._request("GET", "/statement", params={"from": start, "to": end}, budget=30,
+                             read=SYNC_READ_TIMEOUT)
+
+    def post_closing(self, closing: dict[str, Any]) -> dict[str, Any]:
+        """Tell the server a day this till closed (POST /terminals/me/closings)."""
+        return self._request("POST", "/terminals/me/closings", json=closing, budget=10)
+
     def ledger(self, day: str) -> dict[str, Any]:
         return self._request("GET", "/ledger", params={"date": day}, budget=30, read=SYNC_READ_TIMEOUT)
 

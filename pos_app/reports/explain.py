@@ -153,3 +153,15 @@ def regularisation_words(r: Regularisation, lang: str = "fr") -> str:
     if r.after == daybook.CONFLICT:
         head += " — " + conflict_words(r.verdict, r.conflict_by, r.conflict_at, lang)
     return head
+
+
+def statement_note(lang: str = "fr") -> str:
+    """What a difference between a till's closing and the server's figure for the day means."""
+    if lang == "en":
+        return ("A till's closing claims the day's vouchers confirmed at the closing plus regularisations of earlier "
+                "days; the server counts the day's vouchers confirmed now. A difference is a voucher confirmed, "
+                "refused or voided after the closing (claimed in the next closing) or a regularisation.")
+    return ("La clôture d'une caisse réclame les bons du jour confirmés au moment de la clôture, plus les "
+            "régularisations des jours précédents ; le serveur compte les bons du jour confirmés aujourd'hui. Une "
+            "différence vient d'un bon confirmé, refusé ou annulé après la clôture (compté dans la clôture "
+            "suivante) ou d'une régularisation.")

@@ -116,6 +116,7 @@ def report_html(report: DayReport, lang: str = "fr", sales: bool = False, with_l
     out += _totals(report.totals, lang, sales)
     out += _regularisations(report, lang)
     out += _discrepancies(report, lang)
+    out += _shop_statement(report, lang)
     out += _closing(report.closing, lang)
     if with_lines:
         out += [f"<h2>{t('lines', lang)}</h2>", "<table border='1' width='100%' style='white-space: nowrap'>",
@@ -158,6 +159,26 @@ def _discrepancies(report: DayReport, lang: str) -> list[str]:
                    f"<td>{escape(i.terminal)}</td></tr>")
     out.append("</table>")
     return out
+
+
+def _shop_statement(report: DayReport, lang: str) -> list[str]:
+    """The server's statement of the whole shop for the day, till by till, against each till's closing."""
+    st = report.shop_statement
+    if not st:
+        return []
+    out = [f"<h2>{t('statement', lang)}</h2>",
+           f"<p><b>{t('shop_total', lang)} : {money(st.get('reimbursement_cents', 0), lang)}</b></p>",
+           "<table border='1'>", f"<tr><th>{t('till', lang)}</th><th>{t('owed_by_operator', lang)}</th>"
+           f"<th>{t('own_claims', lang)}</th><th>{t('difference', lang)}</th></tr>"]
+    for till in st.get("tills", []):
+        closing = next((c for c in till.get("closings", []) if c.get("day") == report.day), None)
+        due = int(till.get("reimbursement_cents", 0))
+        claimed = int(closing["reimbursement_cents"]) if closing else None
+        out.append(f"<tr><td>{escape(str(till.get('name', '')))}</td><td class='n'>{money(due, lang)}</td>"
+                   f"<td class='n'>{money(claimed, lang) if claimed is not None else t('open', lang)}</td>"
+                   f"<td class='n'>{money(claimed - due, lang) if claimed is not None else '—'}</td></tr>")
+    out.append("</table>")
+    return [*out, f"<p>{escape(explain.statement_note(lang))}</p>"]
 
 
 def month_html(report: MonthReport, lang: str = "fr") -> str:

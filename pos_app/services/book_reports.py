@@ -39,7 +39,13 @@ def reconcile(books: BookBase, day: date | str, server: LedgerSource) -> Reconci
 def _statement(server: LedgerSource | None, day: str) -> dict[str, Any] | None:
     """The shop's statement of the day from the server, when the client can ask for it."""
     fetch = getattr(server, "statement", None)
-    return fetch(day, day) if callable(fetch) else None
+    if not callable(fetch):
+        return None
+    try:
+        answer = fetch(day, day)
+    except ApiError:  # an older server, or a refusal: the report stands without it
+        return None
+    return answer if isinstance(answer, dict) else None
 
 
 def _claims_of(books: BookBase, day: str, closing: Closing | None) -> tuple[list[carryover.Regularisation],

@@ -244,6 +244,7 @@ class RedemptionService:
         entry = till.ledger.append_in(conn, till.entry(
             EntryKind.REDEMPTION, voucher=code.serial, campaign_id=campaign_id, amount_cents=amount, mode=mode,
             idempotency_key=key, data={"client_time": body["client_time"]}))
+        body["business_day"] = entry.business_day  # the server books it on the same day as this till
         till.outbox.insert_in(conn, key, "redeem", code.serial, {"code": wire, "body": body}, entry.seq)
         return entry
 

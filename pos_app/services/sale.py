@@ -121,6 +121,7 @@ class SaleService:
                 EntryKind.SALE, voucher=code.serial, campaign_id=campaign.id, amount_cents=campaign.face_value_cents,
                 price_cents=campaign.sale_price_cents, topup_cents=campaign.topup_cents, mode="online",
                 idempotency_key=key, data={"client_time": body["client_time"]}))
+            body["business_day"] = entry.business_day  # the server books it on the same day as this till
             row_id = till.outbox.insert_in(conn, key, "activate", code.serial, {"code": wire, "body": body}, entry.seq)
         try:
             answer = api.activate(wire, body)

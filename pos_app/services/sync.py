@@ -21,6 +21,7 @@ from ..core.ledger import EntryKind
 from ..core.timeutil import to_utc_text
 from ..store.cache import CacheStore
 from ..store.outbox import OutboxRow
+from .closing_report import report_closings
 
 if TYPE_CHECKING:
     from .till import Till
@@ -103,6 +104,7 @@ class SyncService:
             start_bytes = self._b0 = api.bytes_in
             self._deadline = time.monotonic() + self.pass_budget
             try:
+                report_closings(self.till, self.budget)
                 self._push(report, progress)
                 self._pull(report, progress)
                 self._head(report)

@@ -11,8 +11,8 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import text
 from alembic import command
+from sqlalchemy import text
 
 from pos_app.core.timeutil import utc_now
 from voucher_server import admin
