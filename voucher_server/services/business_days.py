@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date, datetime, timedelta
-from typing import ClassVar
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar
 
 import anyio.to_thread
 from sqlalchemy import select
 
 from pos_app.core.timeutil import business_day, parse_utc_text, utc_now
 
-from ..db import Database, aware
+from ..db import Database
 from ..errors import ApiError
 from ..models import TerminalClosing
 from ..schemas import ClosingBody
@@ -45,7 +45,7 @@ class ClosedDays:
         with db.reading() as s:
             rows = s.execute(select(TerminalClosing.day, TerminalClosing.closed_at)
                              .where(TerminalClosing.terminal_id == terminal_id)).all()
-        days = {d: aware(at) for d, at in rows}  # type: ignore[misc]
+        days = {d: at if at.tzinfo else at.replace(tzinfo=UTC) for d, at in rows}
         with cls._lock:
             if len(cls._cache) > 10_000:
                 cls._cache.clear()
@@ -87,7 +87,7 @@ async def agreed_day_async(db: Database, who: Caller, sent: str | None, moment: 
     return await anyio.to_thread.run_sync(agreed_day, db, who, sent, moment, written_at)
 
 
-def record_closing(db: Database, who: Caller, body: ClosingBody) -> dict[str, object]:
+def record_closing(db: Database, who: Caller, body: ClosingBody) -> dict[str, Any]:
     """Remember a day the till closed (idempotent: the same closing again is fine; another one is refused)."""
     try:
         day, closed_at = date.fromisoformat(body.day), parse_utc_text(body.closed_at)
