@@ -36,8 +36,14 @@ def test_create_a_campaign_refusing_bad_input(page: Any, server: LiveServer) -> 
     page.click("main button[type=submit]")
     assert error_of(page, "valid_until") == "La fin est avant le début."
     page.fill("input[name=valid_until]", end.isoformat())
+    page.fill("input[name=topup_until]", (end + timedelta(days=1)).isoformat())  # a temporary top-up, misdated
+    page.click("main button[type=submit]")
+    assert error_of(page, "topup_until") == "Entre le premier et le dernier jour de la campagne."
+    page.fill("input[name=topup_until]", (end - timedelta(days=20)).isoformat())
     page.click("main button[type=submit]")
     assert page.locator("p.notice").inner_text() == "Campagne créée."
+    topup_end = (end - timedelta(days=20)).isoformat()
+    assert f"abondement jusqu'au {topup_end}" in page.locator("main p.muted").first.inner_text()
     assert "Noël des commerces" in page.locator("h1").inner_text()
     # Nothing sold yet: the amounts still change.
     page.fill("input[name=face_value_cents]", "1500")
@@ -158,6 +164,8 @@ def test_dashboard_figures_match_the_csv_and_english(page: Any, server: LiveServ
                            delimiter=";"))
     total = next(r for r in rows if r and r[0] == "total")
     assert sold_text.split()[0] == total[2]
+    sheets = page.request.get("/console/campaigns/BOOST24/sheets.pdf?state=issued&limit=8")
+    assert sheets.status == 200 and sheets.body().startswith(b"%PDF")
     page.click("text=English")
     assert page.locator("h1").inner_text().startswith("Dashboard")
     assert page.locator("html").get_attribute("lang") == "en"

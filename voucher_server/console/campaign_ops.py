@@ -15,6 +15,7 @@ from pos_app.core.campaigns import Activity as Kind
 
 from .. import admin
 from ..models import Activity, Campaign, CampaignMerchant, CampaignSeller, Merchant, Voucher
+from ..models_money import CampaignFunder, Funder
 from .audit import AuditAction, changed, record
 from .auth import SignedIn
 from .validation import FieldError, FormErrors
@@ -34,6 +35,7 @@ class CampaignTerms:
     sale_price_cents: int
     valid_from: date
     valid_until: date
+    topup_until: date | None = None  # the top-up ends before the voucher (temporary top-up)
 
     def check(self) -> None:
         errors = []
@@ -41,6 +43,8 @@ class CampaignTerms:
             errors.append(FieldError("sale_price_cents", "err_price_above_face"))
         if self.valid_until < self.valid_from:
             errors.append(FieldError("valid_until", "err_end_before_start"))
+        elif self.topup_until is not None and not self.valid_from <= self.topup_until <= self.valid_until:
+            errors.append(FieldError("topup_until", "err_topup_outside"))
         if errors:
             raise FormErrors(errors)
 
@@ -48,7 +52,8 @@ class CampaignTerms:
 def snapshot(c: Campaign) -> dict[str, Any]:
     return {"name": c.name, "face_value_cents": c.face_value_cents, "sale_price_cents": c.sale_price_cents,
             "topup_cents": c.topup_cents, "valid_from": c.valid_from.isoformat(),
-            "valid_until": c.valid_until.isoformat()}
+            "valid_until": c.valid_until.isoformat(),
+            "topup_until": c.topup_until.isoformat() if c.topup_until else None}
 
 
 def has_sales(s: Session, campaign_id: str) -> bool:
@@ -70,7 +75,7 @@ def create(s: Session, who: SignedIn, campaign_id: str, terms: CampaignTerms, se
     if not secret:
         raise FieldError("campaign_id", "err_no_secret")
     camp = admin.create_campaign(s, campaign_id, terms.name, terms.face_value_cents, terms.sale_price_cents,
-                                 terms.valid_from, terms.valid_until, secret)
+                                 terms.valid_from, terms.valid_until, secret, topup_until=terms.topup_until)
     record(s, who.operator_id, who.email, AuditAction.CAMPAIGN_CREATE, f"campaign:{campaign_id}", None,
            snapshot(camp))
     return camp
@@ -89,6 +94,7 @@ def edit(s: Session, who: SignedIn, camp: Campaign, terms: CampaignTerms) -> Non
             raise FieldError("valid_until", "err_not_later", current=camp.valid_until.isoformat())
     camp.name, camp.valid_from, camp.valid_until = terms.name, terms.valid_from, terms.valid_until
     camp.face_value_cents, camp.sale_price_cents = terms.face_value_cents, terms.sale_price_cents
+    camp.topup_until = terms.topup_until
     camp.topup_cents = terms.face_value_cents - terms.sale_price_cents
     old, new = changed(before, snapshot(camp))
     if new:
@@ -122,6 +128,14 @@ def set_member(s: Session, who: SignedIn, camp: Campaign, merchant_id: str, kind
     action = AuditAction.CAMPAIGN_MEMBER_ADD if present else AuditAction.CAMPAIGN_MEMBER_REMOVE
     record(s, who.operator_id, who.email, action, f"campaign:{camp.id}", {"member": merchant_id, "kind": kind.value,
            "present": there}, {"member": merchant_id, "kind": kind.value, "present": present})
+
+
+def funders_of(s: Session, campaign_id: str) -> list[tuple[str, str, int]]:
+    """(funder id, name, share in basis points) of the campaign's top-up."""
+    rows = s.execute(select(Funder.id, Funder.name, CampaignFunder.share_bp)
+                     .join(CampaignFunder, CampaignFunder.funder_id == Funder.id)
+                     .where(CampaignFunder.campaign_id == campaign_id).order_by(Funder.name)).all()
+    return [(fid, name, int(bp)) for fid, name, bp in rows]
 
 
 def members(s: Session, campaign_id: str) -> tuple[list[Merchant], list[Merchant]]:

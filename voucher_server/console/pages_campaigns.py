@@ -30,13 +30,14 @@ MAX_BATCH = 50_000
 
 def terms_from(page: Page) -> CampaignTerms:
     f = page.field
-    name, face, price, start, end = collect(
+    name, face, price, start, end, topup_until = collect(
         lambda: clean_text("name", f("name"), 200),
         lambda: clean_cents("face_value_cents", f("face_value_cents"), minimum=100),
         lambda: clean_cents("sale_price_cents", f("sale_price_cents")),
         lambda: clean_date("valid_from", f("valid_from")),
-        lambda: clean_date("valid_until", f("valid_until")))
-    return CampaignTerms(name, face, price, start, end)
+        lambda: clean_date("valid_until", f("valid_until")),
+        lambda: clean_date("topup_until", f("topup_until")) if f("topup_until").strip() else None)
+    return CampaignTerms(name, face, price, start, end, topup_until)
 
 
 @router.get("/campaigns")
@@ -75,15 +76,18 @@ def _detail(page: Page, cid: str, status: int = 200, **extra: Any) -> Response:
         everyone = s.scalars(select(Merchant).order_by(Merchant.name)).all()
         sold = campaign_ops.has_sales(s, cid)
         issued = campaign_ops.issued_count(s, cid)
+        values = {"name": camp.name, "face_value_cents": str(camp.face_value_cents),
+                  "sale_price_cents": str(camp.sale_price_cents), "valid_from": camp.valid_from.isoformat(),
+                  "valid_until": camp.valid_until.isoformat(),
+                  "topup_until": camp.topup_until.isoformat() if camp.topup_until else ""}  # deferred: load here
+        funders = campaign_ops.funders_of(s, cid)
     member_ids = {m.id for m in shops}
     seller_ids = {m.id for m in sellers}
     ctx: dict[str, Any] = {
         "camp": camp, "shops": shops, "sellers": sellers, "sold": sold, "issued": issued,
         "addable_shops": [m for m in everyone if m.is_merchant and m.id not in member_ids],
         "addable_sellers": [m for m in everyone if m.is_seller and m.id not in seller_ids],
-        "values": {"name": camp.name, "face_value_cents": str(camp.face_value_cents),
-                   "sale_price_cents": str(camp.sale_price_cents), "valid_from": camp.valid_from.isoformat(),
-                   "valid_until": camp.valid_until.isoformat()},
+        "values": values, "funders": funders,
         "errors": {}, "notice": page.request.query_params.get("notice", "")}
     ctx.update(extra)
     return page.render("campaign.html", status=status, **ctx)
