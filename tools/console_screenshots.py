@@ -28,7 +28,8 @@ def make_activity(srv: Any) -> None:
     the last ten days."""
     from sqlalchemy import select, update
 
-    from voucher_server.db import Database
+    from pos_app.core.timeutil import business_day
+    from voucher_server.db import Database, aware
     from voucher_server.models import Activity
 
     tokens = [t["token"] for t in srv.seed["terminals"] if t["role"] == "merchant" and t["in_campaign"]]
@@ -46,8 +47,9 @@ def make_activity(srv: Any) -> None:
         for aid, kind, moment in rows:
             back = timedelta(days=rng.randint(3, 10) if kind == "activate" else rng.randint(0, 7),
                              hours=rng.randint(0, 6))
+            moved = aware(moment) - back  # type: ignore[operator]
             s.execute(update(Activity).where(Activity.id == aid)
-                      .values(business_time=moment - back, server_time=moment - back))
+                      .values(business_time=moved, server_time=moved, business_day=business_day(moved)))
     db.dispose()
 
 

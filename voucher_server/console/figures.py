@@ -1,6 +1,7 @@
 """A campaign's dashboard figures, from one function: the page, its charts and its CSV all read these numbers.
 
-Sales and redemptions are net of their voids, counted on the business day each happened (a void on its own day).
+Sales and redemptions are net of their voids, counted on the business day the till booked each on (a void on its
+own day).
 Top-up spent is, per redemption, what the voucher was worth beyond what its buyer paid.
 """
 
@@ -65,11 +66,13 @@ def campaign_figures(s: Session, camp: Campaign, today: date) -> CampaignFigures
     _voucher_states(s, camp, out)
     names = dict(s.execute(select(Merchant.id, Merchant.name)).tuples().all())
     rows = s.execute(select(Activity.kind, Activity.merchant_id, Activity.amount_cents, Activity.sale_price_cents,
-                            Activity.business_time)
+                            Activity.business_day, Activity.business_time)
                      .where(Activity.campaign_id == camp.id, Activity.kind.in_(list(_SIGN)))).all()
-    for kind, merchant_id, amount, price, moment in rows:
+    for kind, merchant_id, amount, price, booked, moment in rows:
         sign = _SIGN[kind]
-        day = out.per_day.setdefault(business_day(aware(moment)), DayFigures())  # type: ignore[arg-type]
+        # The day the till booked it on; operations from before business days were stored: their Paris day.
+        the_day = booked or business_day(aware(moment))  # type: ignore[arg-type]
+        day = out.per_day.setdefault(the_day, DayFigures())
         shop = out.per_shop.setdefault(names.get(merchant_id or "", merchant_id or "?"), DayFigures())
         for bucket in (day, shop, out.total):
             if kind in (Kind.ACTIVATE.value, Kind.SALE_VOID.value):
