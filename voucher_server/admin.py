@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from pos_app.core.campaigns import Activity as Kind
 from pos_app.core.campaigns import VoucherState
 from pos_app.core.codes import make_serial, sign_code
-from pos_app.core.timeutil import utc_now
+from pos_app.core.timeutil import business_day, utc_now
 
 from . import crypto
 from .db import Database
@@ -163,7 +163,7 @@ def activate_batch(session: Session, serials: list[str], seller_id: str, termina
         act = Activity(kind=Kind.ACTIVATE.value, serial=v.serial, campaign_id=v.campaign_id, terminal_id=terminal_id,
                        merchant_id=seller_id, amount_cents=camp.face_value_cents,
                        sale_price_cents=camp.sale_price_cents, topup_cents=camp.topup_cents, server_time=now,
-                       business_time=now, offline=False)
+                       business_time=now, offline=False, business_day=business_day(now))
         session.add(act)
         session.flush()
         v.state = VoucherState.ACTIVE.value
