@@ -144,6 +144,7 @@ def test_voucher_lookup_block_and_history(page: Any, server: LiveServer) -> None
     page.click("main form button")
     assert voucher["serial"][:4] in page.locator("h1").inner_text()
     assert "émis (non vendu)" in page.locator("p.state").inner_text()
+    assert page.locator("#value-today").inner_text() == "12,00\u00a0€"
     page.click("button:has-text('Bloquer')")
     assert "bloqué" in page.locator("p.state").inner_text()
     history = page.locator("table tbody").inner_text()
@@ -153,6 +154,8 @@ def test_voucher_lookup_block_and_history(page: Any, server: LiveServer) -> None
     assert "émis (non vendu)" in page.locator("p.state").inner_text()
     page.goto("/console/vouchers?q=not-a-code")
     assert page.locator("p.error").inner_text() == "Aucun bon avec ce numéro."
+    missing = page.goto("/console/no-such-page")
+    assert missing is not None and missing.status == 404 and page.locator("h1").inner_text() == "Introuvable."
 
 
 def test_dashboard_figures_match_the_csv_and_english(page: Any, server: LiveServer) -> None:

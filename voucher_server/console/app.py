@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
 from ..db import Database
@@ -61,6 +63,18 @@ def _error_pages(console: FastAPI) -> None:
 
     @console.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
+        page = Page(request, request.app.state.console, language(request), None)
+        return page.render("error.html", status=404, title=page.t("not_found"), message="")
+
+    @console.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        """An unknown address or method: an HTML page like the rest of the console, not the API's JSON."""
+        page = Page(request, request.app.state.console, language(request), None)
+        return page.render("error.html", status=exc.status_code, title=page.t("not_found"), message="")
+
+    @console.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        """A malformed address (a till number that is not a number): nothing there."""
         page = Page(request, request.app.state.console, language(request), None)
         return page.render("error.html", status=404, title=page.t("not_found"), message="")
 

@@ -146,6 +146,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "k_block": ("blocage", "blocked"),
     "k_unblock": ("déblocage", "unblocked"),
     "offline": ("hors ligne", "offline"),
+    "value_today": ("Valeur aujourd'hui", "Worth today"),
+    "topup_ended_on": ("abondement terminé le {day}", "top-up ended on {day}"),
     # dashboard
     "sold": ("Vendus", "Sold"),
     "redeemed": ("Utilisés", "Redeemed"),

@@ -15,6 +15,7 @@ from pos_app.core.timeutil import business_day, utc_now
 from .. import admin as server_admin
 from ..models import Activity, Campaign, Merchant, Terminal, Voucher
 from ..printing import voucher_sheets
+from ..services.periods import core_campaign
 from . import audit
 from .audit import AuditAction, record
 from .validation import FieldError, clean_count
@@ -50,9 +51,12 @@ def voucher_detail(page: Annotated[Page, Depends(viewer)], serial: str) -> Respo
                             .outerjoin(Terminal, Terminal.id == Activity.terminal_id)
                             .where(Activity.serial == v.serial).order_by(Activity.id)).all()
         events = audit.recent(s, 50, f"voucher:{v.serial}")
-    assert camp is not None
-    expired = v.state == VoucherState.ACTIVE.value and business_day(utc_now()) > camp.valid_until
+        assert camp is not None
+        core = core_campaign(camp)  # loads the deferred top-up end inside the session
+    today = business_day(utc_now())
+    expired = v.state == VoucherState.ACTIVE.value and today > camp.valid_until
     return page.render("voucher.html", v=v, camp=camp, history=history, expired=expired, events=events,
+                       value_today=core.value_on(today), topup_ended=core.topup_ended_on(today),
                        notice=page.request.query_params.get("notice", ""))
 
 
