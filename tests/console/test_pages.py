@@ -14,10 +14,8 @@ from voucher_server.testing import LiveServer
 from .conftest import ADMIN, error_of, login
 
 
-def test_create_a_campaign_refusing_bad_input(page: Any, server: LiveServer) -> None:
-    today = date.today()
-    start, end = today + timedelta(days=1), today + timedelta(days=60)
-    login(page, *ADMIN)
+def create_with_refusals(page: Any, start: date, end: date) -> None:
+    """Create NOEL26, each bad input refused first with its message next to the field."""
     page.goto("/console/campaigns/new")
     page.fill("input[name=campaign_id]", "NOEL26")
     page.fill("input[name=name]", "Noël des commerces")
@@ -45,6 +43,13 @@ def test_create_a_campaign_refusing_bad_input(page: Any, server: LiveServer) -> 
     topup_end = (end - timedelta(days=20)).isoformat()
     assert f"abondement jusqu'au {topup_end}" in page.locator("main p.muted").first.inner_text()
     assert "Noël des commerces" in page.locator("h1").inner_text()
+
+
+def test_create_a_campaign_refusing_bad_input(page: Any, server: LiveServer) -> None:
+    today = date.today()
+    start, end = today + timedelta(days=1), today + timedelta(days=60)
+    login(page, *ADMIN)
+    create_with_refusals(page, start, end)
     # Nothing sold yet: the amounts still change.
     page.fill("input[name=face_value_cents]", "1500")
     page.click("form[action$='/edit'] button")
