@@ -64,6 +64,12 @@ def test_accountant_reads_but_cannot_change(page: Any, server: LiveServer) -> No
     assert page.locator("text=Nouvelle campagne").count() == 0
     page.goto("/console/merchants/M0001")
     assert page.locator("form[action$='/terminals'] button").count() == 0
+    for money_page in ("/console/statements", "/console/remittances", "/console/orders", "/console/funders"):
+        page.goto(money_page)
+        assert page.locator("main form[method=post]").count() == 0, money_page
+    assert page.locator("#sepa").count() == 0  # on the statements page only, which an accountant may export
+    page.goto("/console/statements")
+    assert page.locator("#sepa").count() == 1
     csv = page.request.get("/console/campaigns/BOOST24/dashboard.csv")
     assert csv.status == 200 and csv.text().startswith("\ufeffsection;")
     # Even with a valid session and CSRF token, a change is refused.
