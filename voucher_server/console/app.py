@@ -30,6 +30,7 @@ from .web import (
     anonymous,
     build_env,
     language,
+    login_form,
     new_login_token,
     poster,
     same_origin,
@@ -100,8 +101,9 @@ def _login_routes(console: FastAPI) -> None:
         return _login_form(page)
 
     @console.post("/login")
-    async def login(request: Request) -> Response:
-        page = Page(request, request.app.state.console, language(request), None, form=await request.form())
+    def login(page: Annotated[Page, Depends(login_form)]) -> Response:
+        """A plain function: FastAPI runs it in a thread, so Argon2's deliberate slowness never blocks the loop."""
+        request = page.request
         if not same_origin(request) or not same_token(request.cookies.get(LOGIN_COOKIE, ""), page.field("csrf")):
             return _login_form(page, 403, page.t("csrf_failed"))
         email = page.field("email")[:254]

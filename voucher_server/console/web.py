@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import anyio.to_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -151,7 +152,7 @@ def signed_in(request: Request) -> SignedIn | None:
 
 async def viewer(request: Request) -> Page:
     """Any signed-in operator (pages and exports)."""
-    me = signed_in(request)
+    me = await anyio.to_thread.run_sync(signed_in, request)  # the database is never read on the event loop
     if me is None:
         raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return Page(request, request.app.state.console, language(request), me)
@@ -177,7 +178,13 @@ async def admin(request: Request) -> Page:
 
 
 async def anonymous(request: Request) -> Page:
-    return Page(request, request.app.state.console, language(request), signed_in(request))
+    return Page(request, request.app.state.console, language(request),
+                await anyio.to_thread.run_sync(signed_in, request))
+
+
+async def login_form(request: Request) -> Page:
+    """The login form's fields (read here: a dependency may await, the sign-in itself then runs in a thread)."""
+    return Page(request, request.app.state.console, language(request), None, form=await request.form())
 
 
 def new_login_token() -> str:
