@@ -61,6 +61,8 @@ def test_statement_paid_and_sepa_file(page: Any, server: LiveServer) -> None:
                  for t in doc.iterfind(".//p:CdtTrfTxInf", NS)}
     assert creditors == {"FR7630006000011234567890189": "36.00", "DE89370400440532013000": "24.00"}
     row = page.locator("#due-M0001")
+    detail = page.request.get(str(row.get_by_role("link", name="détail par jour et par caisse").get_attribute("href")))
+    assert detail.status == 200 and detail.body().startswith(b"%PDF")
     row.locator("input[name=reference]").fill("VIR-2026-11")
     row.locator("button", has_text="Marquer payé").click()
     assert page.locator("p.notice").inner_text() == "Relevé marqué payé."

@@ -182,6 +182,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "show": ("Afficher", "Show"),
     "refused": ("Refusé : {reason}", "Refused: {reason}"),
     "statements_title": ("Remboursements des commerces", "What shops are owed"),
+    "statement_detail": ("détail par jour et par caisse", "detail by day and till"),
     "statement_marked_paid": ("Relevé marqué payé.", "Statement marked paid."),
     "sepa_download": ("Télécharger le virement SEPA (pain.001) des commerces à payer",
                       "Download the SEPA credit transfer (pain.001) for the shops due"),

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -10,6 +12,7 @@ from fastapi.responses import Response
 
 from pos_app.core.timeutil import business_day, utc_now
 
+from .. import statement_files
 from ..models_money import PaymentMethod
 from ..services import sepa
 from ..services.documents import Document, remittance_document, render_csv, render_pdf, statement_document
@@ -17,6 +20,7 @@ from ..services.periods import Period
 from ..services.remittance import mark_remittance_received, remittance
 from ..services.remittance import remittances as remittances_due
 from ..services.settlement import mark_statement_paid, shop_reimbursement, shops_due
+from ..services.statement import shop_statement
 from .audit import AuditAction, record
 from .validation import FieldError, clean_date
 from .web import HEADERS, Page, admin, errors_of, viewer
@@ -74,6 +78,23 @@ def sepa_file(page: Annotated[Page, Depends(viewer)]) -> Response:
         return page.redirect(f"/statements?{_period_query(period)}", page.t("refused", reason=str(exc)))
     headers = {**HEADERS, "Content-Disposition": f'attachment; filename="{export.message_id}.xml"'}
     return Response(export.xml, media_type="application/xml", headers=headers)
+
+
+@router.get("/statements/{mid}/detail.{kind}")
+def statement_detail(page: Annotated[Page, Depends(viewer)], mid: str, kind: str) -> Response:
+    """The shop's detailed statement (by business day, till and line: `voucher-server statement`)."""
+    period, _raw, _errors = period_of(page)
+    with page.db.reading() as s:
+        st = shop_statement(s, mid, period.start, period.end)
+    suffix = "csv" if kind == "csv" else "pdf"
+    with tempfile.TemporaryDirectory(prefix="statement_") as tmp:
+        path = Path(tmp) / f"statement.{suffix}"
+        (statement_files.write_csv if suffix == "csv" else statement_files.write_pdf)(st, path)
+        data = path.read_bytes()
+    name = f"releve-detaille-{mid}-{period.start}-{period.end}.{suffix}"
+    media = "text/csv; charset=utf-8" if suffix == "csv" else "application/pdf"
+    headers = {**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type=media, headers=headers)
 
 
 @router.get("/statements/{mid}.{kind}")
