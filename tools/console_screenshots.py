@@ -110,7 +110,7 @@ def money_pages(pg: Any) -> None:
     pg.click("form[action='/console/merchants/M0002'] button")
     pg.goto("/console/funders")
     pg.fill("form[action='/console/funders'] input[name=name]", "Communauté de communes du Val")
-    pg.click("form[action='/console/funders'] button")
+    pg.click("form[method=post][action='/console/funders'] button")
     pg.select_option("select[name=campaign_id]", "BOOST24")
     pg.click("form[action='/console/funders/link'] button")
     shoot(pg, "financeurs", "/console/funders")
