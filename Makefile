@@ -47,6 +47,7 @@ lint: venv
 
 screenshots: venv translations
 	xvfb-run -a $(BIN)/python tools/screenshots.py
+	xvfb-run -a $(BIN)/python tools/report_screenshots.py
 
 bench: venv
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

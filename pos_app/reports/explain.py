@@ -71,12 +71,12 @@ def redemption_figures(totals: Mapping[str, Any], lang: str = "fr") -> list[tupl
            (t("owed_by_operator", lang), int(totals.get("owed_by_operator_cents", 0)),
             _fill("owed_by_operator", lang, acc[0]))]
     if pend[0]:
-        out.append((t("pending_sync", lang).capitalize(), pend[1], _fill("pending", lang, pend[0])))
+        out.append((t("fig_pending", lang), pend[1], _fill("pending", lang, pend[0])))
     if conf[0]:
-        out.append((t("conflict", lang).capitalize(), conf[1], _fill("conflict", lang, conf[0])))
+        out.append((t("fig_conflict", lang), conf[1], _fill("conflict", lang, conf[0])))
     voided = _bucket(totals, R, daybook.VOIDED)
     if voided[0]:
-        out.append((t("voided", lang).capitalize(), voided[1], _fill("voided", lang, voided[0])))
+        out.append((t("fig_voided", lang), voided[1], _fill("voided", lang, voided[0])))
     out += _claim_lines(totals, lang, "owed_by_operator_cents", "reimbursement_cents", "reimbursement")
     return out
 
@@ -93,7 +93,7 @@ def sales_figures(totals: Mapping[str, Any], lang: str = "fr") -> list[tuple[str
             _fill("owed_to_operator", lang, acc[0]))]
     if pend[0]:
         pending_price = int(totals.get("sales_collected_cents", 0)) - int(totals.get("owed_to_operator_cents", 0))
-        out.append((t("pending_sync", lang).capitalize(), pending_price, _fill("sales_pending", lang, pend[0])))
+        out.append((t("fig_pending", lang), pending_price, _fill("sales_pending", lang, pend[0])))
     out += _claim_lines(totals, lang, "owed_to_operator_cents", "remittance_cents", "remittance")
     return out
 

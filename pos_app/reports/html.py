@@ -146,7 +146,7 @@ def _discrepancies(report: DayReport, lang: str) -> list[str]:
     bad = [i for i in recon.items if i.kind != "matched"]
     if not bad:
         return [*out, f"<p>{t('none', lang)}</p>"]
-    lines = {x.seq: x for x in report.lines}
+    lines = {x.seq: x for x in [*report.lines, *report.changed_since_closing]}  # the state now wins
     out.append("<table border='1'>")
     for i in bad:
         line = lines.get(i.line_seq) if i.line_seq is not None else None

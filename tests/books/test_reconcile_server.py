@@ -95,4 +95,7 @@ def test_each_discrepancy_kind(server: Any, tmp_path: Path) -> None:
     html = report_html(report)
     assert "seulement sur le serveur" in html and v_other in html and "already_redeemed" not in html
     assert "déjà encaissé par Boulangerie Martin le " in html and " : non remboursable" in html
+    # the shop-wide statement from the server, till by till
+    assert report.shop_statement is not None and report.shop_statement["reimbursement_cents"] == 3 * 1200
+    assert "Relevé du commerce (serveur central)" in html and "Total dû au commerce (toutes caisses)" in html
     db.close()

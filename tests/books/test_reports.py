@@ -30,8 +30,12 @@ def test_pdf_french_counts_totals_statuses(books: Books, writer: Writer, tmp_pat
     for needle in ("Rapport de rapprochement du 23/11/2026", "Boulangerie Martin", "12345678900011", "caisse-1",
                    "BOOST24", "CCI25", "000000000017", "000000000066", "hors ligne", "en ligne",
                    "acceptée", "annulée", "en attente de synchro", "conflit", closing.hash[:32],
-                   rep.key_fingerprint, "verify-archive", "44,00", "68,00"):
+                   rep.key_fingerprint, "verify-archive", "44,00", "68,00",
+                   # every figure with the line that says what it is; the conflict in words
+                   "valeur des 5 bon(s) gardé(s)", "Total réclamé à l'opérateur", "En attente de confirmation",
+                   "En conflit (non remboursables)", "1 scan(s) refusé(s) en ligne"):
         assert needle in text, needle
+    assert "already_redeemed" not in text and "pending_sync" not in text
     assert "000000000074" not in text  # refused online: the voucher was never taken
     # Paris time: 08:05 UTC is 09:05 in Paris in November
     assert "23/11/2026 09:05:00" in text
@@ -109,7 +113,8 @@ def test_seller_sales_report(books: Books, writer: Writer, tmp_path: Path) -> No
     write_pdf(rep, tmp_path / "s.pdf", sales=True)
     text = pdf_text(tmp_path / "s.pdf")
     for needle in ("Rapport des ventes du 23/11/2026", "À reverser à l'opérateur", "20,00", "Abondement du financeur",
-                   "4,00", "000000000116", "annulée"):
+                   "4,00", "000000000116", "annulée", "Valeur faciale des bons vendus", "24,00",
+                   "payé par le financeur de la campagne", "à reverser après confirmation"):
         assert needle in text, needle
 
 
