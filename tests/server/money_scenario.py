@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import VoucherState
-from pos_app.core.timeutil import PARIS
+from pos_app.core.timeutil import PARIS, business_day
 from voucher_server import admin
 from voucher_server.db import Database, upgrade
 from voucher_server.models import Activity, Campaign, Voucher
@@ -37,8 +37,10 @@ class Book:
 
     def _act(self, kind: str, serial: str, merchant: str | None, when: datetime, **money: int) -> int:
         camp_id = self.s.get(Voucher, serial).campaign_id  # type: ignore[union-attr]
+        # A void names what it undoes: the voucher's last redemption or sale.
+        ref = {"void": self.redemption, "sale_void": self.sale}.get(kind, {}).get(serial)
         a = Activity(kind=kind, serial=serial, campaign_id=camp_id, merchant_id=merchant, server_time=when,
-                     business_time=when, offline=False, **money)
+                     business_time=when, business_day=business_day(when), offline=False, ref_id=ref, **money)
         self.s.add(a)
         self.s.flush()
         return a.id

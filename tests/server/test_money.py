@@ -11,7 +11,7 @@ on 01/12. Redemptions: v0 at M0001 05/12 (12 €), v1 at M0001 06/12 (12 €, vo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -124,3 +124,27 @@ def test_breakage_by_funder(scheme: tuple[Database, dict[str, Any]]) -> None:
         assert (boost["expired_count"], boost["expired_cents"], boost["topup_cents"], boost["unsold_count"]) == \
             (3, 3000, 0, 5)
         assert not liability.breakage(s, "BOOST", date(2027, 2, 28)).ended
+
+
+def test_a_void_after_midnight_undoes_the_redemption_on_its_own_day(scheme: tuple[Database, dict[str, Any]]) -> None:
+    """A redemption at 23:58 on 31/12 voided at 00:01 on 01/01: December's statement and invoice leave it out (as
+    the shop statement does: voided whenever), January owes nothing for it; the liability follows the days."""
+    db, _ = scheme
+    with db.writing() as s:
+        from voucher_server import admin
+
+        from .money_scenario import SECRET, Book
+
+        late = admin.issue(s, "BOOST", 1, secret=SECRET)[0]
+        book = Book(s)
+        book.sell(late, "M0003", at("2026-11-20"))
+        book.redeem(late, "M0002", at("2026-12-31", 23) + timedelta(minutes=58), 1200)
+        book.void(late, "M0002", at("2027-01-01", 0) + timedelta(minutes=1), 1200)
+    with db.reading() as s:
+        dec = settlement.shop_reimbursement(s, "M0002", DEC)
+        assert (dec.redeemed_count, dec.voided_count, dec.amount_cents) == (2, 1, 1200)
+        assert settlement.shop_reimbursement(s, "M0002", Period(date(2027, 1, 1), date(2027, 1, 31))).amount_cents == 0
+        assert funders.funder_invoice(s, "F0001", DEC).topup_cents == 450
+        # 31/12: 6 sold + 3 ordered - 4 redeemed; 01/01: the void gives one back.
+        assert liability.liability(s, date(2026, 12, 31)).campaigns[0].counts.outstanding == 5
+        assert liability.liability(s, date(2027, 1, 1)).campaigns[0].counts.outstanding == 6

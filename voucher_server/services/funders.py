@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from pos_app.core.campaigns import Activity as Kind
 
@@ -82,32 +82,33 @@ def split_by_funder(session: Session, campaign_id: str, cents: int) -> dict[str,
 
 @dataclass(frozen=True, slots=True)
 class TopupSpent:
-    """A campaign's top-up on the vouchers redeemed in a period, net of voids."""
+    """A campaign's top-up on the vouchers redeemed in a period and not voided (as the shops' statements count)."""
 
     campaign_id: str
-    redeemed_count: int  # net of voids
-    redeemed_cents: int  # value of the day, net of voids
+    redeemed_count: int
+    redeemed_cents: int  # value of the day
     topup_cents: int
 
 
 def topup_spent(session: Session, period: Period, campaign_ids: list[str] | None = None) -> dict[str, TopupSpent]:
-    """Per campaign: the top-up part of what shops redeemed in ``period`` (amount recorded minus sale price)."""
-    start, end = period.bounds_utc()
-    query = (select(Activity.campaign_id, Activity.kind, Activity.amount_cents, func.count())
-             .where(Activity.kind.in_([Kind.REDEEM.value, Kind.VOID.value]), Activity.business_time >= start,
-                    Activity.business_time < end)
-             .group_by(Activity.campaign_id, Activity.kind, Activity.amount_cents))
+    """Per campaign: the top-up part of what shops redeemed on the period's business days (amount recorded
+    minus the campaign's sale price), leaving out redemptions voided since, as ``shop_statement`` does."""
+    void = aliased(Activity)
+    voided = exists().where(void.kind == Kind.VOID.value, void.ref_id == Activity.id)
+    query = (select(Activity.campaign_id, Activity.amount_cents, func.count())
+             .where(Activity.kind == Kind.REDEEM.value, Activity.business_day >= period.start,
+                    Activity.business_day <= period.end, ~voided)
+             .group_by(Activity.campaign_id, Activity.amount_cents))
     if campaign_ids is not None:
         query = query.where(Activity.campaign_id.in_(campaign_ids))
     prices = dict(session.execute(select(Campaign.id, Campaign.sale_price_cents)).all())
     acc: dict[str, list[int]] = {}
-    for cid, kind, amount, n in session.execute(query).all():
-        sign = 1 if kind == Kind.REDEEM.value else -1
+    for cid, amount, n in session.execute(query).all():
         line = acc.setdefault(cid, [0, 0, 0])
-        line[0] += sign * int(n)
-        line[1] += sign * int(n) * int(amount)
+        line[0] += int(n)
+        line[1] += int(n) * int(amount)
         # Redeemed after the top-up's end, the amount is the sale price: no top-up in it.
-        line[2] += sign * int(n) * max(0, int(amount) - int(prices[cid]))
+        line[2] += int(n) * max(0, int(amount) - int(prices[cid]))
     return {cid: TopupSpent(cid, *v) for cid, v in sorted(acc.items())}
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from pos_app.core.campaigns import Activity as Kind
 from pos_app.core.campaigns import Campaign as CoreCampaign
 from pos_app.core.campaigns import VoucherState
-from pos_app.core.timeutil import day_bounds_utc
 
 from ..models import Activity, Voucher
 from .funders import split_by_funder
@@ -33,12 +32,13 @@ class Counts:
         return self.sold + self.ordered - self.redeemed
 
 
-def _counts(session: Session, until: datetime) -> dict[str, Counts]:
-    """Per campaign, activations and redemptions with a business time before ``until``, net of their voids."""
+def _counts(session: Session, last_day: date) -> dict[str, Counts]:
+    """Per campaign, activations and redemptions booked on business days up to ``last_day``, net of the voids
+    booked up to then."""
     rows = session.execute(
         select(Activity.campaign_id, Activity.kind, Activity.merchant_id.is_(None), func.count())
         .where(Activity.kind.in_([Kind.ACTIVATE.value, Kind.SALE_VOID.value, Kind.REDEEM.value, Kind.VOID.value]),
-               Activity.business_time < until)
+               Activity.business_day <= last_day)
         .group_by(Activity.campaign_id, Activity.kind, Activity.merchant_id.is_(None))).all()
     acc: dict[str, list[int]] = {}
     for cid, kind, by_operator, n in rows:
@@ -94,7 +94,7 @@ def liability(session: Session, at: date) -> Liability:
     """At the end of Paris day ``at``: vouchers sold or ordered, not redeemed, not expired, at the value of that
     day, split into the buyers' money and the top-up, by campaign."""
     camps = core_campaigns(session)
-    counts = _counts(session, day_bounds_utc(at)[1])
+    counts = _counts(session, at)
     lines = [_line(camps[cid], counts[cid], at) for cid in sorted(counts) if camps[cid].valid_until >= at]
     return Liability(at, lines)
 
@@ -131,7 +131,7 @@ def breakage(session: Session, campaign_id: str, today: date) -> Breakage:
     if camp is None:
         raise ValueError(f"no campaign {campaign_id}")
     last = camp.valid_until
-    counts = _counts(session, day_bounds_utc(last)[1]).get(campaign_id, Counts(0, 0, 0))
+    counts = _counts(session, last).get(campaign_id, Counts(0, 0, 0))
     line = _line(camp, counts, last)
     unsold = session.scalar(select(func.count()).select_from(Voucher).where(
         Voucher.campaign_id == campaign_id, Voucher.state == VoucherState.ISSUED.value)) or 0

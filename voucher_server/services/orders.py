@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import Activity as Kind
 from pos_app.core.campaigns import Validity, VoucherState
-from pos_app.core.timeutil import to_utc_text
+from pos_app.core.timeutil import business_day, to_utc_text
 
 from .. import admin
 from ..db import aware
@@ -69,6 +69,7 @@ def _activate(session: Session, camp: Campaign, serials: list[str], price: int, 
     rows = [{"kind": Kind.ACTIVATE.value, "serial": s, "campaign_id": camp.id, "terminal_id": None,
              "merchant_id": None, "amount_cents": camp.face_value_cents, "sale_price_cents": price,
              "topup_cents": camp.face_value_cents - price, "server_time": now, "business_time": now,
+             "business_day": business_day(now),
              "offline": False} for s in serials]
     ids = {serial: aid for serial, aid in
            session.execute(insert(Activity).returning(Activity.serial, Activity.id), rows).all()}

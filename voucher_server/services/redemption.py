@@ -83,7 +83,11 @@ class _Redeeming:
             serial=serial, campaign_id=campaign_id, terminal_id=who.terminal_id, merchant_id=who.merchant_id,
             amount_cents=amount, idempotency_key=body.idempotency_key, fingerprint=self.fp, client_time=client,
             server_time=now, business_time=moment, offline=body.offline,
-            business_day=self.business_day or business_day(moment)), render)
+            business_day=self.day(moment)), render)
+
+    def day(self, moment: datetime) -> date:
+        """The redemption's business day: the one agreed with the till, else the Paris day of ``moment``."""
+        return self.business_day or business_day(moment)
 
     async def attempt(self, first: bool) -> Answer | None:
         """One try: an answer, or None when a concurrent change means judging again."""
@@ -98,7 +102,7 @@ class _Redeeming:
             # active in that campaign and the key is new; anything else is read and judged below.
             campaign_id = only_possible_campaign(self.who, self.signed, data, moment)
             if campaign_id is not None:
-                amount = data[campaign_id].core.value_on(business_day(moment))
+                amount = data[campaign_id].core.value_on(self.day(moment))
                 sent = await self.write(campaign_id, amount, now, client, moment)
                 if sent is not None:
                     return Answer(200, sent)
@@ -118,7 +122,7 @@ class _Redeeming:
             return Answer(exc.status, text) if saved else None  # not saved: the key was used meanwhile
         assert v is not None
         # The value of the day: face value while the top-up lasts, then what the buyer paid.
-        amount = data[v.campaign_id].core.value_on(business_day(moment))
+        amount = data[v.campaign_id].core.value_on(self.day(moment))
         sent = await self.write(v.campaign_id, amount, now, client, moment)
         # None: lost a race (the voucher or the key changed since the read): read and judge again.
         return Answer(200, sent) if sent is not None else None

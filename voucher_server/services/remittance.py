@@ -1,5 +1,6 @@
-"""What a tobacconist owes the operator for a period (the price of its sales, net of sale voids), and the
-"received" state the operator records when the cash or the transfer arrives."""
+"""What a tobacconist owes the operator for a period (the price of its sales not voided, as its statement
+``services.statement.shop_statement`` counts them), and the "received" state the operator records when the cash
+or the transfer arrives."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import Activity as Kind
@@ -17,6 +18,7 @@ from ..db import aware
 from ..models import Activity, Merchant
 from ..models_money import PaymentMethod, RemittanceReceipt
 from .periods import Period
+from .statement import CONFIRMED, VOIDED, shop_statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class CampaignSales:
     sold_cents: int  # sale prices collected
     voided_count: int
     voided_cents: int
-    face_cents: int  # face value of the net sales (what the vouchers are worth in shops)
+    face_cents: int  # face value of the sales not voided (what the vouchers are worth in shops)
     topup_cents: int  # the funders' share on those
 
     @property
@@ -76,22 +78,15 @@ class Remittance:
                 "received": self.received.as_json() if self.received else None}
 
 
-def _lines(session: Session, seller_id: str, period: Period) -> list[CampaignSales]:
-    start, end = period.bounds_utc()
-    rows = session.execute(
-        select(Activity.campaign_id, Activity.kind, func.count(), func.coalesce(func.sum(Activity.sale_price_cents), 0),
-               func.coalesce(func.sum(Activity.amount_cents), 0), func.coalesce(func.sum(Activity.topup_cents), 0))
-        .where(Activity.merchant_id == seller_id, Activity.kind.in_([Kind.ACTIVATE.value, Kind.SALE_VOID.value]),
-               Activity.business_time >= start, Activity.business_time < end)
-        .group_by(Activity.campaign_id, Activity.kind)).all()
-    by: dict[str, dict[str, tuple[int, int, int, int]]] = {}
-    for cid, kind, n, price, face, topup in rows:
-        by.setdefault(cid, {})[kind] = (int(n), int(price), int(face), int(topup))
+def _lines(statement: dict[str, Any]) -> list[CampaignSales]:
+    """By campaign, the seller's sales as its statement counts them: every sale of the period, those voided since."""
     out = []
-    for cid in sorted(by):
-        sn, sp, sf, st = by[cid].get(Kind.ACTIVATE.value, (0, 0, 0, 0))
-        vn, vp, vf, vt = by[cid].get(Kind.SALE_VOID.value, (0, 0, 0, 0))
-        out.append(CampaignSales(cid, sn, sp, vn, vp, sf - vf, st - vt))
+    for cid, sums in sorted(statement["by_campaign"].items()):
+        sold, voided = sums["sale"][CONFIRMED], sums["sale"][VOIDED]
+        if sold["count"] + voided["count"] == 0:
+            continue  # a campaign the shop only redeemed
+        out.append(CampaignSales(cid, sold["count"] + voided["count"], sold["cents"] + voided["cents"],
+                                 voided["count"], voided["cents"], sold["face_value_cents"], sold["topup_cents"]))
     return out
 
 
@@ -110,8 +105,8 @@ def remittance(session: Session, seller_id: str, period: Period) -> Remittance:
     m = session.get(Merchant, seller_id)
     if m is None:
         raise ValueError(f"no seller {seller_id}")
-    return Remittance(seller_id, m.name, period, _lines(session, seller_id, period),
-                      _receipt(session, seller_id, period))
+    statement = shop_statement(session, seller_id, period.start, period.end)
+    return Remittance(seller_id, m.name, period, _lines(statement), _receipt(session, seller_id, period))
 
 
 def mark_remittance_received(session: Session, seller_id: str, period: Period, method: PaymentMethod, by: str,
@@ -138,10 +133,9 @@ def mark_remittance_received(session: Session, seller_id: str, period: Period, m
 
 def remittances(session: Session, period: Period) -> list[Remittance]:
     """Every tobacconist with sales or a receipt in ``period``, by id (received or not)."""
-    start, end = period.bounds_utc()
     sellers = set(session.scalars(select(Activity.merchant_id).where(
-        Activity.kind.in_([Kind.ACTIVATE.value, Kind.SALE_VOID.value]), Activity.merchant_id.is_not(None),
-        Activity.business_time >= start, Activity.business_time < end).distinct()).all())
+        Activity.kind == Kind.ACTIVATE.value, Activity.merchant_id.is_not(None),
+        Activity.business_day >= period.start, Activity.business_day <= period.end).distinct()).all())
     sellers |= set(session.scalars(select(RemittanceReceipt.seller_id).where(
         RemittanceReceipt.period_start == period.start, RemittanceReceipt.period_end == period.end)).all())
     return [remittance(session, sid, period) for sid in sorted(s for s in sellers if s is not None)]

@@ -1,8 +1,8 @@
 """What the operator owes each shop for a period, and the "paid" state the operator records for it.
 
-The figure is the shop's confirmed redemptions minus their voids, by business day, from the activity log. One
-function computes it (``shop_reimbursement``); the CLI, the PDF, the CSV, the SEPA file and the console all
-call it.
+The figure is the shop statement's (``services.statement.shop_statement``: redemptions booked on the period's
+business days, less those voided since); ``shop_reimbursement`` adds the bank details and the paid record, and
+the CLI, the PDF, the CSV, the SEPA file and the console use it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import Activity as Kind
@@ -21,6 +21,7 @@ from ..db import aware
 from ..models import Activity, Merchant
 from ..models_money import PaymentMethod, StatementPayment
 from .periods import Period
+from .statement import CONFIRMED, VOIDED, shop_statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class StatementPaid:
 
 @dataclass(frozen=True, slots=True)
 class ShopDue:
-    """A shop's reimbursement for a period: confirmed redemptions minus voids, and whether it was paid."""
+    """A shop's reimbursement for a period: its redemptions less those voided, and whether it was paid."""
 
     merchant_id: str
     name: str
@@ -68,21 +69,12 @@ class ShopDue:
                 "paid": self.paid.as_json() if self.paid else None}
 
 
-def _sums(session: Session, period: Period, merchant_id: str | None) -> dict[str, dict[str, tuple[int, int]]]:
-    """merchant id -> kind (redeem, void) -> (count, cents) over the period's business days."""
-    start, end = period.bounds_utc()
-    total = func.coalesce(func.sum(Activity.amount_cents), 0)
-    query = (select(Activity.merchant_id, Activity.kind, func.count(), total)
-             .where(Activity.kind.in_([Kind.REDEEM.value, Kind.VOID.value]), Activity.business_time >= start,
-                    Activity.business_time < end)
-             .group_by(Activity.merchant_id, Activity.kind))
-    if merchant_id is not None:
-        query = query.where(Activity.merchant_id == merchant_id)
-    out: dict[str, dict[str, tuple[int, int]]] = {}
-    for mid, kind, count, cents in session.execute(query).all():
-        if mid is not None:  # redemptions always name their shop; the guard is for the type checker
-            out.setdefault(mid, {})[kind] = (int(count), int(cents))
-    return out
+def _shops_with_redemptions(session: Session, period: Period) -> set[str]:
+    """Shops with a redemption booked on a business day of ``period``."""
+    ids = session.scalars(select(Activity.merchant_id).where(
+        Activity.kind == Kind.REDEEM.value, Activity.business_day >= period.start,
+        Activity.business_day <= period.end).distinct()).all()
+    return {mid for mid in ids if mid is not None}
 
 
 def _paid(row: StatementPayment) -> StatementPaid:
@@ -96,10 +88,13 @@ def _payment(session: Session, merchant_id: str, period: Period) -> StatementPay
         StatementPayment.period_end == period.end)).first()
 
 
-def _due(m: Merchant, period: Period, sums: dict[str, tuple[int, int]], paid: StatementPayment | None) -> ShopDue:
-    rc, rcents = sums.get(Kind.REDEEM.value, (0, 0))
-    vc, vcents = sums.get(Kind.VOID.value, (0, 0))
-    return ShopDue(m.id, m.name, m.iban, m.bic, period, rc, rcents, vc, vcents, _paid(paid) if paid else None)
+def _due(m: Merchant, period: Period, statement: dict[str, Any], paid: StatementPayment | None) -> ShopDue:
+    """The shop's figures as its statement counts them: every redemption of the period, those voided since."""
+    red = statement["by_status"]["redemption"]
+    confirmed, voided = red[CONFIRMED], red[VOIDED]
+    return ShopDue(m.id, m.name, m.iban, m.bic, period, confirmed["count"] + voided["count"],
+                   confirmed["cents"] + voided["cents"], voided["count"], voided["cents"],
+                   _paid(paid) if paid else None)
 
 
 def shop_reimbursement(session: Session, merchant_id: str, period: Period) -> ShopDue:
@@ -107,18 +102,16 @@ def shop_reimbursement(session: Session, merchant_id: str, period: Period) -> Sh
     m = session.get(Merchant, merchant_id)
     if m is None:
         raise ValueError(f"no merchant {merchant_id}")
-    sums = _sums(session, period, merchant_id).get(merchant_id, {})
-    return _due(m, period, sums, _payment(session, merchant_id, period))
+    statement = shop_statement(session, merchant_id, period.start, period.end)
+    return _due(m, period, statement, _payment(session, merchant_id, period))
 
 
 def shops_due(session: Session, period: Period) -> list[ShopDue]:
     """Every shop with redemptions or a payment in ``period``, by id (paid or not)."""
-    sums = _sums(session, period, None)
     payments = {p.merchant_id: p for p in session.scalars(select(StatementPayment).where(
         StatementPayment.period_start == period.start, StatementPayment.period_end == period.end)).all()}
-    ids = sorted(set(sums) | set(payments))
-    merchants = {m.id: m for m in session.scalars(select(Merchant).where(Merchant.id.in_(ids))).all()}
-    return [_due(merchants[mid], period, sums.get(mid, {}), payments.get(mid)) for mid in ids]
+    ids = sorted(_shops_with_redemptions(session, period) | set(payments))
+    return [shop_reimbursement(session, mid, period) for mid in ids]
 
 
 def _overlapping(session: Session, merchant_id: str, period: Period) -> StatementPayment | None:
