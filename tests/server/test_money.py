@@ -30,8 +30,21 @@ NOV = Period(date(2026, 11, 1), date(2026, 11, 30))
 
 @pytest.fixture
 def scheme(db_url: str) -> Iterator[tuple[Database, dict[str, Any]]]:
+    """A scheme of its own, for tests that add to it."""
     serials = build(db_url)
     db = Database(db_url)
+    yield db, serials
+    db.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[Database, dict[str, Any]]]:
+    """One scheme per database for the tests that only read it (built once: migrations are slow)."""
+    url = (f"sqlite:///{tmp_path_factory.mktemp('money') / 'money.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("pg_server")())
+    serials = build(url)
+    db = Database(url)
     yield db, serials
     db.dispose()
 
@@ -42,8 +55,8 @@ def test_split_cents_adds_up() -> None:
     assert split_cents(100, [1, 1, 1]) == [34, 33, 33]
 
 
-def test_shop_statements(scheme: tuple[Database, dict[str, Any]]) -> None:
-    db, _ = scheme
+def test_shop_statements(shared: tuple[Database, dict[str, Any]]) -> None:
+    db, _ = shared
     with db.reading() as s:
         a_dec = settlement.shop_reimbursement(s, "M0001", DEC)
         # v0 1200 + v1 1200 + order[0] 1200 + OLD o0 1000 - void of v1 1200
@@ -77,8 +90,8 @@ def test_remittance_and_received(scheme: tuple[Database, dict[str, Any]]) -> Non
         assert remittance.remittance(s, "M0003", NOV).as_json()["received"]["method"] == "cash"
 
 
-def test_funder_invoices_use_the_value_of_the_day(scheme: tuple[Database, dict[str, Any]]) -> None:
-    db, _ = scheme
+def test_funder_invoices_use_the_value_of_the_day(shared: tuple[Database, dict[str, Any]]) -> None:
+    db, _ = shared
     with db.reading() as s:
         # BOOST top-up spent in December: v0, v1, v2, order[0] at 200 each, minus v1's void = 600 -> 450 / 150.
         assert [f.id for f in funders.list_funders(s)] == ["F0001", "F0002"]
@@ -95,8 +108,8 @@ def test_funder_invoices_use_the_value_of_the_day(scheme: tuple[Database, dict[s
         assert funders.funder_invoice(s, "F0002", whole).topup_cents == 350
 
 
-def test_liability_by_day(scheme: tuple[Database, dict[str, Any]]) -> None:
-    db, _ = scheme
+def test_liability_by_day(shared: tuple[Database, dict[str, Any]]) -> None:
+    db, _ = shared
     with db.reading() as s:
         nov = liability.liability(s, date(2026, 11, 30)).as_json()
         # BOOST 5 sold x 1200 (5000 buyers + 1000 top-up); OLD 2 x 1000 (1600 + 400).
@@ -113,8 +126,8 @@ def test_liability_by_day(scheme: tuple[Database, dict[str, Any]]) -> None:
         assert liability.liability(s, date(2027, 3, 1)).as_json()["outstanding_cents"] == 0
 
 
-def test_breakage_by_funder(scheme: tuple[Database, dict[str, Any]]) -> None:
-    db, _ = scheme
+def test_breakage_by_funder(shared: tuple[Database, dict[str, Any]]) -> None:
+    db, _ = shared
     with db.reading() as s:
         old = liability.breakage(s, "OLD", date(2027, 1, 1)).as_json()
         assert (old["ended"], old["expired_count"], old["buyers_cents"], old["topup_cents"]) == (True, 1, 800, 200)
