@@ -37,7 +37,7 @@ def test_wrong_password_refused_then_right_one_opens(page: Any, server: LiveServ
     assert "Chèques Booster" in page.locator("main").inner_text()
     cookie = next(c for c in page.context.cookies() if c["name"] == "vsc_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-    assert not cookie["secure"]  # plain HTTP on the loopback; Secure elsewhere (test_security)
+    assert not cookie["secure"]  # plain HTTP on the loopback; Secure elsewhere (test_sessions)
     page.click("text=Se déconnecter")
     assert page.locator("input[name=password]").count() == 1
     page.goto("/console/campaigns")

@@ -82,3 +82,24 @@ def test_passwords_are_argon2_hashes_and_resettable(db: Database) -> None:
         assert result is LoginResult.OK and again is not None and again.role == "accountant"
     with pytest.raises(ValueError), db.writing() as s:
         add_operator(s, "not-an-email", "a long passphrase", OperatorRole.ADMIN)
+
+
+def test_cookies_are_secure_outside_the_loopback(db: Database) -> None:
+    """Behind the TLS proxy the host is the public name: every console cookie is Secure, HttpOnly, SameSite."""
+    from fastapi.testclient import TestClient
+
+    from voucher_server.app import create_app
+    from voucher_server.config import Settings
+
+    app = create_app(Settings(db_url=db.url, secret=None))
+    with TestClient(app, base_url="https://vouchers.example.org") as client:
+        form = client.get("/console/")
+        assert "secure" in form.headers["set-cookie"].lower()
+        token = form.text.split('name="csrf" value="')[1].split('"')[0]
+        signed = client.post("/console/login", data={"csrf": token, "email": "ana@scheme.example",
+                                                     "password": "a long passphrase"},
+                             headers={"Origin": "https://vouchers.example.org"}, follow_redirects=False)
+        assert signed.status_code == 303
+        cookie = next(c for c in signed.headers.get_list("set-cookie") if c.startswith("vsc_session="))
+        assert all(flag in cookie.lower() for flag in ("secure", "httponly", "samesite=strict", "path=/console"))
+    app.state.db.dispose()
