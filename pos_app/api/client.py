@@ -102,15 +102,18 @@ class ApiClient:
     def redeem(self, code: str, body: dict[str, Any], *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
         return self._request("POST", f"/vouchers/{quote(code, safe='')}/redeem", json=body, budget=budget)
 
-    def void_redemption(self, redemption_id: int, key: str, *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
-        return self._request("POST", f"/redemptions/{int(redemption_id)}/void", json={"idempotency_key": key},
+    def void_redemption(self, redemption_id: int, key: str, *, budget: float = VERDICT_BUDGET,
+                        business_day: str | None = None) -> dict[str, Any]:
+        return self._request("POST", f"/redemptions/{int(redemption_id)}/void", json=_void_body(key, business_day),
                              budget=budget)
 
     def activate(self, code: str, body: dict[str, Any], *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
         return self._request("POST", f"/vouchers/{quote(code, safe='')}/activate", json=body, budget=budget)
 
-    def void_sale(self, sale_id: int, key: str, *, budget: float = VERDICT_BUDGET) -> dict[str, Any]:
-        return self._request("POST", f"/sales/{int(sale_id)}/void", json={"idempotency_key": key}, budget=budget)
+    def void_sale(self, sale_id: int, key: str, *, budget: float = VERDICT_BUDGET,
+                  business_day: str | None = None) -> dict[str, Any]:
+        return self._request("POST", f"/sales/{int(sale_id)}/void", json=_void_body(key, business_day),
+                             budget=budget)
 
     def changes(self, cursor: str | None, limit: int = 5000, *, budget: float = 60) -> dict[str, Any]:
         params: dict[str, Any] = {"limit": limit}
@@ -151,6 +154,11 @@ def _unavailable(exc: requests.exceptions.RequestException, expired: bool) -> Un
         sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and "refused" not in str(exc).lower()
         return Unavailable("connection", "Serveur central injoignable.", extra={"maybe_sent": sent})
     return Unavailable("network", f"Erreur réseau ({type(exc).__name__}).", extra={"maybe_sent": True})
+
+
+def _void_body(key: str, business_day: str | None) -> dict[str, Any]:
+    """A void's body: its key, and the till's business day when it says one."""
+    return {"idempotency_key": key, **({"business_day": business_day} if business_day else {})}
 
 
 __all__ = ["ApiClient", "ApiError", "AuthError", "ClientError", "Refusal", "Unavailable"]

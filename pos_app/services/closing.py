@@ -3,7 +3,6 @@ closings). Each is a CLOSING ledger entry chained to the previous one, plus its 
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,11 +11,12 @@ from ..core.carryover import Regularisation
 from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import to_utc_text
 from ..store.closings import Closing, ClosingStore
+from ..store.db import Connection
 from ..store.ledger import LedgerStore
 from .book_base import BookBase, BooksError, lines_in
 
 
-def regularisations_in(conn: sqlite3.Connection, upto_seq: int) -> list[Regularisation]:
+def regularisations_in(conn: Connection, upto_seq: int) -> list[Regularisation]:
     """Lines of closed days whose status changed after the latest day closing (up to ``upto_seq``)."""
     day_seqs = ClosingStore.day_seqs_in(conn)
     if not day_seqs:
@@ -35,7 +35,7 @@ def regularisations_in(conn: sqlite3.Connection, upto_seq: int) -> list[Regulari
     return carryover.regularisations(before, after, origin)
 
 
-def _write_closing(books: BookBase, conn: sqlite3.Connection, kind: str, period: str, bday: str,
+def _write_closing(books: BookBase, conn: Connection, kind: str, period: str, bday: str,
                    totals: dict[str, Any], extra: dict[str, Any]) -> Closing:
     previous = ClosingStore.all_in(conn, kind)
     prev = previous[-1] if previous else None
@@ -55,7 +55,7 @@ def _write_closing(books: BookBase, conn: sqlite3.Connection, kind: str, period:
     return closing
 
 
-def _refuse_day(books: BookBase, conn: sqlite3.Connection, the_day: date) -> None:
+def _refuse_day(books: BookBase, conn: Connection, the_day: date) -> None:
     """Why ``the_day`` cannot be closed now, as a BooksError; nothing if it can."""
     period = the_day.isoformat()
     if ClosingStore.get_in(conn, "day", period):

@@ -337,23 +337,25 @@ class RedemptionService:
         if till.clock() - parse_utc_text(ts) > timedelta(seconds=till.void_window_s):
             return VoidOutcome(False, f"Délai d'annulation dépassé ({till.void_window_s // 60} min).", serial, amount)
         red_row = till.outbox.by_key(rkey)
-        key = new_key()
+        key, day = new_key(), till.open_day()  # the day is kept with the void: its retries send the same body
         if red_row is not None and red_row.state == "pending":
             # Not uploaded yet: cancel here now, and queue the void right after the redemption.
             with till.db.transaction() as conn:
                 void = till.ledger.append_in(conn, till.entry(
                     EntryKind.VOID, voucher=serial, campaign_id=campaign_id, amount_cents=amount, ref_seq=seq,
                     idempotency_key=key, mode="offline", data={"queued": True}))
-                till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq}, void.seq)
+                till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq,
+                                                                  "business_day": day}, void.seq)
                 CacheStore.mark_active_in(conn, serial)
             return VoidOutcome(True, "Encaissement annulé (sera transmis au serveur central).", serial, amount)
         rid = (red_row.result or {}).get("redemption_id") if red_row else None
         if rid is None:
             return VoidOutcome(False, "Encaissement introuvable côté serveur : annulation impossible.", serial, amount)
         with till.db.transaction() as conn:
-            oid = till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq}, None)
+            oid = till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq,
+                                                                    "business_day": day}, None)
         try:
-            answer = till.api.void_redemption(int(rid), key)
+            answer = till.api.void_redemption(int(rid), key, business_day=day)
         except Unavailable:
             till.note_network(False)
             with till.db.transaction() as conn:

@@ -217,7 +217,7 @@ class SaleService:
         if till.clock() - parse_utc_text(ts) > timedelta(seconds=till.void_window_s):
             return SaleOutcome(False, "void_window_passed", till.mode, "Délai d'annulation dépassé.", serial, **money)
         sale_row = till.outbox.by_key(skey)
-        key = new_key()
+        key, day = new_key(), till.open_day()  # the day is kept with the void: its retries send the same body
         synced = sale_row is not None and sale_row.state == "done"
 
         def record(conn: sqlite3.Connection, mode: str) -> int:
@@ -229,11 +229,12 @@ class SaleService:
 
         with till.db.transaction() as conn:
             vseq = None if synced else record(conn, "offline")
-            oid = till.outbox.insert_in(conn, key, "sale_void", serial, {"sale_key": skey, "ref_seq": seq}, vseq)
+            oid = till.outbox.insert_in(conn, key, "sale_void", serial, {"sale_key": skey, "ref_seq": seq,
+                                                                         "business_day": day}, vseq)
         if not synced:
             return SaleOutcome(True, "voided", "offline", "Vente annulée (sera transmise).", serial, **money)
         try:
-            answer = till.api.void_sale(int(sale_row.result["sale_id"]), key)
+            answer = till.api.void_sale(int(sale_row.result["sale_id"]), key, business_day=day)
         except Unavailable:
             till.note_network(False)
             with till.db.transaction() as conn:

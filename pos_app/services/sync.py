@@ -198,7 +198,8 @@ class SyncService:
 
             key = new_key()
             try:
-                till.api.void_redemption(int(answer["redemption_id"]), key, budget=self.budget(UPLOAD_BUDGET))
+                till.api.void_redemption(int(answer["redemption_id"]), key, budget=self.budget(UPLOAD_BUDGET),
+                                         business_day=till.open_day())
             except Refusal as exc:
                 report.errors.append(f"verify_void:{exc.code}")
                 return
@@ -246,7 +247,8 @@ class SyncService:
         till = self.till
         answer = self._void_upstream(
             row, report, "redemption_key", "redemption_id", "Le bon encaissé doit être envoyé avant son annulation.",
-            lambda rid: till.api.void_redemption(rid, row.idempotency_key, budget=self.budget(UPLOAD_BUDGET)))
+            lambda rid: till.api.void_redemption(rid, row.idempotency_key, budget=self.budget(UPLOAD_BUDGET),
+                                                business_day=row.payload.get("business_day")))
         if answer is None:
             return
         with till.db.transaction() as conn:
@@ -279,7 +281,8 @@ class SyncService:
         till = self.till
         answer = self._void_upstream(
             row, report, "sale_key", "sale_id", "La vente doit être envoyée avant son annulation.",
-            lambda sid: till.api.void_sale(sid, row.idempotency_key, budget=self.budget(UPLOAD_BUDGET)))
+            lambda sid: till.api.void_sale(sid, row.idempotency_key, budget=self.budget(UPLOAD_BUDGET),
+                                          business_day=row.payload.get("business_day")))
         if answer is None:
             return
         with till.db.transaction() as conn:

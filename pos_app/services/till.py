@@ -227,11 +227,15 @@ class Till:
 
     # --- ledger helpers ----------------------------------------------------------------------------------
 
+    def open_day(self, moment: datetime | None = None) -> str:
+        """The open business day (YYYY-MM-DD): the Paris day, or after its closing the next day not closed. The
+        till books every entry on it and sends it to the server with each operation."""
+        now = moment or self.clock()
+        return open_day_after(business_day(now), ClosingStore(self.db).day_seqs()).isoformat()
+
     def entry(self, kind: EntryKind, moment: datetime | None = None, **fields: Any) -> LedgerEntry:
         now = moment or self.clock()
-        # the open business day: after the day's closing, new entries belong to the next day (the server is told)
-        day = open_day_after(business_day(now), ClosingStore(self.db).day_seqs())
-        return LedgerEntry(seq=0, ts_utc=to_utc_text(now), business_day=day.isoformat(),
+        return LedgerEntry(seq=0, ts_utc=to_utc_text(now), business_day=self.open_day(now),
                            kind=str(kind), till_id=self.till_id, cashier=self.cashier, **fields)
 
     def append(self, kind: EntryKind, **fields: Any) -> LedgerEntry:

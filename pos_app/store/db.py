@@ -14,6 +14,9 @@ import platformdirs
 
 DB_FILENAME = "till.sqlite3"
 
+Connection = sqlite3.Connection
+"""What a transaction hands to the store's ``*_in`` operations (services name it without importing sqlite3)."""
+
 
 class StoreError(RuntimeError):
     """A local storage failure, with a stable ``code`` and a French message for the user.
