@@ -22,6 +22,7 @@ fi
 
 [ -x "$BUNDLE" ] || { echo "no bundle at $BUNDLE" >&2; exit 1; }
 printf 'bundle size: %s (%s files)\n' "$(du -sh dist/pos-app | cut -f1)" "$(find dist/pos-app -type f | wc -l)"
+"$PY" tools/bundle_sizes.py dist/pos-app
 
 SANDBOX=$(mktemp -d)
 trap 'rm -rf "$SANDBOX"' EXIT

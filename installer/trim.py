@@ -1,0 +1,97 @@
+"""What the bundle leaves out, used by installer/pos-app.spec (measured sizes in docs/install.md).
+
+PyInstaller collects every Qt plugin of the modules the app imports and every library those plugins link; a few
+of those plugins pull whole stacks the till never uses. The spec drops those plugins by name, then every shared
+library that nothing kept still links (DT_NEEDED closure from the Python extensions, the kept Qt plugins and the
+libraries loaded by name at run time).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+# Python packages the till never imports (the embedded demo server runs without them: uvicorn falls back to
+# asyncio and h11; the operator's PDFs (fpdf2, Pillow) belong to the central server, not to a till)
+EXCLUDES = [
+    "tkinter", "pytest", "hypothesis", "IPython", "matplotlib", "mypy", "ast_serialize",
+    "psycopg", "psycopg_binary", "psycopg2", "asyncpg",
+    "uvloop", "httptools", "watchfiles", "websockets", "yaml", "fpdf", "PIL",
+    "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick", "PySide6.Qt3DCore",
+    "PySide6.QtQuick3D", "PySide6.QtCharts", "PySide6.QtDataVisualization", "PySide6.QtGraphs",
+    "PySide6.QtDesigner", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtQml", "PySide6.QtQuick",
+    "PySide6.QtQuickWidgets", "PySide6.QtOpenGLWidgets", "PySide6.QtVirtualKeyboard",
+]
+
+# Qt plugins that pull stacks the till never uses: the on-screen keyboard (QtQuick + Qml, 17 MB), the GTK
+# platform theme (GTK 3, cairo, pango, atk: ~25 MB; Qt's own Fusion style is used instead), embedded-Linux
+# platforms (eglfs, linuxfb, vnc) and the PDF image format (QtPdf)
+DROP_PLUGINS = re.compile(
+    r"/plugins/(platforminputcontexts/libqtvirtualkeyboardplugin|platformthemes/libqgtk3|egldeviceintegrations/"
+    r"|platforms/lib(qeglfs|qlinuxfb|qvnc|qvkkhrdisplay|qminimalegl)|imageformats/libqpdf|generic/)")
+
+# loaded by name at run time, not linked: keep them and what they link
+KEEP_BY_NAME = re.compile(r"^(libzbar|libssl|libcrypto|libQt6FFmpegStub|libpulse|libpython)")
+
+
+def _needed(path: str) -> list[str]:
+    out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def _is_root(dest: str) -> bool:
+    name = os.path.basename(dest)
+    if "/plugins/" in dest.replace("\\", "/"):
+        return True
+    if KEEP_BY_NAME.match(name):
+        return True
+    # a Python extension module (cpython-3xx, abi3) is imported, so it is a root of the closure
+    return ".cpython-" in name or name.endswith(".abi3.so")
+
+
+def trim_binaries(binaries: list[tuple[str, str, str]]) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """``binaries`` (PyInstaller TOC: dest, source, kind) without the dropped plugins and the shared libraries
+    nothing kept links any more. Returns the kept TOC and the dropped destinations. Linux only (ELF)."""
+    if not sys.platform.startswith("linux"):
+        return binaries, []
+    kept = [b for b in binaries if not DROP_PLUGINS.search(b[0].replace("\\", "/"))]
+    by_name: dict[str, list[tuple[str, str, str]]] = {}
+    for b in kept:
+        by_name.setdefault(os.path.basename(b[0]), []).append(b)
+    todo = [b for b in kept if _is_root(b[0])]
+    reached = {b[0] for b in todo}
+    while todo:
+        _dest, src, _kind = todo.pop()
+        for lib in _needed(src):
+            for dep in by_name.get(lib, []):
+                if dep[0] not in reached:
+                    reached.add(dep[0])
+                    todo.append(dep)
+    out = [b for b in kept if b[0] in reached]
+    dropped = sorted(b[0] for b in binaries if b[0] not in reached)
+    return out, dropped
+
+
+def strip_copies(binaries: list[tuple[str, str, str]], workdir: str) -> tuple[list[tuple[str, str, str]], int]:
+    """``binaries`` with the ones that carry symbols (libpython, lib-dynload, cryptography, numpy's core...)
+    replaced by stripped copies under ``workdir``. Libraries repaired by auditwheel (``*.libs/``) are left alone:
+    stripping them breaks their patched ELF layout (numpy's OpenBLAS then fails to load). Returns the TOC and the
+    bytes saved. Linux only."""
+    if not sys.platform.startswith("linux"):
+        return binaries, 0
+    out, saved = [], 0
+    for dest, src, kind in binaries:
+        sections = subprocess.run(["readelf", "-S", "-W", src], capture_output=True, text=True).stdout
+        if kind == "SYMLINK" or ".libs/" in src.replace("\\", "/") or ".symtab" not in sections:
+            out.append((dest, src, kind))
+            continue
+        copy = os.path.join(workdir, "stripped", dest)
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        if subprocess.run(["strip", "--strip-unneeded", "-o", copy, src], capture_output=True).returncode:
+            out.append((dest, src, kind))
+            continue
+        saved += os.path.getsize(src) - os.path.getsize(copy)
+        out.append((dest, copy, kind))
+    return out, saved

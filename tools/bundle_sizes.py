@@ -1,0 +1,68 @@
+"""Size of a PyInstaller one-folder bundle by part (MB, files), and compressed. Prints figures, no assertion.
+
+    .venv/bin/python tools/bundle_sizes.py [dist/pos-app]          (also run by tools/dist_test.sh)
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+# first matching pattern (on the path inside _internal/) names the part
+PARTS = [
+    ("executable + every Python module (PYZ archive)", r"^pos-app \(executable\)$"),
+    ("Qt: QtQuick/Qml (linked by Qt's multimedia backend)", r"^PySide6/Qt/lib/libQt6(Quick|Qml)"),
+    ("Qt: FFmpeg (Qt's multimedia backend: sounds)", r"^PySide6/Qt/(lib/lib(av|sw)|plugins/multimedia)"),
+    ("Qt: ICU (text, locales)", r"^PySide6/Qt/lib/libicu"),
+    ("Qt: other libraries", r"^PySide6/Qt/lib/"),
+    ("Qt: plugins", r"^PySide6/Qt/plugins/"),
+    ("Qt: translations", r"^PySide6/Qt/translations/"),
+    ("PySide6 bindings", r"^(PySide6|shiboken6)/"),
+    ("OpenCV: cv2 module", r"^cv2/"),
+    ("OpenCV: BLAS/LAPACK (OpenBLAS, gfortran)", r"^opencv_python_headless\.libs/lib(openblas|gfortran|quadmath)"),
+    ("OpenCV: FFmpeg and codecs (video files, streams)", r"^opencv_python_headless\.libs/"),
+    ("numpy (+ its OpenBLAS)", r"^numpy(\.libs)?/"),
+    ("Python (libpython, stdlib)", r"^(libpython|python3|base_library\.zip|lib-dynload)"),
+    ("cryptography", r"^(cryptography|_cffi_backend|cffi)"),
+    ("embedded server deps", r"^(sqlalchemy|pydantic|pydantic_core|fastapi|starlette|uvicorn|alembic|anyio|greenlet"
+                             r"|mako|h11|argon2|_argon2|click|sniffio|annotated)"),
+    ("zxing-cpp, zbar, segno", r"^(zxingcpp|libzbar|segno)"),
+    ("app (pos_app, voucher_server, resources)", r"^(pos_app|voucher_server|resources)"),
+    ("system libraries (X11, glib, pulse, ...)", r"^lib[^/]*\.so"),
+]
+
+
+def part_of(rel: str) -> str:
+    for name, pattern in PARTS:
+        if re.search(pattern, rel):
+            return name
+    return "other"
+
+
+def main() -> int:
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else "dist/pos-app")
+    internal = root / "_internal"
+    sizes: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
+    for path in root.rglob("*"):
+        if path.is_symlink() or not path.is_file():
+            continue
+        rel = path.relative_to(internal).as_posix() if internal in path.parents else "pos-app (executable)"
+        part = part_of(rel)
+        sizes[part] += path.stat().st_size
+        counts[part] += 1
+    total = sum(sizes.values())
+    print(f"bundle {root}: {total / 2**20:.0f} MB in {sum(counts.values())} files")
+    for part, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
+        print(f"  {size / 2**20:7.1f} MB {counts[part]:5d} files  {part}")
+    tar = subprocess.run(["tar", "-C", str(root.parent), "-cf", "-", root.name], capture_output=True, check=True)
+    gz = subprocess.run(["gzip", "-6"], input=tar.stdout, capture_output=True, check=True).stdout
+    print(f"compressed: tar.gz {len(gz) / 2**20:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
