@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
 
     def on_scan(self, text: str) -> None:
         """A code from the camera or the USB scanner goes to the screen in front (Caisse by default)."""
+        if self._closed:
+            return  # queued by the camera thread just before it stopped: the till may be closed already
         current = self.tabs.currentWidget()
         if current is self.seller:
             self.seller.on_code(text)
