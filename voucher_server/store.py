@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import admin
 from .db import Database, aware, is_sqlite
-from .models import Activity, IdempotentRequest, Merchant, Voucher
+from .models import Activity, IdempotentRequest, Merchant, Terminal, Voucher
 
 if TYPE_CHECKING:
     import asyncpg
@@ -56,6 +56,7 @@ class VoucherRow:
 class Lookup:
     prior: StoredAnswer | None
     voucher: VoucherRow | None
+    terminal_enabled: bool  # read in the same query: a disabled terminal is refused on its very next request
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +93,9 @@ class SqlStore:
     async def close(self) -> None:
         """The engine is disposed with the Database."""
 
-    async def lookup(self, terminal_id: int | None, key: str | None, serial: str) -> Lookup:
-        """The stored answer for (terminal, key), if any, and the voucher with its redeeming shop's name."""
+    async def lookup(self, terminal_id: int, key: str | None, serial: str) -> Lookup:
+        """The stored answer for (terminal, key), if any, the voucher with its redeeming shop's name, and whether
+        the terminal is enabled."""
         return await anyio.to_thread.run_sync(self._lookup, terminal_id, key, serial)
 
     async def save_answer(self, terminal_id: int, key: str, fingerprint: str, status: int, body: str,
@@ -105,10 +107,11 @@ class SqlStore:
         """Write the redemption atomically; the body sent, or None when the voucher or key changed meanwhile."""
         return await anyio.to_thread.run_sync(self._redeem, r, render)
 
-    def _lookup(self, terminal_id: int | None, key: str | None, serial: str) -> Lookup:
+    def _lookup(self, terminal_id: int, key: str | None, serial: str) -> Lookup:
         with self.db.reading() as s:
             prior = None
-            if key is not None and terminal_id is not None:
+            enabled = bool(s.scalar(select(Terminal.enabled).where(Terminal.id == terminal_id)))
+            if key is not None:
                 rec = s.get(IdempotentRequest, (terminal_id, key))
                 if rec is not None:
                     prior = StoredAnswer(rec.fingerprint, rec.response_status, rec.response_body)
@@ -116,7 +119,7 @@ class SqlStore:
                                    Merchant.name).outerjoin(Merchant, Merchant.id == Voucher.redeemed_by)
                             .where(Voucher.serial == serial)).first()
         voucher = VoucherRow(row[0], row[1], row[2], aware(row[3]), row[4]) if row is not None else None
-        return Lookup(prior, voucher)
+        return Lookup(prior, voucher, enabled)
 
     def _save_answer(self, terminal_id: int, key: str, fingerprint: str, status: int, body: str,
                      now: datetime) -> bool:
@@ -133,6 +136,8 @@ class SqlStore:
             with self.db.writing() as s:
                 if s.get(IdempotentRequest, (r.terminal_id, r.idempotency_key)) is not None:
                     return None
+                if not s.scalar(select(Terminal.enabled).where(Terminal.id == r.terminal_id)):
+                    return None  # the caller's lookup finds the terminal disabled
                 act = Activity(kind="redeem", serial=r.serial, campaign_id=r.campaign_id, terminal_id=r.terminal_id,
                                merchant_id=r.merchant_id, amount_cents=r.amount_cents,
                                idempotency_key=r.idempotency_key, client_time=r.client_time,
@@ -163,8 +168,10 @@ class _Lost(Exception):
 # --- PostgreSQL -----------------------------------------------------------------------------------------------
 
 _PG_LOOKUP = """
-SELECT i.fingerprint, i.response_status, i.response_body, v.serial, v.campaign_id, v.state, v.redeemed_at, m.name
+SELECT i.fingerprint, i.response_status, i.response_body, v.serial, v.campaign_id, v.state, v.redeemed_at, m.name,
+       coalesce(t.enabled, false)
 FROM (SELECT 1) AS one
+LEFT JOIN terminals AS t ON t.id = $1
 LEFT JOIN idempotent_requests AS i ON i.terminal_id = $1 AND i.idempotency_key = $2
 LEFT JOIN vouchers AS v ON v.serial = $3
 LEFT JOIN merchants AS m ON m.id = v.redeemed_by
@@ -178,6 +185,7 @@ WITH v AS (
     UPDATE vouchers SET state = 'redeemed', redemption_id = $1, redeemed_at = $2, redeemed_by = $3,
                         change_seq = pg_current_xact_id()::text::bigint
     WHERE serial = $4 AND state = 'active' AND campaign_id = $5
+      AND EXISTS (SELECT 1 FROM terminals WHERE id = $6 AND enabled)
     RETURNING serial
 ), a AS (
     INSERT INTO activities (id, kind, serial, campaign_id, terminal_id, merchant_id, amount_cents, sale_price_cents,
@@ -249,11 +257,11 @@ class PgStore:
             await self.pool.expire_connections()
             return await getattr(self.pool, fetch)(sql, *args)
 
-    async def lookup(self, terminal_id: int | None, key: str | None, serial: str) -> Lookup:
-        row = await self._run("fetchrow", _PG_LOOKUP, terminal_id if key else None, key, serial)
+    async def lookup(self, terminal_id: int, key: str | None, serial: str) -> Lookup:
+        row = await self._run("fetchrow", _PG_LOOKUP, terminal_id, key, serial)
         prior = StoredAnswer(row[0], row[1], row[2]) if row[0] is not None else None
         voucher = VoucherRow(row[3], row[4], row[5], row[6], row[7]) if row[3] is not None else None
-        return Lookup(prior, voucher)
+        return Lookup(prior, voucher, row[8])
 
     async def save_answer(self, terminal_id: int, key: str, fingerprint: str, status: int, body: str,
                           now: datetime) -> bool:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from . import console, money, operator_setup, printing, serving, statement
+from . import console, money, operator_setup, printing, serving, statement, terminals
 
-AREAS: tuple[ModuleType, ...] = (serving, operator_setup, printing, console, money, statement)
+AREAS: tuple[ModuleType, ...] = (serving, operator_setup, terminals, printing, console, money, statement)
 
 
 def build_parser() -> argparse.ArgumentParser:

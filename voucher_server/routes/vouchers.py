@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from ..deps import Auth, Ctx
+from ..deps import Auth, Ctx, HotAuth
 from ..errors import SafeRoute
 from ..schemas import ActivateBody, RedeemBody
 from ..services import redemption, sale
@@ -23,13 +23,13 @@ def respond(answer: Answer) -> Response:
 # Every till checks and redeems every voucher: these two are declared first so they are matched first.
 
 @router.get("/vouchers/{code}")
-async def get_voucher(ctx: Ctx, who: Auth, code: str) -> dict[str, Any]:
+async def get_voucher(ctx: Ctx, who: HotAuth, code: str) -> dict[str, Any]:
     serial, signed = parsed(code)
     return await redemption.voucher_view(ctx, who, serial, signed)
 
 
 @router.post("/vouchers/{code}/redeem")
-async def redeem(ctx: Ctx, who: Auth, code: str, body: RedeemBody) -> Response:
+async def redeem(ctx: Ctx, who: HotAuth, code: str, body: RedeemBody) -> Response:
     serial, signed = parsed(code)
     return respond(await redemption.redeem(ctx, who, serial, signed, body))
 

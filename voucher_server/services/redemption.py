@@ -27,7 +27,10 @@ from .idempotency import replay
 async def voucher_view(ctx: Context, who: Caller, serial: str, signed: SignedCode | None) -> dict[str, Any]:
     """What GET /vouchers/{code} answers: the voucher, its campaign and the verdict here and now."""
     data = await ctx.campaigns.current()
-    v = (await ctx.store.lookup(None, None, serial)).voucher
+    found = await ctx.store.lookup(who.terminal_id, None, serial)
+    if not found.terminal_enabled:
+        raise ApiError(401, "unauthorized")
+    v = found.voucher
     check_signature(signed, v, data)
     if v is None:
         raise ApiError(404, "unknown")
@@ -107,6 +110,8 @@ class _Redeeming:
                 if sent is not None:
                     return Answer(200, sent)
         found = await self.ctx.store.lookup(self.who.terminal_id, self.body.idempotency_key, self.serial)
+        if not found.terminal_enabled:
+            raise ApiError(401, "unauthorized")  # disabled since its token was cached: refused, nothing stored
         if found.prior is not None:
             return replay(found.prior, self.fp)
         v = found.voucher
