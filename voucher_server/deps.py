@@ -18,7 +18,7 @@ from .models import Merchant
 from .models import Terminal as TerminalRow
 from .services.context import Caller, Context
 
-__all__ = ["AUTH_CACHE_SECONDS", "Auth", "Authenticator", "Caller", "Ctx", "HotAuth", "RateLimiter"]
+__all__ = ["AUTH_CACHE_SECONDS", "Auth", "Authenticator", "Caller", "Ctx", "HotAuth", "RateLimiter", "UploadAuth"]
 
 AUTH_CACHE_SECONDS = 5.0
 REFUSED_RATE, REFUSED_BURST = 1.0, 20.0  # refused tokens per second (and in a burst) per client address
@@ -113,6 +113,15 @@ async def context(request: Request) -> Context:
 
 
 async def caller(request: Request) -> Caller:
+    """The caller of a route that is always an online contact (noted for the offline claims' bounds)."""
+    who = await upload_caller(request)
+    ctx: Context = request.app.state.ctx
+    await ctx.contacts.note(who.terminal_id)
+    return who
+
+
+async def upload_caller(request: Request) -> Caller:
+    """The caller of a route that may carry an offline upload: its service notes the contact when online."""
     auth: Authenticator = request.app.state.auth
     return await auth.authenticate(request.headers.get("authorization", ""),
                                    request.client.host if request.client else "")
@@ -126,5 +135,6 @@ async def cached_caller(request: Request) -> Caller:
 
 Ctx = Annotated[Context, Depends(context)]
 Auth = Annotated[Caller, Depends(caller)]
+UploadAuth = Annotated[Caller, Depends(upload_caller)]
 HotAuth = Annotated[Caller, Depends(cached_caller)]
 """For the voucher look-up and redemption only: their store statements re-check ``terminals.enabled``."""

@@ -41,6 +41,11 @@ MESSAGES = {
     "internal": "Erreur interne du serveur.",
     "method_not_allowed": "Méthode non autorisée.",
     "headers_too_large": "En-têtes de la requête trop volumineux.",
+    "offline_not_allowed": "Opération hors ligne refusée : non autorisée pour ce terminal.",
+    "claim_in_future": "Opération hors ligne refusée : datée dans le futur (horloge de la caisse en avance).",
+    "claim_too_old": "Opération hors ligne refusée : trop ancienne pour la politique hors ligne du terminal.",
+    "claim_before_sale": "Opération hors ligne refusée : datée d'avant la vente du bon.",
+    "offline_limit_reached": "Opération hors ligne refusée : plafond hors ligne du jour dépassé.",
 }
 
 

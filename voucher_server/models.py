@@ -123,6 +123,9 @@ class Terminal(Base):
     ledger_head_seq: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     ledger_head_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     ledger_head_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The last request that was not an offline upload (noted at most every minute per server process): offline
+    # claims are judged against it (pos_app.core.claims).
+    last_online_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Voucher(Base):
@@ -204,3 +207,14 @@ class IdempotentRequest(Base):
     response_body: Mapped[str] = mapped_column(Text, nullable=False)
     activity_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class UnknownLookup(Base):
+    """Unknown voucher numbers asked by a terminal, per Paris day: guessing shows up here for the operator."""
+
+    __tablename__ = "unknown_lookups"
+    terminal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    refused: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # of which refused as a burst (429)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from ..deps import Auth, Ctx, HotAuth
+from ..deps import Ctx, HotAuth, UploadAuth
 from ..errors import SafeRoute
 from ..schemas import ActivateBody, RedeemBody
 from ..services import redemption, sale
@@ -35,6 +35,6 @@ async def redeem(ctx: Ctx, who: HotAuth, code: str, body: RedeemBody) -> Respons
 
 
 @router.post("/vouchers/{code}/activate")
-def activate(ctx: Ctx, who: Auth, code: str, body: ActivateBody) -> Response:
+def activate(ctx: Ctx, who: UploadAuth, code: str, body: ActivateBody) -> Response:
     serial, signed = parsed(code)
     return respond(sale.activate(ctx, who, serial, signed, body))

@@ -9,6 +9,7 @@ from ..config import Settings
 from ..db import Database
 from ..store import PgStore, SqlStore
 from .campaigns import CampaignCache, CampaignInfo
+from .terminals import Contacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Context:
     db: Database
     store: SqlStore | PgStore
     campaigns: CampaignCache
+    contacts: Contacts
 
     @property
     def void_window(self) -> timedelta:

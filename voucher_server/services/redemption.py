@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import anyio.to_thread
+
 from pos_app.core.campaigns import VoucherState
 from pos_app.core.codes import SignedCode, verify_signed
 from pos_app.core.timeutil import business_day, to_utc_text, utc_now
@@ -19,6 +21,7 @@ from ..schemas import RedeemBody
 from ..store import Redemption
 from .business_days import agreed_day_async
 from .campaigns import CampaignInfo
+from .claims import judge_offline_redemption
 from .common import Answer, check_signature, dumps, fingerprint, parse_client_time, refusal, ts, verdict_for
 from .context import Caller, Context
 from .idempotency import replay
@@ -26,6 +29,7 @@ from .idempotency import replay
 
 async def voucher_view(ctx: Context, who: Caller, serial: str, signed: SignedCode | None) -> dict[str, Any]:
     """What GET /vouchers/{code} answers: the voucher, its campaign and the verdict here and now."""
+    await ctx.contacts.note(who.terminal_id)
     data = await ctx.campaigns.current()
     found = await ctx.store.lookup(who.terminal_id, None, serial)
     if not found.terminal_enabled:
@@ -99,7 +103,7 @@ class _Redeeming:
         client = self.client_time or now
         # Offline: judged at the moment of the sale in the shop, but never later than now.
         moment = min(client, now) if self.body.offline else now
-        if first:
+        if first and not self.body.offline:
             # Most redemptions are good ones: when a single campaign can accept this voucher here and now, try
             # the conditional write straight away (one round trip). It writes nothing unless the voucher is
             # active in that campaign and the key is new; anything else is read and judged below.
@@ -120,6 +124,11 @@ class _Redeeming:
             verdict = verdict_for(self.who, v, moment, data)
             if verdict is not Verdict.ACCEPTED:
                 raise refusal(verdict, v, v.redeemed_by_name if v else None)
+            assert v is not None
+            if self.body.offline:  # uploads are rare: judged in a thread against the terminal's row
+                core = data[v.campaign_id].core
+                await anyio.to_thread.run_sync(judge_offline_redemption, self.ctx.db, self.who, self.serial, client,
+                                               now, core.face_value_cents, core)
         except ApiError as exc:
             text = dumps(exc.body())
             saved = await self.ctx.store.save_answer(self.who.terminal_id, self.body.idempotency_key, self.fp,
@@ -137,6 +146,8 @@ async def redeem(ctx: Context, who: Caller, serial: str, signed: SignedCode | No
     """Redeem once per voucher and once per (terminal, idempotency key); refusals are stored and replayed too."""
     if not who.is_merchant:
         raise ApiError(403, "forbidden", "Ce terminal n'accepte pas les bons (vendeur seulement).")
+    if not body.offline:
+        await ctx.contacts.note(who.terminal_id)
     run = _Redeeming(ctx, who, serial, signed, body)
     now = utc_now()
     client = run.client_time or now

@@ -16,6 +16,7 @@ from ..errors import ApiError
 from ..models import Activity, Voucher
 from ..schemas import ActivateBody
 from .business_days import agreed_day
+from .claims import judge_offline
 from .common import Answer, changed, check_signature, fingerprint, parse_client_time
 from .context import Caller, Context
 from .idempotency import run_idempotent
@@ -25,6 +26,9 @@ def activate(ctx: Context, who: Caller, serial: str, signed: SignedCode | None, 
     """Sell the voucher once (issued -> active) at the campaign's price, once per idempotency key."""
     if not who.is_seller:
         raise ApiError(403, "forbidden", "Seul un vendeur peut activer un bon.")
+
+    if not body.offline:
+        ctx.contacts.note_now(who.terminal_id)
 
     def action(s: Session, now: datetime) -> tuple[int, dict[str, Any], int | None]:
         return _activate(ctx, s, now, who, serial, signed, body)
@@ -52,6 +56,8 @@ def _activate(ctx: Context, s: Session, now: datetime, who: Caller, serial: str,
         raise ApiError(409, "expired")
     if body.sale_price_cents != info.core.sale_price_cents:
         raise ApiError(422, "wrong_price", expected_cents=info.core.sale_price_cents)
+    if body.offline:
+        judge_offline(s, who, client, now, info.core.sale_price_cents, None, info.core)
     act = Activity(kind="activate", serial=serial, campaign_id=v.campaign_id, terminal_id=who.terminal_id,
                    merchant_id=who.merchant_id, amount_cents=info.core.face_value_cents,
                    sale_price_cents=info.core.sale_price_cents, topup_cents=info.topup_cents,

@@ -6,6 +6,14 @@ statements check ``terminals.enabled`` again (store.py); every other route looks
 
 from __future__ import annotations
 
+import threading
+import time
+
+import anyio.to_thread
+from sqlalchemy import update
+
+from pos_app.core.timeutil import utc_now
+
 from ..db import Database
 from ..models import Terminal
 
@@ -23,3 +31,39 @@ def set_terminal_enabled(db: Database, terminal_id: int, enabled: bool) -> bool:
         changed = t.enabled != enabled
         t.enabled = enabled
     return changed
+
+
+NOTE_EVERY = 60.0  # seconds between two writes of a terminal's last contact, per server process
+
+
+class Contacts:
+    """Notes each terminal's last online contact in ``terminals.last_online_at``, at most every NOTE_EVERY s."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._noted: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def _due(self, terminal_id: int) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._noted.get(terminal_id, -1e9) < NOTE_EVERY:
+                return False
+            if len(self._noted) > 100_000:
+                self._noted.clear()
+            self._noted[terminal_id] = now
+            return True
+
+    def note_now(self, terminal_id: int) -> None:
+        """From a worker thread."""
+        if self._due(terminal_id):
+            self._write(terminal_id)
+
+    async def note(self, terminal_id: int) -> None:
+        """From the event loop: a write once a minute at most, in a worker thread."""
+        if self._due(terminal_id):
+            await anyio.to_thread.run_sync(self._write, terminal_id)
+
+    def _write(self, terminal_id: int) -> None:
+        with self.db.writing() as s:
+            s.execute(update(Terminal).where(Terminal.id == terminal_id).values(last_online_at=utc_now()))
