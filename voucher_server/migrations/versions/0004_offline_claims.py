@@ -19,7 +19,8 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("terminals", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("last_online_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("last_online_at", sa.DateTime(timezone=True), nullable=True,
+                                      server_default=sa.text("NULL")))
     op.create_table(
         "unknown_lookups",
         sa.Column("terminal_id", sa.Integer(), nullable=False),
