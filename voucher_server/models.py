@@ -18,7 +18,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -113,7 +112,7 @@ class Terminal(Base):
     """One till. The token is shown once; only its SHA-256 is stored."""
 
     __tablename__ = "terminals"
-    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": False}  # no RETURNING of last_online_at
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012 - no RETURNING of last_online_at (older schemas)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -130,7 +129,7 @@ class Terminal(Base):
     # Server default and deferred: left out of the ORM's INSERTs and SELECTs, so seeding works on a database at
     # an older migration (the upgrade test); read when used (offline claims only).
     last_online_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
-                                                            server_default=text("NULL"), deferred=True)
+                                                            server_default=FetchedValue(), deferred=True)
 
 
 class Voucher(Base):

@@ -127,8 +127,9 @@ class _Redeeming:
             assert v is not None
             if self.body.offline:  # uploads are rare: judged in a thread against the terminal's row
                 core = data[v.campaign_id].core
+                day = self.business_day or business_day(moment)
                 await anyio.to_thread.run_sync(judge_offline_redemption, self.ctx.db, self.who, self.serial, client,
-                                               now, core.face_value_cents, core)
+                                               now, day, core.value_on(day), core)
         except ApiError as exc:
             text = dumps(exc.body())
             saved = await self.ctx.store.save_answer(self.who.terminal_id, self.body.idempotency_key, self.fp,

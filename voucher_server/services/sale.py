@@ -57,7 +57,7 @@ def _activate(ctx: Context, s: Session, now: datetime, who: Caller, serial: str,
     if body.sale_price_cents != info.core.sale_price_cents:
         raise ApiError(422, "wrong_price", expected_cents=info.core.sale_price_cents)
     if body.offline:
-        judge_offline(s, who, client, now, info.core.sale_price_cents, None, info.core)
+        judge_offline(s, who, client, now, day, info.core.sale_price_cents, None, info.core)
     act = Activity(kind="activate", serial=serial, campaign_id=v.campaign_id, terminal_id=who.terminal_id,
                    merchant_id=who.merchant_id, amount_cents=info.core.face_value_cents,
                    sale_price_cents=info.core.sale_price_cents, topup_cents=info.topup_cents,

@@ -1,7 +1,7 @@
 """offline claims and look-ups: each terminal's last online contact; unknown voucher numbers per terminal and day
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30 04:20:00
 
 Why: the server judges offline uploads against the terminal's last online contact (pos_app.core.claims), and
@@ -11,8 +11,8 @@ a burst of unknown numbers from one terminal (someone guessing) is counted for t
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
