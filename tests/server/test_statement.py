@@ -11,8 +11,11 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import update
+
 from pos_app.core.timeutil import business_day, to_utc_text, utc_now
 from voucher_server.db import Database
+from voucher_server.models import Voucher
 from voucher_server.services.statement import shop_statement
 
 from .conftest import Api
@@ -41,7 +44,12 @@ def test_business_day_sent_checked_and_used_by_the_ledger(api: Api) -> None:
     # written after the closing yet booked on the closed day: refused
     late = redeem(api, t, b["serial"], "bday-late-001", business_day=today.isoformat())
     assert (late.status_code, late.json()["error"]["code"]) == (409, "business_day_closed")
-    # written before the closing (an offline redemption uploaded now): its day stands
+    # written before the closing (an offline redemption uploaded now): its day stands. The seed sold the voucher
+    # seconds ago; a claim dated before its sale would be refused (test_claims.py): sold an hour ago here.
+    db = Database(api.db_url)
+    with db.writing() as s:
+        s.execute(update(Voucher).where(Voucher.serial == c["serial"]).values(sold_at=utc_now() - timedelta(hours=1)))
+    db.dispose()
     before = redeem(api, t, c["serial"], "bday-before-1", business_day=today.isoformat(), offline=True,
                     client_time=to_utc_text(utc_now() - timedelta(minutes=5)))
     assert before.status_code == 200, before.text
