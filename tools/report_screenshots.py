@@ -82,6 +82,32 @@ def scenario(tmp: Path, server: object) -> tuple[object, str, str]:
     return (books, a), yesterday.isoformat(), today.isoformat()
 
 
+def seller_day(tmp: Path, server: object) -> tuple[object, str]:
+    """Today at the tobacconist: cards sold online, one offline not yet confirmed, one sale voided."""
+    from pos_app.api.tokens import MemoryTokenProvider
+    from pos_app.core.timeutil import utc_now
+    from pos_app.services.books import Books
+    from pos_app.services.till import Till
+
+    now = utc_now()
+    clock = Clock(now - timedelta(minutes=50))
+    t = Till.open(tmp / "tabac", token_provider=MemoryTokenProvider(), clock=clock)
+    t.configure(server.url, server.token("seller", 0))
+    t.sync.sync_once()
+    cards = [v for v in server.seed["vouchers"] if v["state"] == "issued" and v["campaign"] == "BOOST24"]
+    for i, v in enumerate(cards[:4]):
+        clock.now = now - timedelta(minutes=45 - 5 * i)
+        t.sales.sell(v["code"])
+    clock.now += timedelta(minutes=1)
+    t.sales.void_last()  # the customer changed their mind
+    t.settings.set("server_url", "http://127.0.0.1:9")  # the outage: one card sold offline
+    t._api = None
+    clock.now = now - timedelta(minutes=10)
+    t.sales.sell(cards[4]["code"])
+    books = Books(t.db, t.home, clock=clock)
+    return (books, t), books.open_business_day().isoformat()
+
+
 def grab_html(html: str, path: Path, width: int = 1100, height: int = 1500) -> None:
     from PySide6.QtWidgets import QTextBrowser
 
@@ -117,6 +143,12 @@ def main() -> int:
         text = (tmp / "r.csv").read_text(encoding="utf-8-sig").replace("\r\n", "\n")
         grab_html(f"<pre style='font-size:7pt'>{text.replace('&', '&amp;').replace('<', '&lt;')}</pre>",
                   OUT / "rapport-csv.png", width=1400, height=110)
+        (seller_books, seller_till), sold_day = seller_day(tmp, server)
+        write_pdf(seller_books.day_report(sold_day), tmp / "v.pdf", sales=True)
+        subprocess.run(["pdftoppm", "-r", "70", "-f", "1", "-l", "1", "-png", "-singlefile", str(tmp / "v.pdf"),
+                        str(OUT / "rapport-ventes-pdf")], check=True)
+        print("wrote", OUT / "rapport-ventes-pdf.png")
+        seller_till.close()
         out = subprocess.run([sys.executable, "-m", "voucher_server.cli", "statement", "--db", server.db_url,
                               "--merchant", "M0001", "--from", yesterday, "--to", today, "--pdf",
                               str(tmp / "s.pdf")], env=server.env, cwd=str(REPO), capture_output=True, text=True)
