@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
+from ..core.campaigns import Campaign
 from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
 from ..core.ledger import EntryKind
 from ..core.timeutil import business_day, parse_utc_text, to_utc_text
@@ -55,6 +56,15 @@ def _topup_ended_on(body: dict[str, Any]) -> date | None:
         return date.fromisoformat(body["topup_until"]) if body.get("topup_ended") else None
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _accepted(answer: dict[str, Any], serial: str, campaign: Campaign | None, day: date) -> VerdictDetail:
+    """The verdict of a redemption the server accepted: its amount (the value of the day) and, once a temporary
+    top-up has ended, its last day."""
+    return VerdictDetail(Verdict.ACCEPTED, Mode.ONLINE, serial=answer.get("serial", serial),
+                         campaign_id=answer.get("campaign_id"), campaign_name=campaign.name if campaign else None,
+                         amount_cents=answer.get("amount_cents"),
+                         topup_ended_on=campaign.topup_ended_on(day) if campaign else None)
 
 
 def refusal_detail(exc: Refusal, serial: str | None, mode: Mode = Mode.ONLINE) -> VerdictDetail:
@@ -214,11 +224,7 @@ class RedemptionService:
         till.note_network(True)
         test_pause("POS_APP_TEST_PAUSE_AFTER_SEND")
         self.confirm(entry.seq, answer)
-        detail = VerdictDetail(Verdict.ACCEPTED, Mode.ONLINE, serial=answer.get("serial", code.serial),
-                               campaign_id=answer.get("campaign_id"),
-                               campaign_name=campaign.name if campaign else None,
-                               amount_cents=answer.get("amount_cents"))
-        return RedemptionOutcome(detail, entry.seq, key)
+        return RedemptionOutcome(_accepted(answer, code.serial, campaign, business_day(now)), entry.seq, key)
 
     def _redeem_held_offline(self, code: Any, wire: str, amount: int, key: str,
                              body: dict[str, Any]) -> RedemptionOutcome:

@@ -47,7 +47,8 @@ def test_verdict_and_redemption_at_the_value_of_the_day(tmp_path: Path) -> None:
             assert (offline.verdict, offline.amount_cents, offline.topup_ended_on) == \
                 (Verdict.ACCEPTED, 1000, ended_on)
             done = till.redemptions.redeem(codes[1])
-            assert done.verdict.accepted and done.verdict.amount_cents == 1000
+            assert (done.verdict.accepted, done.verdict.amount_cents, done.verdict.topup_ended_on) == \
+                (True, 1000, ended_on)
         finally:
             till.close()
 
