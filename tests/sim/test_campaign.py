@@ -108,9 +108,11 @@ def simulate(w: World) -> list[date]:
             if k == len(moments) // 2:
                 _double_spend(w, day)
         if day == today:
-            killed = next(st for st in w.tills if not st.seller)
-            w.set_online(killed, True)
-            w.killed_redemption(killed)
+            killed = [st for st in w.tills if not st.seller][:2]
+            for st in killed:
+                w.set_online(st, True)
+            w.killed_redemption(killed[0])
+            w.killed_before_upload(killed[1])
         for st in w.tills:  # the evening: some close now (pending or not), some tomorrow morning, some never
             st.clock.now = max(st.clock.now, paris(day, 19, 30))
             if not last and w.rng.random() < 0.6:
@@ -191,4 +193,5 @@ def _nothing_counted_twice(w: World, db_path: Path) -> None:
     conflicts = [x for st in w.tills for c in [st.books] for d in {c_.period for c_ in c.closings.all("day")}
                  for x in c.day_lines(d) if x.status == daybook.CONFLICT]
     assert conflicts, "the simulation made no double spend"
-    assert any("killed -9" in line for line in w.log) and any(" close " in line for line in w.log)
+    assert any("killed -9 after" in line for line in w.log) and any(" close " in line for line in w.log)
+    assert any("killed -9 between its write and its upload" in line for line in w.log)

@@ -26,7 +26,7 @@ from pos_app.services.till import Till
 from voucher_server import admin
 from voucher_server.db import Database, upgrade
 from voucher_server.models import Terminal, Voucher
-from voucher_server.testing import LiveServer
+from voucher_server.testing import FaultServer, LiveServer, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "campaign-simulation-secret"
@@ -216,4 +216,32 @@ class World:
             p.send_signal(signal.SIGKILL)
             p.wait(timeout=10)
         self.log.append(f"{st.name} redeem {serial} killed -9 after the server took it")
+        return serial
+
+    def killed_before_upload(self, st: SimTill) -> str:
+        """``pos-app redeem`` killed -9 after it wrote its pending redemption and before the upload reached the
+        server (the request hangs in a proxy that never forwards it): the next sync uploads it."""
+        serial = self.active.pop()
+        hang = FaultServer("slow", free_port(), delay=30.0)  # forwards nowhere: upstream is a closed port
+        st.till.settings.set("server_url", hang.url)
+        env = dict(os.environ, POS_APP_TOKEN=st.token, PYTHONPATH=str(REPO))
+        p = subprocess.Popen([sys.executable, "-m", "pos_app.cli", "--home", str(st.home), "redeem",
+                              self.codes[serial]], cwd=str(REPO), env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline:
+                if any(e.voucher == serial for e in st.till.ledger.entries(from_seq=st.till.ledger.head()[0])):
+                    break
+                time.sleep(0.01)
+            else:
+                raise AssertionError("the killed till never wrote its pending redemption")
+        finally:
+            p.send_signal(signal.SIGKILL)
+            p.wait(timeout=10)
+            hang.close()
+            self.set_online(st, st.online)
+        kinds = [e.kind for e in st.till.ledger.entries() if e.voucher == serial]
+        assert kinds == ["redemption"], kinds  # written, never uploaded, never judged offline
+        self.log.append(f"{st.name} redeem {serial} killed -9 between its write and its upload")
         return serial
