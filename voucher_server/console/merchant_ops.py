@@ -62,13 +62,10 @@ def new_terminal(s: Session, who: SignedIn, merchant_id: str, name: str) -> tupl
     return t, token
 
 
-def set_enabled(s: Session, who: SignedIn, t: Terminal, enabled: bool) -> None:
-    """Disable or re-enable a till; the API refuses a disabled till's token on its next request."""
-    if t.enabled == enabled:
-        return
-    t.enabled = enabled
+def record_enabled(s: Session, who: SignedIn, terminal_id: int, enabled: bool) -> None:
+    """The audit event of a till disabled or re-enabled (services.terminals.set_terminal_enabled did it)."""
     action = AuditAction.TERMINAL_ENABLE if enabled else AuditAction.TERMINAL_DISABLE
-    record(s, who.operator_id, who.email, action, f"terminal:{t.id}", {"enabled": not enabled},
+    record(s, who.operator_id, who.email, action, f"terminal:{terminal_id}", {"enabled": not enabled},
            {"enabled": enabled})
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from ..models import Merchant, Terminal
+from ..services.terminals import UnknownTerminal, set_terminal_enabled
 from . import merchant_ops
 from .merchant_ops import MerchantFields
 from .validation import FieldError, FormErrors, clean_bic, clean_iban, clean_siret, clean_text, collect
@@ -112,11 +113,17 @@ def terminal_create(page: Annotated[Page, Depends(admin)], mid: str) -> Response
 
 @router.post("/terminals/{tid}/enabled")
 def terminal_enabled(page: Annotated[Page, Depends(admin)], tid: Annotated[int, Path(ge=1, le=2**31)]) -> Response:
+    """Disable or re-enable a till through the API's own rule: its very next request is refused."""
     assert page.me is not None
+    enabled = page.field("enabled") == "1"
+    try:
+        changed = set_terminal_enabled(page.db, tid, enabled)
+    except UnknownTerminal:
+        raise NotFound() from None
     with page.db.writing() as s:
         t = s.get(Terminal, tid)
-        if t is None:
-            raise NotFound()
-        merchant_ops.set_enabled(s, page.me, t, page.field("enabled") == "1")
+        assert t is not None
+        if changed:
+            merchant_ops.record_enabled(s, page.me, tid, enabled)
         mid = t.merchant_id
     return page.redirect(f"/merchants/{mid}", page.t("saved"))
