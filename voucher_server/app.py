@@ -21,6 +21,7 @@ from .middleware import RequestLimits
 from .routes import books, campaigns, changes, ledger, terminals, voids, vouchers
 from .services.campaigns import CampaignCache
 from .services.context import Context
+from .services.lookups import Guesses
 from .services.terminals import Contacts
 from .store import open_store
 
@@ -49,7 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The ASGI app (uvicorn factory). Settings from the environment unless given."""
     settings = settings or Settings.from_env()
     db = Database(settings.db_url)
-    ctx = Context(settings=settings, db=db, store=open_store(db), campaigns=CampaignCache(db), contacts=Contacts(db))
+    ctx = Context(settings=settings, db=db, store=open_store(db), campaigns=CampaignCache(db), contacts=Contacts(db),
+                  guesses=Guesses(db))
     # FastAPI's built-in OpenTelemetry looks up the global providers on every request; nothing is configured to
     # receive its spans, so it is off (older FastAPI releases have no such option).
     quiet: dict[str, Any] = ({"telemetry": {"tracing": False, "metrics": False, "logs": False}}

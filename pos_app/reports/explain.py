@@ -8,6 +8,7 @@ from typing import Any
 
 from ..core import daybook
 from ..core.carryover import Regularisation
+from ..core.claims import ClaimRefusal, claim_message
 from ..core.verdicts import Verdict, verdict_message
 from .labels import day_text, money, t, when
 
@@ -140,6 +141,10 @@ def note_words(note: str, lang: str = "fr") -> str:
         return en if lang == "en" else fr
     try:
         return verdict_message(Verdict(note), lang)
+    except ValueError:
+        pass
+    try:  # the central API's refusals of an offline claim (pos_app.core.claims)
+        return claim_message(ClaimRefusal(note), lang)
     except ValueError:
         return note
 

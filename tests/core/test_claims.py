@@ -59,3 +59,10 @@ def test_sale_campaign_policy_and_daily_cap() -> None:
     closed = ClaimPolicy(offline_allowed=False, max_offline_total_cents_per_day=6000, max_cache_age_seconds=86400)
     assert judge_claim(Claim(client_time=t, amount_cents=1200), closed, NOW, NOW) is ClaimRefusal.OFFLINE_NOT_ALLOWED
     assert all(claim_message(r) and claim_message(r, "en") for r in ClaimRefusal)
+
+
+def test_reports_say_claim_refusals_in_words() -> None:
+    from pos_app.reports.explain import conflict_words
+
+    assert conflict_words("claim_too_old") == "Refusé : opération hors ligne trop ancienne : non remboursable"
+    assert conflict_words("offline_limit_reached", lang="en") == "Refused: daily offline limit exceeded: not reimbursed"

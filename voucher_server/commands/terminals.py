@@ -1,4 +1,5 @@
-"""disable-terminal, enable-terminal: effective on the terminal's very next request, on every server process."""
+"""disable-terminal, enable-terminal (effective on the terminal's very next request, on every server process);
+unknown-lookups (terminals that asked for unknown voucher numbers)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,28 @@ def cmd_set_enabled(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unknown_lookups(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from pos_app.core.timeutil import business_day, utc_now
+
+    from ..services.lookups import unknown_lookups
+
+    with database(args) as db:
+        lines = unknown_lookups(db, business_day(utc_now()) - timedelta(days=args.days - 1))
+    for line in lines:
+        print(line.text())
+    if not lines:
+        print(f"no unknown voucher numbers in the last {args.days} day(s)")
+    return 0
+
+
 def register(sub: Any) -> None:
     for name, what in (("disable-terminal", "refuse this terminal's token from its next request"),
                        ("enable-terminal", "accept this terminal's token again")):
         s = add_parser(sub, name, cmd_set_enabled, what)
         s.add_argument("--id", type=int, required=True, help="terminal id (printed by add-terminal)")
+
+    s = add_parser(sub, "unknown-lookups", cmd_unknown_lookups,
+                   "terminals that asked for unknown voucher numbers (someone guessing?), per day")
+    s.add_argument("--days", type=int, default=7, help="how many Paris days back, today included (default 7)")

@@ -77,6 +77,14 @@ def fingerprint(kind: str, target: str, body: BaseModel) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def in_scope(who: Caller, campaign_id: str, data: dict[str, CampaignInfo]) -> bool:
+    """Whether this terminal takes part in the campaign (accepts or sells it): outside it, a voucher is answered
+    exactly as an unknown number, so its state and who redeemed it stay hidden."""
+    info = data.get(campaign_id)
+    return info is not None and ((who.is_merchant and who.merchant_id in info.core.merchant_ids)
+                                 or (who.is_seller and who.merchant_id in info.seller_ids))
+
+
 def verdict_for(who: Caller, v: Voucher | VoucherRow | None, moment: datetime,
                 data: dict[str, CampaignInfo]) -> Verdict:
     info = data.get(v.campaign_id) if v is not None else None

@@ -9,6 +9,7 @@ from ..config import Settings
 from ..db import Database
 from ..store import PgStore, SqlStore
 from .campaigns import CampaignCache, CampaignInfo
+from .lookups import Guesses
 from .terminals import Contacts
 
 
@@ -42,6 +43,7 @@ class Context:
     store: SqlStore | PgStore
     campaigns: CampaignCache
     contacts: Contacts
+    guesses: Guesses
 
     @property
     def void_window(self) -> timedelta:

@@ -22,7 +22,7 @@ from ..store import Redemption
 from .business_days import agreed_day_async
 from .campaigns import CampaignInfo
 from .claims import judge_offline_redemption
-from .common import Answer, check_signature, dumps, fingerprint, parse_client_time, refusal, ts, verdict_for
+from .common import Answer, check_signature, dumps, fingerprint, in_scope, parse_client_time, refusal, ts, verdict_for
 from .context import Caller, Context
 from .idempotency import replay
 
@@ -30,13 +30,15 @@ from .idempotency import replay
 async def voucher_view(ctx: Context, who: Caller, serial: str, signed: SignedCode | None) -> dict[str, Any]:
     """What GET /vouchers/{code} answers: the voucher, its campaign and the verdict here and now."""
     await ctx.contacts.note(who.terminal_id)
+    await ctx.guesses.check(who.terminal_id)
     data = await ctx.campaigns.current()
     found = await ctx.store.lookup(who.terminal_id, None, serial)
     if not found.terminal_enabled:
         raise ApiError(401, "unauthorized")
     v = found.voucher
     check_signature(signed, v, data)
-    if v is None:
+    if v is None or not in_scope(who, v.campaign_id, data):
+        await ctx.guesses.unknown(who.terminal_id)
         raise ApiError(404, "unknown")
     info = data[v.campaign_id]
     now = utc_now()
@@ -119,6 +121,8 @@ class _Redeeming:
         if found.prior is not None:
             return replay(found.prior, self.fp)
         v = found.voucher
+        if v is not None and not in_scope(self.who, v.campaign_id, data):
+            v = None  # judged as unknown: nothing about another campaign's voucher leaks
         try:
             check_signature(self.signed, v, data)
             verdict = verdict_for(self.who, v, moment, data)
@@ -131,6 +135,8 @@ class _Redeeming:
                 await anyio.to_thread.run_sync(judge_offline_redemption, self.ctx.db, self.who, self.serial, client,
                                                now, day, core.value_on(day), core)
         except ApiError as exc:
+            if exc.code == "unknown":
+                await self.ctx.guesses.unknown(self.who.terminal_id)
             text = dumps(exc.body())
             saved = await self.ctx.store.save_answer(self.who.terminal_id, self.body.idempotency_key, self.fp,
                                                      exc.status, text, now)
@@ -149,6 +155,7 @@ async def redeem(ctx: Context, who: Caller, serial: str, signed: SignedCode | No
         raise ApiError(403, "forbidden", "Ce terminal n'accepte pas les bons (vendeur seulement).")
     if not body.offline:
         await ctx.contacts.note(who.terminal_id)
+    await ctx.guesses.check(who.terminal_id)
     run = _Redeeming(ctx, who, serial, signed, body)
     now = utc_now()
     client = run.client_time or now

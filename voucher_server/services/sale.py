@@ -17,7 +17,7 @@ from ..models import Activity, Voucher
 from ..schemas import ActivateBody
 from .business_days import agreed_day
 from .claims import judge_offline
-from .common import Answer, changed, check_signature, fingerprint, parse_client_time
+from .common import Answer, changed, check_signature, fingerprint, in_scope, parse_client_time
 from .context import Caller, Context
 from .idempotency import run_idempotent
 
@@ -43,15 +43,13 @@ def _activate(ctx: Context, s: Session, now: datetime, who: Caller, serial: str,
     day = agreed_day(ctx.db, who, body.business_day, moment, client)
     v = s.get(Voucher, serial)
     check_signature(signed, v, ctx.campaigns.get())
-    if v is None:
+    if v is None or not in_scope(who, v.campaign_id, ctx.campaigns.get()):
         raise ApiError(404, "unknown")
     info = ctx.campaigns.get()[v.campaign_id]
     if v.state == "blocked":
         raise ApiError(409, "blocked")
     if v.state != "issued":
         raise ApiError(409, "already_sold")
-    if who.merchant_id not in info.seller_ids:
-        raise ApiError(409, "not_accepted_here", "Ce point de vente ne vend pas cette campagne.")
     if info.core.validity(now) is Validity.EXPIRED:
         raise ApiError(409, "expired")
     if body.sale_price_cents != info.core.sale_price_cents:
