@@ -16,7 +16,7 @@ from ..api.errors import ApiError, AuthError, Refusal, Unavailable
 from ..core.campaigns import Campaign
 from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
 from ..core.ledger import EntryKind
-from ..core.timeutil import business_day, parse_utc_text, to_utc_text
+from ..core.timeutil import parse_utc_text, to_utc_text
 from ..core.verdicts import Mode, Verdict, VerdictDetail, judge
 from ..store.cache import CacheStore
 from .policy import offline_refusal
@@ -102,7 +102,7 @@ class RedemptionService:
         if campaign is None and cv is not None:
             campaign = cache.campaign(cv.campaign_id)
         now = till.clock()
-        day = business_day(now)
+        day = date.fromisoformat(till.open_day(now))  # the day this till books on, as the server will
         verdict = judge(cv.state if cv else None, campaign, till.merchant_id, now)
         # The value of the day: after a temporary top-up has ended, what the buyer paid.
         detail = VerdictDetail(verdict, Mode.OFFLINE, serial=serial, campaign_id=campaign.id if campaign else None,
@@ -160,11 +160,21 @@ class RedemptionService:
             return self.offline_verdict(code, for_redeem=True)
         till.note_network(True)
         verdict = Verdict(body["verdict"]) if body.get("verdict") in _VERDICT_CODES else Verdict.UNKNOWN
+        amount, ended_on = self._value_of_the_day(body)
         return VerdictDetail(verdict, Mode.ONLINE, serial=body.get("serial"), campaign_id=body.get("campaign_id"),
-                             campaign_name=body.get("campaign_name"),
-                             amount_cents=body.get("value_cents", body.get("face_value_cents")),
+                             campaign_name=body.get("campaign_name"), amount_cents=amount,
                              redeemed_at=_time(body.get("redeemed_at")), redeemed_by=body.get("redeemed_by"),
-                             topup_ended_on=_topup_ended_on(body))
+                             topup_ended_on=ended_on)
+
+    def _value_of_the_day(self, body: dict[str, Any]) -> tuple[int | None, date | None]:
+        """What the voucher of a look-up is worth on the day this till books on (after today's closing, the next
+        day: the server books the redemption there) and the top-up's end if over; the server's word when the
+        campaign is not in the cache."""
+        campaign = self.till.cache.campaign(body.get("campaign_id"))
+        if campaign is None:
+            return body.get("value_cents", body.get("face_value_cents")), _topup_ended_on(body)
+        day = date.fromisoformat(self.till.open_day())
+        return campaign.value_on(day), campaign.topup_ended_on(day)
 
     # --- redeem ------------------------------------------------------------------------------------------
 
@@ -183,7 +193,8 @@ class RedemptionService:
                                                                                                if cv else None))
         key = new_key()
         now = till.clock()
-        amount = campaign.value_on(business_day(now)) if campaign else 0
+        day = date.fromisoformat(till.open_day(now))  # the business day the server will book it on
+        amount = campaign.value_on(day) if campaign else 0
         body = {"idempotency_key": key, "client_time": to_utc_text(now), "offline": False}
 
         if till.held_offline():
@@ -224,7 +235,7 @@ class RedemptionService:
         till.note_network(True)
         test_pause("POS_APP_TEST_PAUSE_AFTER_SEND")
         self.confirm(entry.seq, answer)
-        return RedemptionOutcome(_accepted(answer, code.serial, campaign, business_day(now)), entry.seq, key)
+        return RedemptionOutcome(_accepted(answer, code.serial, campaign, day), entry.seq, key)
 
     def _redeem_held_offline(self, code: Any, wire: str, amount: int, key: str,
                              body: dict[str, Any]) -> RedemptionOutcome:

@@ -3,12 +3,15 @@ top-up's last day, online from the server and offline from its cache, and redeem
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
-from pos_app.core.codes import parse_code
+from pos_app.core.codes import parse_code, serial_of
 from pos_app.core.timeutil import business_day, utc_now
 from pos_app.core.verdicts import Mode, Verdict
+from pos_app.services.books import Books
+from pos_app.services.till import Till
 from voucher_server import admin
 from voucher_server.db import Database
 from voucher_server.models import Terminal, Voucher
@@ -17,16 +20,16 @@ from voucher_server.testing import LiveServer
 from .conftest import open_till
 
 
-def _ended_campaign(db_url: str) -> list[str]:
-    """ENDED: 12 € sold 10 €, valid around today, top-up ended yesterday; 2 vouchers sold; their codes."""
+def _ended_campaign(db_url: str, cid: str = "ENDED", ended: int = 1) -> list[str]:
+    """``cid``: 12 € sold 10 €, valid around today, top-up's last day ``ended`` days ago; 2 vouchers sold."""
     today = business_day(utc_now())
     secret = "till-topup-tests"  # signs this campaign's codes; the server needs only the public key
     db = Database(db_url)
     with db.writing() as s:
-        admin.create_campaign(s, "ENDED", "Abondement fini", 1200, 1000, today - timedelta(days=30),
+        admin.create_campaign(s, cid, "Abondement fini", 1200, 1000, today - timedelta(days=30),
                               today + timedelta(days=30), secret, merchant_ids=["M0001"], seller_ids=["M0004"],
-                              topup_until=today - timedelta(days=1))
-        serials = admin.issue(s, "ENDED", 2, secret=secret)
+                              topup_until=today - timedelta(days=ended))
+        serials = admin.issue(s, cid, 2, secret=secret)
         seller = s.query(Terminal).filter(Terminal.merchant_id == "M0004").first()
         admin.activate_batch(s, serials, "M0004", seller.id if seller else None)
         codes = [s.get(Voucher, serial).code for serial in serials]  # type: ignore[union-attr]
@@ -49,6 +52,29 @@ def test_verdict_and_redemption_at_the_value_of_the_day(tmp_path: Path) -> None:
             done = till.redemptions.redeem(codes[1])
             assert (done.verdict.accepted, done.verdict.amount_cents, done.verdict.topup_ended_on) == \
                 (True, 1000, ended_on)
+            _after_closing_today(srv, till)
         finally:
             till.close()
+
+
+def _after_closing_today(srv: LiveServer, till: Till) -> None:
+    """Today closed, the till books on tomorrow: a campaign whose top-up ends today is worth its price there,
+    on the till's ledger as on the server (which books on the day the till sends)."""
+    codes = _ended_campaign(srv.db_url, "ENDSTODAY", ended=0)
+    for _ in range(20):  # the server reloads its campaigns every 2 s: sync until the new one is there
+        till.sync.sync_once()
+        if till.cache.campaign("ENDSTODAY") is not None:
+            break
+        time.sleep(0.25)
+    today = business_day(utc_now())
+    Books(till.db, till.home, clock=till.clock).close_day(today)
+    tomorrow = today + timedelta(days=1)
+    assert till.redemptions.offline_verdict(parse_code(codes[0])).amount_cents == 1000
+    assert (till.redemptions.check(codes[0]).amount_cents, till.redemptions.check(codes[0]).mode) == \
+        (1000, Mode.ONLINE)
+    done = till.redemptions.redeem(codes[0])
+    assert (done.verdict.amount_cents, done.verdict.topup_ended_on) == (1000, today)
+    lines = Books(till.db, till.home, clock=till.clock).day_lines(tomorrow.isoformat())
+    assert [(x.voucher, x.amount_cents) for x in lines if x.voucher == serial_of(codes[0])] == \
+        [(serial_of(codes[0]), 1000)]
 
