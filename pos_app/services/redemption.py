@@ -13,12 +13,12 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
-from ..core.campaigns import Campaign
 from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
 from ..core.ledger import EntryKind
 from ..core.timeutil import parse_utc_text, to_utc_text
 from ..core.verdicts import Mode, Verdict, VerdictDetail, judge
 from ..store.cache import CacheStore
+from .day_value import accepted_detail, looked_up_value
 from .policy import offline_refusal
 
 if TYPE_CHECKING:
@@ -48,23 +48,6 @@ def _time(text: Any) -> datetime | None:
         return parse_utc_text(text) if text else None
     except (ValueError, TypeError):
         return None
-
-
-def _topup_ended_on(body: dict[str, Any]) -> date | None:
-    """The top-up's last day when the server says it has ended (older servers say nothing: None)."""
-    try:
-        return date.fromisoformat(body["topup_until"]) if body.get("topup_ended") else None
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _accepted(answer: dict[str, Any], serial: str, campaign: Campaign | None, day: date) -> VerdictDetail:
-    """The verdict of a redemption the server accepted: its amount (the value of the day) and, once a temporary
-    top-up has ended, its last day."""
-    return VerdictDetail(Verdict.ACCEPTED, Mode.ONLINE, serial=answer.get("serial", serial),
-                         campaign_id=answer.get("campaign_id"), campaign_name=campaign.name if campaign else None,
-                         amount_cents=answer.get("amount_cents"),
-                         topup_ended_on=campaign.topup_ended_on(day) if campaign else None)
 
 
 def refusal_detail(exc: Refusal, serial: str | None, mode: Mode = Mode.ONLINE) -> VerdictDetail:
@@ -160,21 +143,12 @@ class RedemptionService:
             return self.offline_verdict(code, for_redeem=True)
         till.note_network(True)
         verdict = Verdict(body["verdict"]) if body.get("verdict") in _VERDICT_CODES else Verdict.UNKNOWN
-        amount, ended_on = self._value_of_the_day(body)
+        amount, ended_on = looked_up_value(body, till.cache.campaign(body.get("campaign_id")),
+                                           date.fromisoformat(till.open_day()))
         return VerdictDetail(verdict, Mode.ONLINE, serial=body.get("serial"), campaign_id=body.get("campaign_id"),
                              campaign_name=body.get("campaign_name"), amount_cents=amount,
                              redeemed_at=_time(body.get("redeemed_at")), redeemed_by=body.get("redeemed_by"),
                              topup_ended_on=ended_on)
-
-    def _value_of_the_day(self, body: dict[str, Any]) -> tuple[int | None, date | None]:
-        """What the voucher of a look-up is worth on the day this till books on (after today's closing, the next
-        day: the server books the redemption there) and the top-up's end if over; the server's word when the
-        campaign is not in the cache."""
-        campaign = self.till.cache.campaign(body.get("campaign_id"))
-        if campaign is None:
-            return body.get("value_cents", body.get("face_value_cents")), _topup_ended_on(body)
-        day = date.fromisoformat(self.till.open_day())
-        return campaign.value_on(day), campaign.topup_ended_on(day)
 
     # --- redeem ------------------------------------------------------------------------------------------
 
@@ -235,7 +209,7 @@ class RedemptionService:
         till.note_network(True)
         test_pause("POS_APP_TEST_PAUSE_AFTER_SEND")
         self.confirm(entry.seq, answer)
-        return RedemptionOutcome(_accepted(answer, code.serial, campaign, day), entry.seq, key)
+        return RedemptionOutcome(accepted_detail(answer, code.serial, campaign, day), entry.seq, key)
 
     def _redeem_held_offline(self, code: Any, wire: str, amount: int, key: str,
                              body: dict[str, Any]) -> RedemptionOutcome:
