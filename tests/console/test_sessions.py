@@ -80,8 +80,10 @@ def test_passwords_are_argon2_hashes_and_resettable(db: Database) -> None:
         assert check_login(s, "ana@scheme.example", "a long passphrase", now=T0)[0] is LoginResult.BAD_CREDENTIALS
         result, again = check_login(s, "ana@scheme.example", "another long one", now=T0)
         assert result is LoginResult.OK and again is not None and again.role == "accountant"
-    with pytest.raises(ValueError), db.writing() as s:
+    with pytest.raises(ValueError, match="e-mail"), db.writing() as s:
         add_operator(s, "not-an-email", "a long passphrase", OperatorRole.ADMIN)
+    with pytest.raises(ValueError, match="at least 10"), db.writing() as s:
+        add_operator(s, "bob@scheme.example", "short", OperatorRole.ADMIN)
 
 
 def test_cookies_are_secure_outside_the_loopback(db: Database) -> None:
