@@ -15,6 +15,7 @@ from voucher_server.console.auth import (
     close_session,
     open_session,
     session_of,
+    set_operator_enabled,
     touch_session,
 )
 from voucher_server.console.models import AuditEvent, OperatorRole
@@ -55,6 +56,19 @@ def test_idle_and_absolute_expiry(db: Database) -> None:
         close_session(s, token)
     with db.reading() as s:
         assert session_of(s, token, now=T0 + timedelta(hours=1))[0] is None
+
+
+def test_a_disabled_operator_is_signed_out_at_once(db: Database) -> None:
+    with db.writing() as s:
+        _result, op = check_login(s, "ana@scheme.example", "a long passphrase", now=T0)
+        assert op is not None
+        token = open_session(s, op, now=T0)
+        set_operator_enabled(s, "ana@scheme.example", False)
+    with db.writing() as s:
+        assert session_of(s, token, now=T0)[0] is None
+        assert check_login(s, "ana@scheme.example", "a long passphrase", now=T0)[0] is LoginResult.BAD_CREDENTIALS
+        set_operator_enabled(s, "ana@scheme.example", True)
+        assert check_login(s, "ana@scheme.example", "a long passphrase", now=T0)[0] is LoginResult.OK
 
 
 def test_lock_out_ends_after_its_time(db: Database) -> None:

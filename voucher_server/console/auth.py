@@ -81,6 +81,19 @@ def add_operator(session: Session, email: str, password: str, role: OperatorRole
     return op
 
 
+def set_operator_enabled(session: Session, email: str, enabled: bool) -> None:
+    """Disable (someone leaving) or re-enable an account; disabling also ends its sessions at once."""
+    op = session.scalar(select(Operator).where(Operator.email == normalise_email(email)))
+    if op is None:
+        raise ValueError(f"no operator {normalise_email(email)}")
+    if not enabled:
+        session.execute(delete(ConsoleSession).where(ConsoleSession.operator_id == op.id))
+    if op.enabled != enabled:
+        op.enabled = enabled
+        record(session, None, "cli", AuditAction.OPERATOR_SET, f"operator:{op.email}", f"enabled={not enabled}",
+               f"enabled={enabled}")
+
+
 def check_login(session: Session, email: str, password: str, now: datetime | None = None
                 ) -> tuple[LoginResult, Operator | None]:
     """Verify a login attempt; counts failures and locks the account after MAX_FAILURES in a row."""
