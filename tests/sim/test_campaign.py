@@ -4,7 +4,9 @@ within one day of its own), with random outages, offline double spends across sh
 window and after a closing, a till killed -9 between the server's answer and its own commit, and closings at
 random moments, some while redemptions are pending. At the end, for every shop: the sum of its tills' closings
 equals the server's statement equals the activity log, to the cent, per business day and in total; the same for
-each tobacconist's remittance; and nothing is counted twice.
+each tobacconist's remittance; and nothing is counted twice. The campaign's top-up ends on the middle day, so the
+last day's vouchers are worth their price; the operator's figures (reimbursements and their SEPA file,
+remittances, the funder's invoice, the liability) agree with the activity log (money_checks.py).
 
 ``SIM_SEED=n`` replays another campaign (the default seed is the one CI runs).
 """
@@ -26,7 +28,8 @@ from pos_app.core.timeutil import utc_now
 from voucher_server.db import Database
 from voucher_server.services.statement import shop_statement
 
-from .world import SimTill, World, build_server, paris
+from .money_checks import check_money_figures
+from .world import CAMPAIGN, SimTill, World, build_server, paris
 
 SEED = int(os.environ.get("SIM_SEED", "20261130"))
 
@@ -176,6 +179,7 @@ def test_every_cent_claimed_exactly_once(world: World) -> None:
             assert till_total == server_total == sum(log.values()), (mid, till_total, server_total, w.log)
             assert till_days == {d: v for d, v in server_days.items() if v} == log, (mid, till_days, server_days)
             assert server_total > 0
+        check_money_figures(db, db_path, days, w.data["shops"], w.data["sellers"], CAMPAIGN)
     finally:
         db.dispose()
     _nothing_counted_twice(w, db_path)

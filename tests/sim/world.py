@@ -93,7 +93,7 @@ def build_server(tmp: Path, vouchers: int = 260, stock: int = 140) -> tuple[Live
         office_term, _ = admin.add_terminal(s, office.id, "Guichet")
         admin.create_campaign(s, CAMPAIGN, "Chèques simulation", 1200, 1000, today - timedelta(days=10),
                               today + timedelta(days=60), SECRET, merchant_ids=shop_ids,
-                              seller_ids=[*seller_ids, office.id])
+                              seller_ids=[*seller_ids, office.id], topup_until=today)  # 10 € from tomorrow
         serials = admin.issue(s, CAMPAIGN, vouchers, secret=SECRET)
         admin.activate_batch(s, serials[:stock], office.id, office_term.id)
     with db.reading() as s:
