@@ -147,7 +147,7 @@ def issue(session: Session, campaign_id: str, count: int, secret: str | None = N
     for chunk in range(0, count, 5000):
         session.execute(insert(Voucher), rows[chunk:chunk + 5000])
         session.execute(insert(Activity), acts[chunk:chunk + 5000])
-    return [r["serial"] for r in rows]
+    return [str(r["serial"]) for r in rows]
 
 
 def activate_batch(session: Session, serials: list[str], seller_id: str, terminal_id: int | None) -> None:

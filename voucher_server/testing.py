@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.error import URLError
 from urllib.request import urlopen
 
@@ -60,7 +60,7 @@ class LiveServer:
             self.env["VOUCHER_SERVER_BURST"] = str(burst)
         self.env.update(env or {})
         self._proc: subprocess.Popen[bytes] | None = None
-        self._log = None
+        self._log: IO[bytes] | None = None
         if seed:
             self._run_seed()
 
