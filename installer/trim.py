@@ -95,3 +95,52 @@ def strip_copies(binaries: list[tuple[str, str, str]], workdir: str) -> tuple[li
         saved += os.path.getsize(src) - os.path.getsize(copy)
         out.append((dest, copy, kind))
     return out, saved
+
+
+def _system_lib(soname: str) -> str | None:
+    """Path of a system library by soname (the dynamic loader's cache)."""
+    out = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.strip().startswith(soname + " ") and "=>" in line and "x86-64" in line:
+            return os.path.realpath(line.split("=>")[1].strip())
+    return None
+
+
+def _symbols(path: str, defined: bool) -> set[str]:
+    flag = "--defined-only" if defined else "--undefined-only"
+    out = subprocess.run(["nm", "-D", flag, path], capture_output=True, text=True).stdout
+    return {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
+
+
+def lapack_shim(binaries: list[tuple[str, str, str]], workdir: str) -> tuple[list[tuple[str, str, str]], str]:
+    """Serve OpenCV's 19 LAPACK/CBLAS calls with the system's reference LAPACK and BLAS (Debian: liblapack3,
+    libblas3; 8 MB) instead of the 38 MB OpenBLAS the wheel carries: an empty library with OpenBLAS's name that
+    links them (RPATH ``$ORIGIN``, so the bundled copies are found). Kept as is when a tool, a library or one of
+    the symbols is missing. Returns the TOC and what was done. Linux only."""
+    if not sys.platform.startswith("linux"):
+        return binaries, "not Linux"
+    blas = next((b for b in binaries if re.match(r"libopenblas", os.path.basename(b[0]))
+                 and "opencv" in b[0]), None)
+    cv2_mod = next((b for b in binaries if os.path.basename(b[0]).startswith("cv2.")), None)
+    libs = {name: _system_lib(name) for name in ("liblapack.so.3", "libblas.so.3", "libgfortran.so.5",
+                                                 "libquadmath.so.0")}
+    if blas is None or cv2_mod is None or not all(libs.values()):
+        return binaries, f"kept OpenBLAS (missing: {[k for k, v in libs.items() if not v]})"
+    wanted = _symbols(cv2_mod[1], defined=False) & _symbols(blas[1], defined=True)
+    offered = _symbols(libs["liblapack.so.3"], True) | _symbols(libs["libblas.so.3"], True)  # type: ignore[arg-type]
+    if not wanted or wanted - offered:
+        return binaries, f"kept OpenBLAS (not in LAPACK/BLAS: {sorted(wanted - offered)})"
+    name = os.path.basename(blas[0])
+    shim = os.path.join(workdir, "lapack-shim", name)
+    os.makedirs(os.path.dirname(shim), exist_ok=True)
+    empty = shim + ".c"
+    with open(empty, "w") as f:
+        f.write("/* OpenCV's LAPACK and CBLAS symbols come from the libraries linked below */\n")
+    cmd = ["gcc", "-shared", "-o", shim, empty, f"-Wl,-soname,{name}", "-Wl,--no-as-needed",
+           "-Wl,--disable-new-dtags,-rpath,$ORIGIN", libs["liblapack.so.3"], libs["libblas.so.3"]]
+    if subprocess.run(cmd, capture_output=True).returncode:
+        return binaries, "kept OpenBLAS (gcc failed)"
+    folder = os.path.dirname(blas[0])
+    out = [b for b in binaries if b is not blas] + [(blas[0], shim, "BINARY")]
+    out += [(os.path.join(folder, soname), path, "BINARY") for soname, path in libs.items()]  # type: ignore[misc]
+    return out, f"OpenBLAS replaced by the reference LAPACK for {len(wanted)} symbols"
