@@ -14,11 +14,12 @@ import subprocess
 import sys
 
 # Python packages the till never imports (the embedded demo server runs without them: uvicorn falls back to
-# asyncio and h11; the operator's PDFs (fpdf2, Pillow) belong to the central server, not to a till)
+# asyncio and h11). fpdf2 and Pillow stay: the demo's server imports its PDF documents at start; fontTools
+# falls back from lxml to the standard library's ElementTree.
 EXCLUDES = [
     "tkinter", "pytest", "hypothesis", "IPython", "matplotlib", "mypy", "ast_serialize",
     "psycopg", "psycopg_binary", "psycopg2", "asyncpg",
-    "uvloop", "httptools", "watchfiles", "websockets", "yaml", "fpdf", "PIL",
+    "uvloop", "httptools", "watchfiles", "websockets", "yaml", "lxml",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick", "PySide6.Qt3DCore",
     "PySide6.QtQuick3D", "PySide6.QtCharts", "PySide6.QtDataVisualization", "PySide6.QtGraphs",
     "PySide6.QtDesigner", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtQml", "PySide6.QtQuick",
