@@ -80,7 +80,7 @@ def cut_video(path: Path, vouchers: list[dict[str, Any]], gap_s: float = 0.8, sh
     """Blank counter, then each voucher appearing at once and staying ``show_s``. Returns the cut frames (1-based)
     and checks that each cut frame decodes on its own."""
     bg = synth.counter_scene(5)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (synth.W, synth.H))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), FPS, (synth.W, synth.H))
     cuts, n = [], 0
     pipe = FramePipeline()
     for k, v in enumerate(vouchers):

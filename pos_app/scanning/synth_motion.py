@@ -105,7 +105,7 @@ def motion_video(path: str | Path, text: str, symbology: str = "QRCode", *, spee
     half = card.shape[1] * scale / 2
     start, end = span or (W + half, -half)
     xs = np.arange(start, end, -float(speed_px))
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (W, H))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (W, H))
     if not writer.isOpened():
         raise RuntimeError(f"cannot write video {path}")
     try:
