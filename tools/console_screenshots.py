@@ -43,10 +43,11 @@ def make_activity(srv: Any) -> None:
     db = Database(srv.db_url)
     with db.writing() as s:
         rows = s.execute(select(Activity.id, Activity.kind, Activity.business_time)
-                         .where(Activity.campaign_id == "BOOST24", Activity.kind.in_(["activate", "redeem"]))).all()
+                         .where(Activity.campaign_id == "BOOST24",
+                                Activity.kind.in_(["issue", "activate", "redeem"]))).all()
         for aid, kind, moment in rows:
-            back = timedelta(days=rng.randint(3, 10) if kind == "activate" else rng.randint(0, 7),
-                             hours=rng.randint(0, 6))
+            days = {"issue": 12, "activate": rng.randint(3, 10), "redeem": rng.randint(0, 7)}[kind]
+            back = timedelta(days=days, hours=rng.randint(0, 6) if kind != "issue" else 0)
             moved = aware(moment) - back  # type: ignore[operator]
             s.execute(update(Activity).where(Activity.id == aid)
                       .values(business_time=moved, server_time=moved, business_day=business_day(moved)))
