@@ -16,3 +16,20 @@ def not_yet(name: str) -> int:
 def print_json(obj: Any) -> None:
     """One JSON line on standard output (the headless commands' format)."""
     print(json.dumps(obj, ensure_ascii=False, sort_keys=True), flush=True)
+
+
+_CORE_APP: Any = None  # the headless commands' QCoreApplication, kept alive for the translator
+
+
+def speak(lang: str | None) -> Any:
+    """The UI's words table (``pos_app.ui.words``) speaking ``lang`` (French by default) in a headless command:
+    one translation mechanism for the app and the CLI. Loads Qt's core only, on first use."""
+    global _CORE_APP
+    from PySide6.QtCore import QCoreApplication
+
+    from ..ui import i18n, words
+
+    if QCoreApplication.instance() is None:
+        _CORE_APP = QCoreApplication([])
+    i18n.install_language(lang if lang in i18n.LANGS else "fr")
+    return words

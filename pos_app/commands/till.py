@@ -10,7 +10,7 @@ import os
 import sys
 from typing import Any
 
-from . import print_json
+from . import print_json, speak
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -26,6 +26,12 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
+def _words(args: argparse.Namespace, till: Any = None) -> Any:
+    """The words table in the language asked (--lang), else the till's, else French."""
+    lang = getattr(args, "lang", None) or (till.settings.get("ui.lang") if till is not None else None)
+    return speak(lang)
+
+
 def _guard(fn: Any) -> Any:
     """Run a command; turn configuration, token and storage errors into a clear message and exit 2."""
 
@@ -36,7 +42,9 @@ def _guard(fn: Any) -> Any:
 
         try:
             return int(fn(args) or 0)
-        except (ConfigError, TokenError) as exc:
+        except ConfigError as exc:
+            return _fail(_words(args).say_error(exc))
+        except TokenError as exc:
             return _fail(str(exc))
         except StoreError as exc:
             print_json({"error": exc.code, "message": str(exc)})
@@ -61,19 +69,19 @@ def _configure(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _verdict_line(code: str, detail: Any, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def _verdict_line(code: str, detail: Any, words: Any, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"code": code, "verdict": detail.verdict.value, "mode": detail.mode.value,
-            "amount_cents": detail.amount_cents, "message": detail.message(), "serial": detail.serial,
+            "amount_cents": detail.amount_cents, "message": words.verdict_sentence(detail), "serial": detail.serial,
             "campaign_id": detail.campaign_id, "reason": detail.reason,
             "redeemed_at": detail.redeemed_at.isoformat() if detail.redeemed_at else None,
             "redeemed_by": detail.redeemed_by, **(extra or {})}
 
 
 def _needs_config(till: Any) -> None:
-    from ..services.till import ConfigError
+    from ..services.till import ConfigError, ConfigProblem
 
     if not till.configured:
-        raise ConfigError("caisse non configurée : lancez « pos-app configure --server URL ».")
+        raise ConfigError(ConfigProblem.NOT_CONFIGURED)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -81,9 +89,10 @@ def _check(args: argparse.Namespace) -> int:
     try:
         _needs_config(till)
         detail = till.redemptions.check(args.code)
+        words = _words(args, till)
     finally:
         till.close()
-    print_json(_verdict_line(args.code, detail))
+    print_json(_verdict_line(args.code, detail, words))
     return EXIT_OK if detail.accepted else EXIT_REFUSED
 
 
@@ -92,9 +101,10 @@ def _redeem(args: argparse.Namespace) -> int:
     try:
         _needs_config(till)
         out = till.redemptions.redeem(args.code)
+        words = _words(args, till)
     finally:
         till.close()
-    print_json(_verdict_line(args.code, out.verdict, {"ledger_seq": out.ledger_seq,
+    print_json(_verdict_line(args.code, out.verdict, words, {"ledger_seq": out.ledger_seq,
                                                       "idempotency_key": out.idempotency_key}))
     return EXIT_OK if out.verdict.accepted else EXIT_REFUSED
 
@@ -104,10 +114,13 @@ def _sell(args: argparse.Namespace) -> int:
     try:
         _needs_config(till)
         out = till.sales.sell(args.code)
+        words = _words(args, till)
     finally:
         till.close()
+    message = words.say(out.verdict) + (" — " + words.say(out.reason) if out.reason else "")
     print_json({"code": args.code, "verdict": out.verdict, "mode": out.mode, "amount_cents": out.face_value_cents,
-                "price_cents": out.price_cents, "topup_cents": out.topup_cents, "message": out.message,
+                "price_cents": out.price_cents, "topup_cents": out.topup_cents, "message": message,
+                "reason": out.reason,
                 "serial": out.serial, "ledger_seq": out.ledger_seq})
     return EXIT_OK if out.ok else EXIT_REFUSED
 
@@ -116,14 +129,18 @@ def _void(args: argparse.Namespace) -> int:
     till = _open(args)
     try:
         _needs_config(till)
+        words = _words(args, till)
         if args.sale:
             s = till.sales.void_last()
+            said = words.say(s.verdict) + (" — " + words.say(s.reason) if s.reason else "")
             ok, line = s.ok, {"voided": s.ok, "serial": s.serial, "amount_cents": s.face_value_cents,
-                              "message": s.message, "mode": s.mode}
+                              "message": said, "code": s.verdict, "reason": s.reason, "mode": s.mode}
         else:
             v = till.redemptions.void_last()
+            said = words.say(v.code.value, {"window_min": (v.window_s or 0) // 60})
             ok, line = v.ok, {"voided": v.ok, "serial": v.serial, "amount_cents": v.amount_cents,
-                              "message": v.message}
+                              "message": said + (" " + words.say(v.error) if v.error else ""),
+                              "code": v.code.value, "error": v.error}
     finally:
         till.close()
     print_json(line)

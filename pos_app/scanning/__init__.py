@@ -1,4 +1,4 @@
 """Scanning at the till: camera capture, decoding, debounce, USB wedge scanners, typed codes.
 
-No business rules and no Qt here, except :mod:`pos_app.scanning.qt_wedge` (the Qt event filter).
+No business rules and no Qt here (the Qt event filter for USB scanners is :mod:`pos_app.ui.wedge_filter`).
 """

@@ -18,9 +18,9 @@ class EntryState(Enum):
 @dataclass(frozen=True)
 class EntryStatus:
     state: EntryState
-    message: str       # French, for the cashier
-    reason: str = ""   # stable CodeError reason, "" when valid
+    reason: str = ""   # stable CodeError reason (the UI has the words), "" when valid
     serial: str = ""   # the canonical 12-digit serial when valid
+    missing: int = 0   # digits still to type while INCOMPLETE
 
 
 class ManualEntry:
@@ -29,7 +29,7 @@ class ManualEntry:
 
     def __init__(self) -> None:
         self.text = ""
-        self.status = EntryStatus(EntryState.EMPTY, "Saisissez le numéro du bon.", "empty")
+        self.status = EntryStatus(EntryState.EMPTY, "empty")
 
     def set_text(self, text: str) -> EntryStatus:
         """Update the typed text and return what the cashier should see."""
@@ -50,12 +50,13 @@ def check_typed(text: str) -> EntryStatus:
     problem = serial_problem(candidate)
     if problem is None:
         serial = parse_code(candidate).serial
-        return EntryStatus(EntryState.VALID, "Numéro valide.", "", serial)
+        return EntryStatus(EntryState.VALID, "", serial)
     if problem.reason == "empty":
-        return EntryStatus(EntryState.EMPTY, str(problem), problem.reason)
+        return EntryStatus(EntryState.EMPTY, problem.reason)
     if problem.reason == "too_short":
-        return EntryStatus(EntryState.INCOMPLETE, str(problem), problem.reason)
-    return EntryStatus(EntryState.INVALID, str(problem), problem.reason)
+        digits = sum(1 for c in candidate if "0" <= c <= "9")
+        return EntryStatus(EntryState.INCOMPLETE, problem.reason, missing=max(0, SERIAL_DIGITS - digits))
+    return EntryStatus(EntryState.INVALID, problem.reason)
 
 
 __all__ = ["SERIAL_DIGITS", "EntryState", "EntryStatus", "ManualEntry", "check_typed"]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
-
-from ..core.money import format_cents
 
 DEFAULT_MAX_CACHE_AGE_S = 86_400
 
@@ -32,24 +31,34 @@ def effective_policy(operator: dict[str, Any] | None, owner: dict[str, Any] | No
     return OfflinePolicy(allowed, total, int(age if age is not None else DEFAULT_MAX_CACHE_AGE_S))
 
 
+class OfflineRefusal(StrEnum):
+    """Why the offline policy refuses to accept now (stable codes; the UI has the words)."""
+
+    AUTH_BLOCKED = "auth_blocked"  # the server refused the till's token; lifted by the next authenticated call
+    NOT_ALLOWED = "offline_not_allowed"
+    NEVER_SYNCED = "cache_never_synced"
+    CACHE_TOO_OLD = "cache_too_old"  # data: max_hours
+    DAILY_CAP = "offline_daily_cap"  # data: cap_cents
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRefusal:
+    code: OfflineRefusal
+    data: dict[str, int | float | str] = field(default_factory=dict)
+
+
 def offline_refusal(policy: OfflinePolicy, *, amount_cents: int, today_offline_cents: int,
-                    cache_age_s: float | None, auth_blocked: str | None, lang: str = "fr") -> str | None:
-    """Why offline acceptance is not allowed now (words for the cashier), or None when it is."""
-    en = lang == "en"
+                    cache_age_s: float | None, auth_blocked: str | None) -> PolicyRefusal | None:
+    """Why offline acceptance is not allowed now, or None when it is."""
     if auth_blocked:
-        return ("Access token refused by the central server: reconfigure the till" if en
-                else "Jeton refusé par le serveur central : reconfigurez la caisse")
+        return PolicyRefusal(OfflineRefusal.AUTH_BLOCKED, {"error": auth_blocked})
     if not policy.offline_allowed:
-        return "Offline acceptance is not allowed" if en else "L'acceptation hors ligne n'est pas autorisée"
+        return PolicyRefusal(OfflineRefusal.NOT_ALLOWED)
     if cache_age_s is None:
-        return ("The offline list was never downloaded" if en
-                else "La liste hors ligne n'a jamais été téléchargée")
+        return PolicyRefusal(OfflineRefusal.NEVER_SYNCED)
     if cache_age_s > policy.max_cache_age_seconds:
-        hours = policy.max_cache_age_seconds / 3600
-        return (f"Offline list older than {hours:g} h" if en
-                else f"Liste hors ligne trop ancienne (plus de {hours:g} h)")
+        return PolicyRefusal(OfflineRefusal.CACHE_TOO_OLD, {"max_hours": policy.max_cache_age_seconds / 3600})
     cap = policy.max_offline_total_cents_per_day
     if cap is not None and today_offline_cents + amount_cents > cap:
-        return (f"Daily offline limit reached ({format_cents(cap, 'en')})" if en
-                else f"Plafond hors ligne du jour atteint ({format_cents(cap)})")
+        return PolicyRefusal(OfflineRefusal.DAILY_CAP, {"cap_cents": cap})
     return None

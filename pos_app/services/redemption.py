@@ -8,8 +8,9 @@ the retry replay the first answer.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
@@ -19,7 +20,7 @@ from ..core.timeutil import parse_utc_text, to_utc_text
 from ..core.verdicts import Mode, Verdict, VerdictDetail, judge
 from ..store.cache import CacheStore
 from .day_value import accepted_detail, looked_up_value
-from .policy import offline_refusal
+from .policy import OfflineRefusal, offline_refusal
 
 if TYPE_CHECKING:
     from .till import Till
@@ -32,12 +33,26 @@ class RedemptionOutcome:
     idempotency_key: str | None = None
 
 
+class VoidResult(StrEnum):
+    """What undoing the last redemption did (stable codes; the UI has the words)."""
+
+    VOIDED = "voided"
+    VOIDED_QUEUED = "voided_queued"  # not uploaded yet: cancelled here, the void follows it upstream
+    VOIDED_OFFLINE = "voided_offline"  # recorded offline, sent at the next sync
+    NOTHING_TO_VOID = "nothing_to_void"
+    WINDOW_PASSED = "void_window_passed"  # data: window_s
+    NOT_FOUND_UPSTREAM = "void_not_found_upstream"
+    REFUSED = "void_refused"  # error: the server's error code
+
+
 @dataclass(frozen=True, slots=True)
 class VoidOutcome:
     ok: bool
-    message: str
+    code: VoidResult
     serial: str | None = None
     amount_cents: int | None = None
+    error: str | None = None  # the server's error code when it refused
+    window_s: int | None = None
 
 
 _VERDICT_CODES = {v.value for v in Verdict}
@@ -55,7 +70,7 @@ def refusal_detail(exc: Refusal, serial: str | None, mode: Mode = Mode.ONLINE) -
     code = exc.code if exc.code in _VERDICT_CODES else ("unknown" if exc.status == 404 else "malformed")
     return VerdictDetail(Verdict(code), mode, serial=serial, redeemed_at=_time(exc.extra.get("redeemed_at")),
                          redeemed_by=exc.extra.get("redeemed_by"),
-                         reason=None if exc.code in _VERDICT_CODES else exc.message)
+                         reason=None if exc.code in _VERDICT_CODES else exc.code)
 
 
 class RedemptionService:
@@ -93,16 +108,16 @@ class RedemptionService:
                                amount_cents=campaign.value_on(day) if campaign else None,
                                redeemed_at=_time(cv.redeemed_at) if cv else None,
                                redeemed_by=cv.redeemed_by if cv else None,
-                               topup_ended_on=campaign.topup_ended_on(day) if campaign else None)
-        if verdict is Verdict.ACCEPTED:
-            assert campaign is not None  # judge accepts only a known campaign
-            reason = offline_refusal(till.policy(), amount_cents=campaign.value_on(day) if for_redeem else 0,
-                                     today_offline_cents=till.today_offline_cents(conn),
-                                     cache_age_s=till.cache_age_s(), auth_blocked=till.auth_blocked())
-            if reason:
-                return VerdictDetail(Verdict.OFFLINE_REFUSED, Mode.OFFLINE, serial=serial, campaign_id=campaign.id,
-                                     campaign_name=campaign.name, amount_cents=campaign.value_on(day),
-                                     reason=reason, topup_ended_on=campaign.topup_ended_on(day))
+                               topup_ended_on=campaign.topup_ended_on(day) if campaign else None,
+                               valid_from=campaign.valid_from if campaign else None,
+                               valid_until=campaign.valid_until if campaign else None)
+        if verdict is Verdict.ACCEPTED and campaign is not None:  # judge accepts only a known campaign
+            refusal = offline_refusal(till.policy(), amount_cents=campaign.value_on(day) if for_redeem else 0,
+                                      today_offline_cents=till.today_offline_cents(conn),
+                                      cache_age_s=till.cache_age_s(), auth_blocked=till.auth_blocked())
+            if refusal:
+                return replace(detail, verdict=Verdict.OFFLINE_REFUSED, reason=refusal.code.value,
+                               reason_data=refusal.data)
         return detail
 
     def taken_here(self, conn: sqlite3.Connection, serial: str) -> VerdictDetail | None:
@@ -127,7 +142,7 @@ class RedemptionService:
         try:
             code = parse_code(code_text)
         except CodeError as exc:
-            return VerdictDetail(Verdict.MALFORMED, Mode(till.mode), reason=str(exc))
+            return VerdictDetail(Verdict.MALFORMED, Mode(till.mode), reason=exc.reason)
         if till.held_offline():
             return self.offline_verdict(code, for_redeem=True)
         try:
@@ -143,12 +158,14 @@ class RedemptionService:
             return self.offline_verdict(code, for_redeem=True)
         till.note_network(True)
         verdict = Verdict(body["verdict"]) if body.get("verdict") in _VERDICT_CODES else Verdict.UNKNOWN
-        amount, ended_on = looked_up_value(body, till.cache.campaign(body.get("campaign_id")),
-                                           date.fromisoformat(till.open_day()))
+        campaign = till.cache.campaign(body.get("campaign_id"))
+        amount, ended_on = looked_up_value(body, campaign, date.fromisoformat(till.open_day()))
         return VerdictDetail(verdict, Mode.ONLINE, serial=body.get("serial"), campaign_id=body.get("campaign_id"),
                              campaign_name=body.get("campaign_name"), amount_cents=amount,
                              redeemed_at=_time(body.get("redeemed_at")), redeemed_by=body.get("redeemed_by"),
-                             topup_ended_on=ended_on)
+                             topup_ended_on=ended_on,
+                             valid_from=campaign.valid_from if campaign else None,
+                             valid_until=campaign.valid_until if campaign else None)
 
     # --- redeem ------------------------------------------------------------------------------------------
 
@@ -160,7 +177,7 @@ class RedemptionService:
         try:
             code = parse_code(code_text)
         except CodeError as exc:
-            return RedemptionOutcome(VerdictDetail(Verdict.MALFORMED, Mode(till.mode), reason=str(exc)))
+            return RedemptionOutcome(VerdictDetail(Verdict.MALFORMED, Mode(till.mode), reason=exc.reason))
         wire = code.text if isinstance(code, SignedCode) else code.serial
         cv = till.cache.voucher(code.serial)
         campaign = till.cache.campaign(code.campaign_id if isinstance(code, SignedCode) else (cv.campaign_id
@@ -176,9 +193,9 @@ class RedemptionService:
 
         api = till.api  # configuration and token problems surface here, before anything is written
         if not till.tokens.get():
-            from .till import ConfigError
+            from .till import ConfigError, ConfigProblem
 
-            raise ConfigError("Caisse non configurée : aucun jeton d'accès.")
+            raise ConfigError(ConfigProblem.NO_TOKEN)
         with till.db.transaction() as conn:
             taken = self.taken_here(conn, code.serial)
             if taken is not None:
@@ -195,7 +212,7 @@ class RedemptionService:
         except AuthError as exc:
             till.note_auth_failure(exc)
             detail = VerdictDetail(Verdict.OFFLINE_REFUSED, Mode.ONLINE, serial=code.serial,
-                                   reason=f"Jeton refusé par le serveur central ({exc.code}) : reconfigurez la caisse")
+                                   reason=OfflineRefusal.AUTH_BLOCKED.value, reason_data={"error": exc.code})
             self._reject(entry.seq, detail, exc)
             return RedemptionOutcome(detail, entry.seq, key)
         except Unavailable as exc:
@@ -203,7 +220,7 @@ class RedemptionService:
             return self._fallback(code, entry.seq, key, body, exc)
         except ApiError as exc:  # 422 and the like: not a verdict, the voucher was not taken
             till.note_network(True)
-            detail = VerdictDetail(Verdict.OFFLINE_REFUSED, Mode.ONLINE, serial=code.serial, reason=exc.message)
+            detail = VerdictDetail(Verdict.OFFLINE_REFUSED, Mode.ONLINE, serial=code.serial, reason=exc.code)
             self._reject(entry.seq, detail, exc)
             return RedemptionOutcome(detail, entry.seq, key)
         till.note_network(True)
@@ -323,10 +340,10 @@ class RedemptionService:
                 " AND kind IN ('void', 'redemption_rejected', 'redemption_conflict')) ORDER BY seq DESC LIMIT 1"
             ).fetchone()
         if row is None:
-            return VoidOutcome(False, "Aucun encaissement à annuler.")
+            return VoidOutcome(False, VoidResult.NOTHING_TO_VOID)
         seq, ts, serial, amount, campaign_id, rkey = row
         if till.clock() - parse_utc_text(ts) > timedelta(seconds=till.void_window_s):
-            return VoidOutcome(False, f"Délai d'annulation dépassé ({till.void_window_s // 60} min).", serial, amount)
+            return VoidOutcome(False, VoidResult.WINDOW_PASSED, serial, amount, window_s=till.void_window_s)
         red_row = till.outbox.by_key(rkey)
         key, day = new_key(), till.open_day()  # the day is kept with the void: its retries send the same body
         if red_row is not None and red_row.state == "pending":
@@ -338,10 +355,10 @@ class RedemptionService:
                 till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq,
                                                                   "business_day": day}, void.seq)
                 CacheStore.mark_active_in(conn, serial)
-            return VoidOutcome(True, "Encaissement annulé (sera transmis au serveur central).", serial, amount)
+            return VoidOutcome(True, VoidResult.VOIDED_QUEUED, serial, amount)
         rid = (red_row.result or {}).get("redemption_id") if red_row else None
         if rid is None:
-            return VoidOutcome(False, "Encaissement introuvable côté serveur : annulation impossible.", serial, amount)
+            return VoidOutcome(False, VoidResult.NOT_FOUND_UPSTREAM, serial, amount)
         with till.db.transaction() as conn:
             oid = till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq,
                                                                     "business_day": day}, None)
@@ -351,18 +368,18 @@ class RedemptionService:
             till.note_network(False)
             with till.db.transaction() as conn:
                 self.record_void(conn, seq, serial, campaign_id, amount, key, "offline", None)
-            return VoidOutcome(True, "Annulation enregistrée hors ligne (sera transmise).", serial, amount)
+            return VoidOutcome(True, VoidResult.VOIDED_OFFLINE, serial, amount)
         except ApiError as exc:
             with till.db.transaction() as conn:
                 till.outbox.set_state_in(conn, oid, "rejected", {"error": exc.code})
             if isinstance(exc, AuthError):
                 till.note_auth_failure(exc)
-            return VoidOutcome(False, f"Annulation refusée : {exc.message}", serial, amount)
+            return VoidOutcome(False, VoidResult.REFUSED, serial, amount, error=exc.code)
         till.note_network(True)
         with till.db.transaction() as conn:
             self.record_void(conn, seq, serial, campaign_id, amount, key, "online", answer)
             till.outbox.set_state_in(conn, oid, "done", answer)
-        return VoidOutcome(True, "Encaissement annulé.", serial, amount)
+        return VoidOutcome(True, VoidResult.VOIDED, serial, amount)
 
     def record_void(self, conn: sqlite3.Connection, seq: int, serial: str, campaign_id: str | None, amount: int,
                     key: str, mode: str, answer: dict[str, Any] | None) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
 from ..core.campaigns import Validity, VoucherState
 from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
 from ..core.ledger import EntryKind
-from ..core.money import format_cents
 from ..core.timeutil import parse_utc_text, to_utc_text
 from ..core.verdicts import Mode, Verdict
 from ..store.cache import CacheStore
@@ -24,15 +23,20 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class SaleOutcome:
     ok: bool
-    verdict: str  # "accepted" or the refusal code (already_sold, blocked, forged, malformed, offline_refused...)
+    # "sellable" (check), "accepted" (sold), "voided", or the refusal code (already_sold, blocked, forged,
+    # malformed, expired, unknown, forbidden, offline_refused, nothing, void_window_passed, or the server's code)
+    verdict: str
     mode: str
-    message: str
+    reason: str | None = None  # a finer code: the CodeError reason, the offline-policy code, the server's code
     serial: str | None = None
     price_cents: int | None = None
     face_value_cents: int | None = None
     topup_cents: int | None = None
     ledger_seq: int | None = None
     idempotency_key: str | None = None
+    campaign_name: str | None = None  # for the receipt
+    valid_from: date | None = None
+    valid_until: date | None = None
 
 
 class SaleService:
@@ -45,15 +49,14 @@ class SaleService:
         try:
             code = parse_code(code_text)
         except CodeError as exc:
-            return SaleOutcome(False, Verdict.MALFORMED.value, till.mode, str(exc))
+            return SaleOutcome(False, Verdict.MALFORMED.value, till.mode, exc.reason)
         if till.roles and "seller" not in till.roles:
-            return SaleOutcome(False, "forbidden", till.mode, "Cette caisse n'est pas habilitée à vendre des bons.")
+            return SaleOutcome(False, "forbidden", till.mode, "not_seller", code.serial)
         cv = till.cache.voucher(code.serial)
         campaign = till.cache.campaign(code.campaign_id if isinstance(code, SignedCode) else
                                        (cv.campaign_id if cv else None))
         if campaign is None:
-            return SaleOutcome(False, Verdict.UNKNOWN.value, till.mode,
-                               "Bon inconnu de la caisse : synchronisez puis réessayez.", code.serial)
+            return SaleOutcome(False, Verdict.UNKNOWN.value, till.mode, "not_in_cache", code.serial)
         return code, cv, campaign
 
     def check(self, code_text: str) -> SaleOutcome:
@@ -69,11 +72,9 @@ class SaleService:
         code, cv, campaign = card
         money = _money(campaign)
         if isinstance(code, SignedCode) and not verify_signed(code, campaign.public_keys):
-            return SaleOutcome(False, Verdict.FORGED.value, till.mode, "Faux bon : signature invalide", code.serial,
-                               **money)
+            return SaleOutcome(False, Verdict.FORGED.value, till.mode, None, code.serial, **money)
         if campaign.validity(till.clock()) is Validity.EXPIRED:
-            return SaleOutcome(False, Verdict.EXPIRED.value, till.mode, "Campagne terminée : bon invendable.",
-                               code.serial, **money)
+            return SaleOutcome(False, Verdict.EXPIRED.value, till.mode, "campaign_ended", code.serial, **money)
         mode, state, sold_here = "offline", cv.state if cv else None, bool(cv and cv.sold_here)
         try:
             state, mode, sold_here = VoucherState(till.api.voucher(code.text if isinstance(code, SignedCode)
@@ -84,16 +85,14 @@ class SaleService:
         except ApiError as exc:
             if isinstance(exc, AuthError):
                 till.note_auth_failure(exc)
-            return SaleOutcome(False, exc.code, "online", f"Vente impossible : {exc.message}", code.serial, **money)
+            return SaleOutcome(False, exc.code, "online", exc.code, code.serial, **money)
         if state is VoucherState.ISSUED and not sold_here:
-            return SaleOutcome(True, "sellable", mode, f"À encaisser {format_cents(campaign.sale_price_cents)} "
-                               f"(valeur {format_cents(campaign.face_value_cents)})", code.serial, **money)
+            return SaleOutcome(True, "sellable", mode, None, code.serial, **money)
         if state is VoucherState.BLOCKED:
-            return SaleOutcome(False, Verdict.BLOCKED.value, mode, "Bon bloqué par l'opérateur.", code.serial,
-                               **money)
+            return SaleOutcome(False, Verdict.BLOCKED.value, mode, None, code.serial, **money)
         if state is None:
-            return SaleOutcome(False, Verdict.UNKNOWN.value, mode, "Bon inconnu.", code.serial, **money)
-        return SaleOutcome(False, "already_sold", mode, "Bon déjà vendu.", code.serial, **money)
+            return SaleOutcome(False, Verdict.UNKNOWN.value, mode, None, code.serial, **money)
+        return SaleOutcome(False, "already_sold", mode, None, code.serial, **money)
 
     def sell(self, code_text: str) -> SaleOutcome:
         """Activate a voucher card at its campaign's sale price (once the price is collected). Never raises for
@@ -113,9 +112,9 @@ class SaleService:
         money = _money(campaign)
         api = till.api  # configuration and token problems surface here, before anything is written
         if not till.tokens.get():
-            from .till import ConfigError
+            from .till import ConfigError, ConfigProblem
 
-            raise ConfigError("Caisse non configurée : aucun jeton d'accès.")
+            raise ConfigError(ConfigProblem.NO_TOKEN)
         with till.db.transaction() as conn:
             entry = till.ledger.append_in(conn, till.entry(
                 EntryKind.SALE, voucher=code.serial, campaign_id=campaign.id, amount_cents=campaign.face_value_cents,
@@ -138,28 +137,27 @@ class SaleService:
                                                        data={"verdict": exc.code}))
                 till.outbox.set_state_in(conn, row_id, "rejected", {"error": exc.code})
             verdict = exc.code if isinstance(exc, Refusal) else "refused"
-            return SaleOutcome(False, verdict, "online", f"Vente refusée : {exc.message}", code.serial,
-                               ledger_seq=entry.seq, idempotency_key=key, **money)
+            return SaleOutcome(False, verdict, "online", exc.code, code.serial, ledger_seq=entry.seq,
+                               idempotency_key=key, **money)
         till.note_network(True)
         test_pause("POS_APP_TEST_PAUSE_AFTER_SEND")
         self.confirm(entry.seq, answer)
-        return SaleOutcome(True, "accepted", "online",
-                           f"Bon vendu {format_cents(campaign.sale_price_cents)} (valeur "
-                           f"{format_cents(campaign.face_value_cents)})", code.serial, ledger_seq=entry.seq,
-                           idempotency_key=key, **money)
+        return SaleOutcome(True, "accepted", "online", None, code.serial, ledger_seq=entry.seq, idempotency_key=key,
+                           **money)
 
     def _fallback(self, code: Any, campaign: Any, cv: Any, seq: int, row_id: int, key: str, wire: str,
                   body: dict[str, Any], money: dict[str, int], exc: Unavailable) -> SaleOutcome:
         till = self.till
-        reason = None
+        reason: str | None = None
         if isinstance(code, SignedCode) and not verify_signed(code, campaign.public_keys):
-            reason, verdict = "Faux bon : signature invalide", Verdict.FORGED.value
+            reason, verdict = "bad_signature", Verdict.FORGED.value
         elif cv is None or cv.state is not VoucherState.ISSUED or cv.sold_here:
-            reason, verdict = "Bon déjà vendu ou inconnu de la liste hors ligne", "already_sold"
+            reason, verdict = "sold_or_not_in_cache", "already_sold"
         else:
             verdict = Verdict.OFFLINE_REFUSED.value
-            reason = offline_refusal(till.policy(), amount_cents=0, today_offline_cents=0,
-                                     cache_age_s=till.cache_age_s(), auth_blocked=till.auth_blocked())
+            refusal = offline_refusal(till.policy(), amount_cents=0, today_offline_cents=0,
+                                      cache_age_s=till.cache_age_s(), auth_blocked=till.auth_blocked())
+            reason = refusal.code.value if refusal else None
         maybe_sent = exc.status != 429 and (exc.code != "connection" or bool(exc.extra.get("maybe_sent")))
         with till.db.transaction() as conn:
             if reason:
@@ -173,10 +171,9 @@ class SaleService:
             till.outbox.set_payload_in(conn, row_id, {"code": wire, "body": {**body, "offline": True},
                                                       "maybe_sent": maybe_sent})
             CacheStore.mark_sold_here_in(conn, code.serial, campaign.id, active=False)
-        return SaleOutcome(True, "accepted", "offline",
-                           f"Vente enregistrée hors ligne {format_cents(money['price_cents'])} : bon vendu ici, "
-                           "pas encore actif au niveau central", code.serial, ledger_seq=seq, idempotency_key=key,
-                           **money)
+        # sold here, not active centrally until the sync uploads it ("sold_offline")
+        return SaleOutcome(True, "accepted", "offline", "sold_offline", code.serial, ledger_seq=seq,
+                           idempotency_key=key, **money)
 
     def confirm(self, seq: int, answer: dict[str, Any], conn: sqlite3.Connection | None = None) -> None:
         till = self.till
@@ -211,11 +208,11 @@ class SaleService:
                 " FROM ledger WHERE kind = 'sale' AND seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL"
                 " AND kind IN ('sale_void', 'sale_rejected', 'sale_conflict')) ORDER BY seq DESC LIMIT 1").fetchone()
         if row is None:
-            return SaleOutcome(False, "nothing", till.mode, "Aucune vente à annuler.")
+            return SaleOutcome(False, "nothing", till.mode)
         seq, ts, serial, face, price, topup, campaign_id, skey = row
         money = {"price_cents": price, "face_value_cents": face, "topup_cents": topup}
         if till.clock() - parse_utc_text(ts) > timedelta(seconds=till.void_window_s):
-            return SaleOutcome(False, "void_window_passed", till.mode, "Délai d'annulation dépassé.", serial, **money)
+            return SaleOutcome(False, "void_window_passed", till.mode, None, serial, **money)
         sale_row = till.outbox.by_key(skey)
         key, day = new_key(), till.open_day()  # the day is kept with the void: its retries send the same body
         synced = sale_row is not None and sale_row.state == "done"
@@ -232,28 +229,28 @@ class SaleService:
             oid = till.outbox.insert_in(conn, key, "sale_void", serial, {"sale_key": skey, "ref_seq": seq,
                                                                          "business_day": day}, vseq)
         if not synced:
-            return SaleOutcome(True, "voided", "offline", "Vente annulée (sera transmise).", serial, **money)
+            return SaleOutcome(True, "voided", "offline", "voided_offline", serial, **money)
         try:
             answer = till.api.void_sale(int(sale_row.result["sale_id"]), key, business_day=day)
         except Unavailable:
             till.note_network(False)
             with till.db.transaction() as conn:
                 record(conn, "offline")
-            return SaleOutcome(True, "voided", "offline", "Vente annulée (sera transmise).", serial, **money)
+            return SaleOutcome(True, "voided", "offline", "voided_offline", serial, **money)
         except ApiError as exc:
             with till.db.transaction() as conn:
                 till.outbox.set_state_in(conn, oid, "rejected", {"error": exc.code})
-            return SaleOutcome(False, exc.code, "online", f"Annulation refusée par le serveur : {exc.message}",
-                               serial, **money)
+            return SaleOutcome(False, exc.code, "online", exc.code, serial, **money)
         with till.db.transaction() as conn:
             record(conn, "online")
             till.outbox.set_state_in(conn, oid, "done", answer)
-        return SaleOutcome(True, "voided", "online", "Vente annulée.", serial, **money)
+        return SaleOutcome(True, "voided", "online", None, serial, **money)
 
-def _money(campaign: Any) -> dict[str, int]:
-    """The amounts of one card of ``campaign``, as SaleOutcome fields."""
+def _money(campaign: Any) -> dict[str, Any]:
+    """The amounts, name and validity of one card of ``campaign``, as SaleOutcome fields (the receipt's facts)."""
     return {"price_cents": campaign.sale_price_cents, "face_value_cents": campaign.face_value_cents,
-            "topup_cents": campaign.topup_cents}
+            "topup_cents": campaign.topup_cents, "campaign_name": campaign.name,
+            "valid_from": campaign.valid_from, "valid_until": campaign.valid_until}
 
 
 __all__ = ["Mode", "SaleOutcome", "SaleService"]

@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +30,25 @@ from .policy import OfflinePolicy, effective_policy
 OFFLINE_HOLD_S = 30.0
 
 
+class ConfigProblem(StrEnum):
+    """Why the till cannot work or be configured (stable codes; the UI and the CLI have the words)."""
+
+    NOT_CONFIGURED = "not_configured"
+    NO_TOKEN = "no_token"
+    EMPTY_TOKEN = "empty_token"
+    BAD_URL = "bad_server_url"
+    TOKEN_REFUSED = "token_refused"  # error: the server's code
+    SERVER_UNREACHABLE = "server_unreachable"  # error: the API client's code
+
+
 class ConfigError(RuntimeError):
-    """The till is not configured (no server URL or no token), or configuring failed. French message.
+    """The till is not configured (no server URL or no token), or configuring failed: ``code`` says which
+    (a ``ConfigProblem``, or the API's ``insecure_url`` / ``invalid_url``); ``error`` is the server's code."""
 
-    ``code`` is stable for the UI (e.g. ``insecure_url``, ``invalid_url``); ``not_configured`` by default.
-    """
-
-    def __init__(self, message: str, code: str = "not_configured") -> None:
-        super().__init__(message)
+    def __init__(self, code: str, error: str | None = None) -> None:
+        super().__init__(f"{code}: {error}" if error else str(code))
         self.code = code
+        self.error = error
 
 
 def new_key() -> str:
@@ -94,29 +105,29 @@ class Till:
         if self._api is None:
             url = self.settings.get("server_url")
             if not url:
-                raise ConfigError("Caisse non configurée : lancez « pos-app configure --server URL ».")
+                raise ConfigError(ConfigProblem.NOT_CONFIGURED)
             try:
                 self._api = ApiClient(url, self.tokens)
             except InsecureUrl as exc:  # a file configured by an older version with plain http
-                raise ConfigError(exc.message, exc.code) from None
+                raise ConfigError(exc.code) from None
         return self._api
 
     def configure(self, server_url: str, token: str) -> dict[str, Any]:
         """Check ``token`` against ``server_url`` (GET /me), store the token and the till's identity."""
         token = token.strip()
         if not token:
-            raise ConfigError("Jeton d'accès vide.")
+            raise ConfigError(ConfigProblem.EMPTY_TOKEN)
         try:
             server_url = check_server_url(server_url)  # before any byte is sent: the token would travel in clear
         except InsecureUrl as exc:
-            raise ConfigError(exc.message, exc.code) from None
+            raise ConfigError(exc.code) from None
         probe = ApiClient(server_url, MemoryTokenProvider(token))
         try:
             me = probe.me()
         except AuthError as exc:
-            raise ConfigError(f"Jeton refusé par le serveur central ({exc.code}).") from None
+            raise ConfigError(ConfigProblem.TOKEN_REFUSED, exc.code) from None
         except ApiError as exc:
-            raise ConfigError(f"Serveur central injoignable ou en erreur : {exc.message}") from None
+            raise ConfigError(ConfigProblem.SERVER_UNREACHABLE, exc.code) from None
         finally:
             probe.close()
         self.tokens.set(token)
@@ -184,12 +195,22 @@ class Till:
         return self.settings.get("auth_blocked")
 
     def note_auth_failure(self, exc: ApiError) -> None:
-        """401/403: stop offline acceptance until the till is reconfigured."""
+        """401/403: stop offline acceptance until an authenticated call succeeds again (or a reconfiguration)."""
         if not self.auth_blocked():
             self.settings.set("auth_blocked", exc.code)
             self.append(EntryKind.OFFLINE_SWITCH, data={"auth_blocked": exc.code})
 
+    def _lift_auth_block(self) -> None:
+        """The server just accepted the token (an answer other than 401/403): offline acceptance is back."""
+        blocked = self.auth_blocked()
+        if blocked:
+            self.settings.set("auth_blocked", None)
+            self.append(EntryKind.OFFLINE_SWITCH, data={"auth_unblocked": blocked})
+
     def note_network(self, ok: bool) -> None:
+        """A call reached the server and got an authenticated answer (ok), or could not reach it."""
+        if ok:
+            self._lift_auth_block()
         with self._net_lock:
             reconnected = ok and self.last_failure is not None
             if ok:

@@ -1,18 +1,27 @@
-"""Caisse: camera preview, manual entry, the verdict panel, redeem / undo, today's count and total."""
+"""Caisse: camera preview, manual entry, the verdict panel, redeem / undo, today's count and total.
+
+What Enter redeems is always the voucher the panel shows: every check carries a number and only the latest
+one may arm the redeem button; a code typed by the cashier holds the camera off until it is redeemed or cleared.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core.money import format_cents
-from pos_app.core.verdicts import Verdict
+from pos_app.core.verdicts import Verdict, VerdictDetail
 from pos_app.scanning.manual import EntryState, ManualEntry
 
+from . import words
 from .camera_view import CameraView
+from .keys import TillKeys
 from .verdict_panel import VerdictPanel
+
+TYPED, CAMERA, SCANNER = "typed", "camera", "scanner"
 
 
 class CashierScreen(QWidget):
@@ -20,20 +29,32 @@ class CashierScreen(QWidget):
 
     redeemed = Signal(object)  # RedemptionOutcome after a redemption (tests, status refresh)
     checked = Signal(object)  # VerdictDetail after a check
+    camera_toggled = Signal()  # the pause/resume button
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx  # AppContext: till, books, runner, sounds, lang
-        self.pending_code: str | None = None  # the code last checked accepted, waiting for Enter
+        self.pending_code: str | None = None  # the code the panel shows as valid, waiting for Enter
         self.entry = ManualEntry()
         self.today = (0, 0)
         self.last_void_message = ""
+        self._seq = 0  # number of the latest check: older answers are dropped
+        self._source: str | None = None  # where the code on screen (or being checked) came from
+        self._busy = False  # a check is running
+        self._redeeming = False
+        self._build()
+        self.retranslate()
 
+    def _build(self) -> None:
         self.camera = CameraView()
-        self.panel = VerdictPanel(lang=ctx.lang)
+        self.pause_button = QPushButton()
+        self.pause_button.setObjectName("cameraPause")
+        self.pause_button.setEnabled(False)
+        self.panel = VerdictPanel(lang=self.ctx.lang)
         self.manual = QLineEdit()
         self.manual.setObjectName("manualEntry")
         self.manual.setClearButtonEnabled(True)
+        self.keys = TillKeys(self.manual)  # Ctrl+Z is the till's, even with text in the field
         self.hint = QLabel()
         self.hint.setObjectName("entryHint")
         self.redeem_button = QPushButton()
@@ -47,9 +68,9 @@ class CashierScreen(QWidget):
         self.info.setWordWrap(True)
         self.entry_label = QLabel()
         self.entry_label.setBuddy(self.manual)
-
         left = QVBoxLayout()
         left.addWidget(self.camera, 1)
+        left.addWidget(self.pause_button)
         right = QVBoxLayout()
         right.addWidget(self.panel, 3)
         form = QGridLayout()
@@ -66,73 +87,107 @@ class CashierScreen(QWidget):
         row = QHBoxLayout(self)
         row.addLayout(left, 2)
         row.addLayout(right, 3)
-
         self.manual.textChanged.connect(self._typed)
-        self.manual.returnPressed.connect(self._enter)
+        self.manual.returnPressed.connect(self.enter)
         self.redeem_button.clicked.connect(self.redeem_pending)
         self.undo_button.clicked.connect(self.undo_last)
+        self.pause_button.clicked.connect(self.camera_toggled.emit)
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(lambda: self.undo_button.setEnabled(False))
-        self.retranslate()
 
     # --- input ----------------------------------------------------------------------------------------
     def _typed(self, text: str) -> None:
         status = self.entry.set_text(text)
-        self.hint.setText(status.message if text else "")
+        self._show_hint()
         colour = {EntryState.VALID: "#1b7f2a", EntryState.INVALID: "#b3121f"}.get(status.state, "#555555")
         self.hint.setStyleSheet(f"color:{colour}")
 
-    def _enter(self) -> None:
+    def _show_hint(self) -> None:
+        status = self.entry.status
+        if not self.entry.text:
+            self.hint.setText("")
+        elif status.state is EntryState.VALID:
+            self.hint.setText(self.tr("Valid number: press Enter"))
+        elif status.state is EntryState.INCOMPLETE:
+            self.hint.setText(self.tr("Digits missing: %1").replace("%1", str(status.missing)))
+        else:
+            self.hint.setText(words.say(status.reason))
+
+    def enter(self) -> None:
+        """Enter, wherever the focus is on this screen: check the typed code, else redeem what is shown."""
         text = self.manual.text().strip()
         if text:
-            if self.entry.status.state is EntryState.INVALID:
-                return  # the hint already says what is wrong
-            self.manual.clear()
-            self.on_code(self.entry.status.serial or text)
+            if self.entry.status.state in (EntryState.INVALID, EntryState.INCOMPLETE):
+                self.hint.setStyleSheet("color:#b3121f")  # the hint says what is wrong; the text stays
+                return
+            if self.on_code(self.entry.status.serial or text, TYPED):
+                self.manual.clear()
         elif self.pending_code:
             self.redeem_pending()
 
     def clear(self) -> None:
-        """Esc: forget the typed text and the pending voucher."""
+        """Esc: forget the typed text and the pending voucher; the camera may read again."""
         self.manual.clear()
-        self.pending_code = None
-        self.redeem_button.setEnabled(False)
+        self._seq += 1
+        self._busy, self._source = False, None
+        self._set_pending(None)
         self.panel.show_idle()
 
-    def on_code(self, text: str) -> None:
-        """A code from the camera, the USB scanner or the keyboard: check it (or redeem it at once)."""
-        self.pending_code = None
-        self.redeem_button.setEnabled(False)
+    def _set_pending(self, code: str | None) -> None:
+        self.pending_code = code
+        self.redeem_button.setEnabled(code is not None)
+
+    def camera_held_off(self) -> bool:
+        """True while the cashier types, or a typed code is being checked or waits for Enter."""
+        typed_on_screen = self._source == TYPED and (self._busy or self.pending_code is not None)
+        return bool(self.manual.text().strip()) or typed_on_screen
+
+    def on_code(self, text: str, source: str = TYPED) -> bool:
+        """A code from the camera, the USB scanner or the keyboard: check it (or redeem it at once).
+        False when it was not taken (a redemption is running, or the camera while the cashier types)."""
+        if self._redeeming or (source == CAMERA and self.camera_held_off()):
+            return False
+        self._seq += 1
+        seq, self._source, self._busy = self._seq, source, True
+        self._set_pending(None)
         self.panel.show_busy(text if len(text) < 40 else "")
         if self.ctx.auto_redeem:
             self._redeem(text)
         else:
             self.ctx.runner.run(self.ctx.till.redemptions.check, text,
-                                on_done=lambda d, t=text: self._checked(t, d), on_error=self._failed)
+                                on_done=lambda d: self._checked(seq, text, d), on_error=lambda e: self._failed(e, seq))
+        return True
 
     # --- results --------------------------------------------------------------------------------------
-    def _checked(self, text: str, detail: Any) -> None:
+    def _checked(self, seq: int, text: str, detail: VerdictDetail) -> None:
+        if seq != self._seq:
+            return  # a newer code was scanned or typed meanwhile: this answer is no longer on screen
+        self._busy = False
         self.panel.show_verdict(detail)
         self.checked.emit(detail)
         if detail.verdict is Verdict.ACCEPTED:
-            self.pending_code = text
-            self.redeem_button.setEnabled(True)
+            self._set_pending(text)
             self.ctx.sounds.play("accepted")
         else:
+            self._source = None
             self.ctx.sounds.play("warning" if self.panel.level == "warning" else "refused")
 
     def redeem_pending(self) -> None:
-        if self.pending_code:
-            code, self.pending_code = self.pending_code, None
-            self.redeem_button.setEnabled(False)
+        if self.pending_code and not self._redeeming:
+            code = self.pending_code
+            self._set_pending(None)
             self._redeem(code)
 
     def _redeem(self, text: str) -> None:
+        self._seq += 1
+        self._redeeming, self._busy = True, False
         self.panel.show_busy()
-        self.ctx.runner.run(self.ctx.till.redemptions.redeem, text, on_done=self._redeemed, on_error=self._failed)
+        self.ctx.runner.run(self.ctx.till.redemptions.redeem, text, on_done=self._redeemed,
+                            on_error=lambda e: self._failed(e, None))
 
     def _redeemed(self, outcome: Any) -> None:
+        self._redeeming, self._source = False, None
         detail = outcome.verdict
         self.panel.show_verdict(detail, redeemed=detail.verdict is Verdict.ACCEPTED)
         if detail.verdict is Verdict.ACCEPTED:
@@ -144,28 +199,49 @@ class CashierScreen(QWidget):
         self.redeemed.emit(outcome)
         self.refresh_today()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.panel.show_error(str(exc))
+    def _failed(self, exc: BaseException, seq: int | None) -> None:
+        if seq is not None and seq != self._seq:
+            return
+        if seq is None:
+            self._redeeming = False
+        self._busy, self._source = False, None
+        self.panel.show_error(words.say_error(exc))
         self.ctx.sounds.play("warning")
+
+    def undo(self) -> None:
+        """Ctrl+Z: undo the last redemption while the undo button allows it."""
+        if self.undo_button.isEnabled():
+            self.undo_last()
 
     def undo_last(self) -> None:
         self.undo_button.setEnabled(False)
-        self.ctx.runner.run(self.ctx.till.redemptions.void_last, on_done=self._voided, on_error=self._failed)
+        self.ctx.runner.run(self.ctx.till.redemptions.void_last, on_done=self._voided,
+                            on_error=lambda e: self.info.setText(words.say_error(e)))
 
     def _voided(self, outcome: Any) -> None:
-        self.last_void_message = outcome.message
-        self.info.setText(outcome.message)
+        text = words.say(outcome.code.value, {"window_min": (outcome.window_s or 0) // 60})
+        if outcome.error:
+            text += " " + words.say(outcome.error)
+        self.last_void_message = text
+        self.info.setText(text)
         if outcome.ok:
-            self.panel.show_idle()
+            self.clear()
         self.refresh_today()
 
     def refresh_today(self) -> None:
-        self.ctx.runner.run(self.ctx.books.today_totals, on_done=self._show_today)
+        books = self.ctx.books
 
-    def _show_today(self, totals: tuple[int, int]) -> None:
+        def work() -> tuple[date, tuple[int, int]]:  # the same open day as Vente's and the closing's
+            return books.open_business_day(), books.today_totals()
+
+        self.ctx.runner.run(work, on_done=lambda r: self._show_today(r[1], r[0]))
+
+    def _show_today(self, totals: tuple[int, int], day: date | None = None) -> None:
         self.today = totals
-        self.today_label.setText(self.tr("Today: %1 voucher(s), %2").replace("%1", str(totals[0]))
-                                 .replace("%2", format_cents(totals[1], self.ctx.lang)))
+        self._day = day or getattr(self, "_day", None)
+        when = self._day.strftime("%d/%m/%Y") if self._day else "…"
+        self.today_label.setText(self.tr("Day of %1: %2 voucher(s), %3").replace("%1", when)
+                                 .replace("%2", str(totals[0])).replace("%3", format_cents(totals[1], self.ctx.lang)))
 
     # --- camera ---------------------------------------------------------------------------------------
     def camera_status(self, status: str) -> None:
@@ -174,17 +250,26 @@ class CashierScreen(QWidget):
         elif status == "ended":
             self.camera.set_message(self.tr("Camera: end of video"))
 
+    def camera_state(self, available: bool, paused: bool) -> None:
+        """The window's camera: none, running or paused (the button and the preview say which)."""
+        self.pause_button.setEnabled(available)
+        self._camera = (available, paused)
+        self.pause_button.setText(self.tr("Resume the camera (F4)") if paused else self.tr("Pause the camera (F4)"))
+        if paused:
+            self.camera.set_message(self.tr("Camera paused — F4 to resume"))
+        elif not available:
+            self.camera.set_message(self.tr("No camera"))
+
     # --- language -------------------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.entry_label.setText(self.tr("Voucher &number:"))
         self.manual.setPlaceholderText(self.tr("Type the 12 digits, then Enter"))
         self.redeem_button.setText(self.tr("Redeem (Enter)"))
         self.undo_button.setText(self.tr("Undo last (Ctrl+Z)"))
-        self.undo_button.setShortcut("Ctrl+Z")
         self.panel.lang = self.ctx.lang
         self._show_today(self.today)
-        if self.camera.frames == 0:
-            self.camera.set_message(self.tr("No camera"))
+        self._show_hint()
+        self.camera_state(*getattr(self, "_camera", (False, False)))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

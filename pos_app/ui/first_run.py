@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWizard, QWizardPage
 
 from . import pin as pins
+from . import words
 from .camera import CameraScanner, open_scanner
 from .camera_view import CameraView
+from .pin_pages import problem_text
+from .workers import WorkerRunner
 
 
 class FirstRunWizard(QWizard):
@@ -18,6 +22,7 @@ class FirstRunWizard(QWizard):
         self.till = till
         self.chosen_lang = lang
         self.scanner: CameraScanner | None = None
+        self.runner = WorkerRunner(1, self)  # the server check and the PIN's hash never block the GUI thread
         self.setWindowTitle(self.tr("Till set-up"))
         # 1. server and token
         p1 = QWizardPage()
@@ -49,7 +54,7 @@ class FirstRunWizard(QWizard):
         f2 = QFormLayout(p2)
         f2.addRow(self.tr("Role"), self.role)
         f2.addRow(self.tr("Language"), self.lang)
-        f2.addRow(self.tr("Owner PIN (4+ digits)"), self.pin)
+        f2.addRow(self.tr("Owner PIN (4 to 8 digits)"), self.pin)
         f2.addRow("", self.pin_message)
         p2.validatePage = self._save_role  # type: ignore[method-assign]
         # 3. camera and scanner tests
@@ -73,23 +78,37 @@ class FirstRunWizard(QWizard):
         self.scan_test.returnPressed.connect(self._scanner_tested)
         for page in (p1, p2, p3):
             self.addPage(page)
-        self.finished.connect(lambda _r: self._stop_camera())
+        self.finished.connect(lambda _r: (self._stop_camera(), self.runner.shutdown()))
+
+    def _in_worker(self, fn: Any, *args: Any) -> BaseException | None:
+        """Run ``fn`` in a worker while the wizard keeps painting (a local event loop); its error or None."""
+        loop, outcome = QEventLoop(), []
+        self.runner.run(fn, *args, on_done=lambda _r: (outcome.append(None), loop.quit()),
+                        on_error=lambda e: (outcome.append(e), loop.quit()))
+        self.setEnabled(False)
+        try:
+            loop.exec()
+        finally:
+            self.setEnabled(True)
+        return outcome[0] if outcome else None
 
     def _configure(self) -> bool:
-        try:
-            self.till.configure(self.url.text().strip(), self.token.text().strip())
-        except Exception as exc:
-            self.server_message.setText(str(exc))
+        self.server_message.setText(self.tr("Asking the central server…"))
+        error = self._in_worker(self.till.configure, self.url.text().strip(), self.token.text().strip())
+        if error is not None:
+            self.server_message.setText(words.say_error(error))
             return False
+        self.server_message.setText("")
         self.token.clear()
         return True
 
     def _save_role(self) -> bool:
         pin = self.pin.text()
-        if len(pin) < 4 or not pin.isdigit():
-            self.pin_message.setText(self.tr("The PIN must have at least 4 digits."))
+        problem = pins.pin_problem(pin)
+        if problem is not None:
+            self.pin_message.setText(problem_text(problem))
             return False
-        pins.set_pin(self.till.settings, pin)
+        self._in_worker(pins.set_pin, self.till.settings, pin)
         role = self.role.currentData()
         self.till.settings.set("ui.role", role)
         self.chosen_lang = self.lang.currentData()

@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
-from pos_app.scanning.qt_wedge import WedgeFilter
 from pos_app.services.books import Books
 
 from . import i18n
-from . import pin as pins
 from .camera import CameraScanner, open_scanner
 from .cashier_screen import CashierScreen
 from .context import AppContext
@@ -21,6 +19,7 @@ from .owner_screen import OwnerScreen
 from .seller_screen import SellerScreen
 from .sounds import Sounds
 from .status_bar import TillStatusBar
+from .wedge_filter import WedgeFilter
 from .workers import WorkerRunner
 
 log = logging.getLogger(__name__)
@@ -37,8 +36,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         books = Books(till.db, till.home, clock=till.clock)
         self.ctx = AppContext(till, books, WorkerRunner(2, self), Sounds(sounds, self), lang, demo)
-        # demo: 0000; a till configured by the CLI (no wizard) also starts at 0000, to change in Réglages
-        pins.ensure_pin(till.settings, pins.DEFAULT_PIN)
         i18n.install_language(lang)
         roles = self._roles(till)
         self.tabs = QTabWidget()
@@ -59,25 +56,25 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.tabs.currentChanged.connect(self._screen_changed)
         self.owner.language_chosen.connect(self.set_language)
-
-        self.shortcuts: list[QShortcut] = []
-        for key, slot in (("F1", lambda: self.show_screen("cashier")), ("F2", lambda: self.show_screen("seller")),
-                          ("F3", lambda: self.show_screen("owner")), ("Escape", self._escape), ("F5", self.sync_now)):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.activated.connect(slot)
-            self.shortcuts.append(shortcut)
+        self.owner.settings_saved.connect(self.apply_settings)
+        self.owner.closed_day.connect(lambda _c: (self.cashier.refresh_today(), self.seller.refresh_today()))
+        self.cashier.camera_toggled.connect(self.toggle_camera)
+        self._shortcuts()
 
         # USB scanner: one app-wide filter; its scans go to the screen in front
         app = QApplication.instance()
         self.wedge = WedgeFilter(self, max_gap_ms=float(till.settings.get("ui.scanner_gap_ms", 30)), min_len=6)
-        self.wedge.scanned.connect(self.on_scan)
+        self.wedge.scanned.connect(lambda text: self.on_scan(text, "scanner"))
         if app is not None:
             app.installEventFilter(self.wedge)
 
         self.scanner: CameraScanner | None = None
+        self.camera_paused = False
+        self._camera_loop = demo
         if camera_source is None and not demo:
             saved = till.settings.get("ui.camera")
             camera_source = saved if saved not in (None, "", "none") else None
+        self.camera_source = camera_source
         self.start_camera(camera_source, loop=demo)
 
         self._status_timer = QTimer(self)
@@ -92,17 +89,41 @@ class MainWindow(QMainWindow):
         self._closed = False
 
         self._settings = QSettings(str(till.home / "ui.ini"), QSettings.Format.IniFormat)
-        geometry = self._settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1100, 720)
+        self._place(self._settings.value("geometry"))
         self.retranslate()
         self.refresh_status()
         self.cashier.refresh_today()
         self.seller.refresh_today()
         self.tabs.setCurrentIndex(0)
         self._screen_changed(0)
+
+    def _shortcuts(self) -> None:
+        """The till's keys, wherever the focus is: F1-F5, F4 camera, Esc, Ctrl+Z undo, Ctrl+Q quit; Enter on
+        Caisse and Vente (a field keeps its own Enter; see keys.TillKeys for Ctrl+Z in a field)."""
+        self.shortcuts: list[QShortcut] = []
+        for key, slot in (("F1", lambda: self.show_screen("cashier")), ("F2", lambda: self.show_screen("seller")),
+                          ("F3", lambda: self.show_screen("owner")), ("Escape", self._escape), ("F5", self.sync_now),
+                          ("F4", self.toggle_camera), ("Ctrl+Z", self._undo), ("Ctrl+Q", self.close)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(slot)
+            self.shortcuts.append(shortcut)
+        for screen in (self.cashier, self.seller):
+            for key in ("Return", "Enter"):
+                shortcut = QShortcut(QKeySequence(key), screen)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(screen.enter)
+                self.shortcuts.append(shortcut)
+
+    def _place(self, geometry: Any) -> None:
+        """The last geometry; else 1100×720, or maximised when the screen is not much bigger than that."""
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        self.resize(1100, 720)
+        screen = QApplication.primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            if free.width() < 1400 or free.height() < 900:
+                self.setWindowState(Qt.WindowState.WindowMaximized)
 
     @staticmethod
     def _roles(till: Any) -> set[str]:
@@ -126,26 +147,46 @@ class MainWindow(QMainWindow):
     # --- camera / scans -------------------------------------------------------------------------------
     def start_camera(self, source: Any, loop: bool = False) -> None:
         self.stop_camera()
-        self.scanner = open_scanner(source, loop=loop)
+        self.scanner = None if self.camera_paused else open_scanner(source, loop=loop)
         if self.scanner is not None:
             self.scanner.preview.connect(self.cashier.camera.show_frame)
-            self.scanner.scanned.connect(self.on_scan)
+            self.scanner.scanned.connect(lambda text: self.on_scan(text, "camera"))
             self.scanner.status.connect(self.cashier.camera_status)
+        self.cashier.camera_state(source not in (None, ""), self.camera_paused)
 
     def stop_camera(self) -> None:
         if self.scanner is not None:
             self.scanner.stop()
             self.scanner = None
 
-    def on_scan(self, text: str) -> None:
+    def toggle_camera(self) -> None:
+        """F4 or the button: pause the camera (it is released) or resume it."""
+        if self.camera_source in (None, ""):
+            return
+        self.camera_paused = not self.camera_paused
+        self.start_camera(self.camera_source, loop=self._camera_loop)
+
+    def apply_settings(self) -> None:
+        """Gestion saved the settings: the camera and the scanner take them now, without a restart."""
+        settings = self.ctx.till.settings
+        self.wedge.set_max_gap(float(settings.get("ui.scanner_gap_ms", 30)))
+        if self.ctx.demo:
+            return  # the demo's camera is the simulated one
+        saved = settings.get("ui.camera")
+        source = saved if saved not in (None, "", "none") else None
+        if source != self.camera_source:
+            self.camera_source = source
+            self.start_camera(source)
+
+    def on_scan(self, text: str, source: str = "scanner") -> None:
         """A code from the camera or the USB scanner goes to the screen in front (Caisse by default)."""
         if self._closed:
             return  # queued by the camera thread just before it stopped: the till may be closed already
         current = self.tabs.currentWidget()
         if current is self.seller:
-            self.seller.on_code(text)
+            self.seller.on_code(text, source)
         elif current is self.cashier:
-            self.cashier.on_code(text)
+            self.cashier.on_code(text, source)
 
     # --- navigation -----------------------------------------------------------------------------------
     def show_screen(self, name: str) -> None:
@@ -159,6 +200,11 @@ class MainWindow(QMainWindow):
             self.owner.lock()  # Gestion locks again as soon as one leaves it
         if hasattr(widget, "focus_entry"):
             widget.focus_entry()
+
+    def _undo(self) -> None:
+        widget = self.tabs.currentWidget()
+        if widget in (self.cashier, self.seller):
+            widget.undo()
 
     def _escape(self) -> None:
         widget = self.tabs.currentWidget()

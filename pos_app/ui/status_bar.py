@@ -20,11 +20,15 @@ class TillStatusBar(QStatusBar):
         self.cache = QLabel()
         self.outbox = QLabel()
         self.last_sync = QLabel()
+        self.auth = QLabel()
+        self.auth.setObjectName("authBlocked")
+        self.auth.setStyleSheet("color:#b3121f;font-weight:bold")
+        self.auth.hide()
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(160)
         self.bar.setTextVisible(False)
         self.bar.hide()
-        for w in (self.mode, self.cache, self.outbox, self.last_sync):
+        for w in (self.mode, self.auth, self.cache, self.outbox, self.last_sync):
             self.addWidget(w)
         self.addPermanentWidget(self.bar)
         self.progress.connect(self._on_progress)
@@ -39,10 +43,15 @@ class TillStatusBar(QStatusBar):
             self.cache.setText("")
             self.outbox.setText("")
             self.last_sync.setText("")
+            self.auth.hide()
             return
         online = status.mode == "online"
         self.mode.setText(self.tr("● Online") if online else self.tr("● OFFLINE"))
         self.mode.setStyleSheet("color:#1b7f2a;font-weight:bold" if online else "color:#b85c00;font-weight:bold")
+        # a refused token stops offline acceptance until the server accepts the token again: say so while it lasts
+        self.auth.setVisible(bool(status.auth_blocked))
+        self.auth.setText(self.tr("⚠ Token refused by the central server: no offline acceptance (check the "
+                                  "till's configuration)") if status.auth_blocked else "")
         age = status.cache_age_s
         if age is None:
             self.cache.setText(self.tr("Cache: none"))

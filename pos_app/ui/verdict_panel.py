@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from pos_app.core.money import format_cents
 from pos_app.core.verdicts import Verdict, VerdictDetail
 
+from . import words
 from .resources import svg_pixmap
 
 # green = take it, orange = try again / ask, red = refuse. Colours are doubled by icon and words.
@@ -68,7 +69,7 @@ class VerdictPanel(QFrame):
     def headline_for(self, verdict: Verdict, redeemed: bool) -> str:
         if verdict is Verdict.ACCEPTED:
             return self.tr("✓ REDEEMED") if redeemed else self.tr("✓ VALID — press Enter to redeem")
-        words = {
+        words_of = {
             Verdict.ALREADY_REDEEMED: self.tr("✗ ALREADY REDEEMED"),
             Verdict.EXPIRED: self.tr("✗ EXPIRED"),
             Verdict.NOT_YET_VALID: self.tr("! NOT VALID YET"),
@@ -80,7 +81,7 @@ class VerdictPanel(QFrame):
             Verdict.MALFORMED: self.tr("! UNREADABLE — scan or type again"),
             Verdict.OFFLINE_REFUSED: self.tr("! OFFLINE — cannot accept now"),
         }
-        return words.get(verdict, verdict.value)
+        return words_of.get(verdict) or "✗ " + words.say(verdict.value).upper()
 
     # --- states ---------------------------------------------------------------------------------------
     def _paint(self, level: str) -> None:
@@ -124,7 +125,8 @@ class VerdictPanel(QFrame):
         self.amount.setText(format_cents(detail.amount_cents, self.lang) if detail.amount_cents is not None
                             and detail.verdict is Verdict.ACCEPTED else "")
         bits = [detail.campaign_name or detail.campaign_id or "", detail.serial or ""]
-        self.detail.setText("  ·  ".join(b for b in bits if b) + "\n" + detail.message(self.lang))
+        self.detail.setText("\n".join(line for line in ("  ·  ".join(b for b in bits if b),
+                                                          words.verdict_facts(detail)) if line))
         self._set_badge(str(detail.mode.value if hasattr(detail.mode, "value") else detail.mode))
 
     def set_mode(self, mode: str | None) -> None:

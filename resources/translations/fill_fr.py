@@ -147,6 +147,146 @@ FR = {
 }
 
 
+FR_MORE = {
+    # Caisse
+    "Valid number: press Enter": "Numéro valide : appuyez sur Entrée",
+    "Digits missing: %1": "Chiffres manquants : %1",
+    "Day of %1: %2 voucher(s), %3": "Journée du %1 : %2 bon(s), %3",
+    "Resume the camera (F4)": "Reprendre la caméra (F4)",
+    "Pause the camera (F4)": "Mettre la caméra en pause (F4)",
+    "Camera paused — F4 to resume": "Caméra en pause — F4 pour reprendre",
+    # Gestion
+    "(offline)": "(hors ligne)",
+    "&Day:": "&Journée :",
+    "Saving…": "Enregistrement…",
+    "Choose the owner's PIN. It protects Gestion (closings, reports, settings). Forgotten? On this computer run "
+    "“pos-app reset-pin”.": "Choisissez le code du gérant. Il protège la Gestion (clôtures, rapports, réglages). "
+    "Oublié ? Sur cet ordinateur, lancez « pos-app reset-pin ».",
+    "New PIN (4 to 8 digits):": "Nouveau code (4 à 8 chiffres) :",
+    "Same PIN again:": "Le même code à nouveau :",
+    "Save the PIN": "Enregistrer le code",
+    "The PIN must have 4 to 8 digits.": "Le code doit avoir de 4 à 8 chiffres.",
+    "Too easy to guess: avoid 0000, 1234, one repeated digit or a run of digits.":
+        "Trop facile à deviner : évitez 0000, 1234, un même chiffre répété ou une suite de chiffres.",
+    "The two PINs differ.": "Les deux codes sont différents.",
+    "Confirm: close %1 (irreversible)": "Confirmer : clôturer la journée du %1 (irréversible)",
+    "%1 is closed. The closing is signed and chained in the ledger.":
+        "Journée du %1 clôturée. La clôture est signée et chaînée dans le journal.",
+    "Camera (index or URL, empty: none)": "Caméra (numéro ou URL, vide : aucune)",
+    "New PIN (4 to 8 digits)": "Nouveau code (4 à 8 chiffres)",
+    "report": "rapport",
+    # Vente
+    "card %1: %2": "carte %1 : %2",
+    "✓ Card %1: collect %2 — face value %3": "✓ Carte %1 : encaissez %2 — valeur %3",
+    "✓ Card %1 sold. Receipt below.": "✓ Carte %1 vendue. Reçu ci-dessous.",
+    "Valid": "Validité",
+    "from %1 to %2": "du %1 au %2",
+    "Sale of card %1 cancelled: give back %2.": "Vente de la carte %1 annulée : rendez %2.",
+    "Not cancelled: %1": "Non annulée : %1",
+    "Day of %1: %2 card(s) sold, %3 collected, %4 owed to the operator":
+        "Journée du %1 : %2 carte(s) vendue(s), %3 encaissés, %4 dus à l'opérateur",
+    "Check": "Vérifier",
+    "Cash received (Enter)": "Espèces reçues (Entrée)",
+    "Cancel sale (Ctrl+Z)": "Annuler la vente (Ctrl+Z)",
+    "Ready for the next card.": "Prêt pour la carte suivante.",
+    # status bar
+    "⚠ Token refused by the central server: no offline acceptance (check the till's configuration)":
+        "⚠ Jeton refusé par le serveur central : pas d'acceptation hors ligne (vérifiez la configuration)",
+    # words.py: codes from the services, the API and the books
+    "accepted": "accepté",
+    "already redeemed": "déjà utilisé",
+    "expired": "expiré",
+    "not valid yet": "pas encore valable",
+    "not activated: this voucher was never sold": "non activé : ce bon n'a jamais été vendu",
+    "unknown voucher": "bon inconnu",
+    "forged: the signature is wrong": "faux bon : signature invalide",
+    "not accepted in this shop": "non accepté dans ce commerce",
+    "blocked by the operator": "bloqué par l'opérateur",
+    "unreadable code: scan or type it again": "code illisible : rescannez ou retapez-le",
+    "offline: cannot accept it now": "hors ligne : impossible de l'accepter maintenant",
+    "already sold": "déjà vendu",
+    "already cancelled": "déjà annulé",
+    "the voucher was already spent: the sale cannot be cancelled": "le bon a déjà été utilisé : vente non annulable",
+    "wrong sale price": "prix de vente incorrect",
+    "refused by the central server": "refusé par le serveur central",
+    "not found on the central server": "introuvable sur le serveur central",
+    "access token missing or refused by the central server": "jeton d'accès absent ou refusé par le serveur central",
+    "this till is not allowed to do that": "cette caisse n'a pas le droit de faire cela",
+    "too many requests: try again in a moment": "trop de demandes : réessayez dans un instant",
+    "this operation was already sent with other details": "cette opération a déjà été envoyée avec d'autres données",
+    "the central server did not understand the request": "le serveur central n'a pas compris la demande",
+    "request too large": "demande trop volumineuse",
+    "internal error of the central server": "erreur interne du serveur central",
+    "this till's journal went back since the last sync":
+        "le journal de cette caisse a reculé depuis la dernière synchronisation",
+    "the central server does not answer in time": "le serveur central ne répond pas à temps",
+    "the central server cannot be reached": "le serveur central est injoignable",
+    "network error": "erreur réseau",
+    "secure connection refused: the server's certificate is not valid":
+        "connexion sécurisée refusée : le certificat du serveur n'est pas valide",
+    "unreadable answer from the central server": "réponse illisible du serveur central",
+    "the central server refused this till's access token: no offline acceptance until it accepts it again":
+        "le serveur central a refusé le jeton de cette caisse : pas d'acceptation hors ligne tant qu'il ne "
+        "l'accepte pas à nouveau",
+    "offline acceptance is not allowed": "l'acceptation hors ligne n'est pas autorisée",
+    "the offline list was never downloaded": "la liste hors ligne n'a jamais été téléchargée",
+    "the offline list is older than {max_hours} h": "la liste hors ligne a plus de {max_hours} h",
+    "today's offline limit is reached ({cap_cents})": "plafond hors ligne du jour atteint ({cap_cents})",
+    "type the voucher's number": "tapez le numéro du bon",
+    "the number has digits only": "le numéro ne contient que des chiffres",
+    "the number is too short": "le numéro est trop court",
+    "the number is too long": "le numéro est trop long",
+    "wrong number: a digit is wrong or two are swapped": "numéro incorrect : un chiffre est faux ou deux sont inversés",
+    "this till is not allowed to sell vouchers": "cette caisse n'est pas habilitée à vendre des bons",
+    "card unknown to this till: synchronise (F5) and try again":
+        "carte inconnue de cette caisse : synchronisez (F5) puis réessayez",
+    "its campaign is over: it cannot be sold": "sa campagne est terminée : invendable",
+    "already sold, or unknown to the offline list": "déjà vendue, ou inconnue de la liste hors ligne",
+    "forged card: the signature is wrong": "fausse carte : signature invalide",
+    "sold here offline: active for the shops after the next sync":
+        "vendue ici hors ligne : active pour les commerces après la prochaine synchronisation",
+    "no sale to cancel": "aucune vente à annuler",
+    "cancelled here, sent to the central server at the next sync":
+        "annulée ici, transmise au serveur central à la prochaine synchronisation",
+    "Cancelled.": "Annulé.",
+    "Redemption cancelled (it will be sent to the central server).":
+        "Encaissement annulé (sera transmis au serveur central).",
+    "No redemption to cancel.": "Aucun encaissement à annuler.",
+    "Too late to cancel (the limit is {window_min} min).": "Trop tard pour annuler (limite : {window_min} min).",
+    "The central server has no trace of this redemption: it cannot be cancelled.":
+        "Le serveur central n'a pas trace de cet encaissement : annulation impossible.",
+    "Cancellation refused by the central server.": "Annulation refusée par le serveur central.",
+    "the till is not configured: run “pos-app configure --server URL”":
+        "la caisse n'est pas configurée : lancez « pos-app configure --server URL »",
+    "the till has no access token: configure it again": "la caisse n'a pas de jeton d'accès : reconfigurez-la",
+    "the access token is empty": "le jeton d'accès est vide",
+    "the server address must start with https://": "l'adresse du serveur doit commencer par https://",
+    "the central server refused this access token": "le serveur central a refusé ce jeton d'accès",
+    "the central server cannot be reached or is failing": "le serveur central est injoignable ou en erreur",
+    "this period is already closed": "cette période est déjà clôturée",
+    "this day has not started yet": "cette journée n'a pas encore commencé",
+    "a later day is already closed": "une journée plus récente est déjà clôturée",
+    "this period is not over yet": "cette période n'est pas terminée",
+    "some days of this period are not closed yet": "des journées de cette période ne sont pas clôturées",
+    "the end date is before the start date": "la date de fin précède la date de début",
+    "not sent yet": "pas encore transmis",
+    "sent, but the server has no trace of it": "transmis, mais le serveur n'en a pas trace",
+    "the amounts differ": "les montants diffèrent",
+    "cancelled on one side only": "annulé d'un seul côté",
+    "confirmed by the server": "confirmé par le serveur",
+    "unexpected answer (code “{code}”): tell the operator if it lasts":
+        "réponse inattendue (code « {code} ») : prévenez l'opérateur si cela dure",
+    "unexpected error ({kind})": "erreur inattendue ({kind})",
+    "on {when}": "le {when}",
+    "last valid day: {day}": "dernier jour de validité : {day}",
+    "valid from {day}": "valable à partir du {day}",
+    "(checked online)": "(vérifié en ligne)",
+    "top-up over since {day}: worth the price paid": "abondement terminé depuis le {day} : vaut le prix payé",
+    "(checked offline)": "(vérifié hors ligne)",
+}
+FR.update(FR_MORE)
+
+
 def main() -> int:
     ts = Path(__file__).with_name("fr.ts")
     tree = ET.parse(ts)

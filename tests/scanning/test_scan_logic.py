@@ -88,12 +88,12 @@ def test_manual_entry_states() -> None:
     m = ManualEntry()
     assert m.status.state is EntryState.EMPTY
     assert m.set_text(serial[:5]).state is EntryState.INCOMPLETE
-    assert "manque" in m.status.message
+    assert m.status.reason == "too_short" and m.status.missing == len(serial) - 5
     st = m.set_text(serial[:4] + " " + serial[4:8] + " " + serial[8:])
     assert st.state is EntryState.VALID and st.serial == serial and m.valid
     wrong = serial[:-1] + str((int(serial[-1]) + 1) % 10)
     st = m.set_text(wrong)
-    assert st.state is EntryState.INVALID and st.reason == "bad_check_digit" and "faux" in st.message
+    assert st.state is EntryState.INVALID and st.reason == "bad_check_digit"
     i = next(i for i in range(11) if serial[i] != serial[i + 1])
     swapped = serial[:i] + serial[i + 1] + serial[i] + serial[i + 2:]  # two digits swapped
     assert m.set_text(swapped).state is EntryState.INVALID

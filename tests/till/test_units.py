@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from pos_app.api.tokens import MemoryTokenProvider
-from pos_app.services.policy import OfflinePolicy, effective_policy, offline_refusal
+from pos_app.services.policy import OfflinePolicy, OfflineRefusal, effective_policy, offline_refusal
 from pos_app.services.sync import SyncLoop
 from pos_app.services.till import Till
 from pos_app.store.cache import CacheStore
@@ -29,8 +29,10 @@ def test_owner_may_only_tighten_the_operator_policy():
     assert offline_refusal(p, amount_cents=1200, today_offline_cents=58900, cache_age_s=10,
                            auth_blocked=None) is not None
     assert offline_refusal(p, amount_cents=1200, today_offline_cents=0, cache_age_s=10, auth_blocked=None) is None
-    assert "never" in offline_refusal(p, amount_cents=0, today_offline_cents=0, cache_age_s=None,
-                                      auth_blocked=None, lang="en")
+    never = offline_refusal(p, amount_cents=0, today_offline_cents=0, cache_age_s=None, auth_blocked=None)
+    assert never is not None and never.code is OfflineRefusal.NEVER_SYNCED
+    capped = offline_refusal(p, amount_cents=1200, today_offline_cents=58900, cache_age_s=10, auth_blocked=None)
+    assert capped is not None and capped.code is OfflineRefusal.DAILY_CAP and capped.data == {"cap_cents": 60000}
 
 
 def test_cache_changes_and_sold_here_marks(tmp_path: Path):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pos_app.api.tokens import MemoryTokenProvider
 from pos_app.services.till import Till
+from pos_app.ui import i18n
 from pos_app.ui import pin as pins
 from pos_app.ui.first_run import FirstRunWizard
 
@@ -14,16 +15,19 @@ from pos_app.ui.first_run import FirstRunWizard
 def test_wizard_configures_till_role_language_pin(server, qtbot, tmp_path: Path) -> None:
     till = Till.open(tmp_path / "new", token_provider=MemoryTokenProvider())
     try:
+        i18n.install_language("fr")  # as run_app does before opening the wizard
         wizard = FirstRunWizard(till, lang="fr")
         qtbot.addWidget(wizard)
         wizard.url.setText(server.url)
         wizard.token.setText("wrong-token-123456")
         assert not wizard._configure()
-        assert wizard.server_message.text() and "wrong-token" not in wizard.server_message.text()
+        said = wizard.server_message.text()
+        assert "refusé" in said and "wrong-token" not in said  # French words, never the token
         wizard.token.setText(server.token("merchant", 0))
         assert wizard._configure() and till.configured and wizard.token.text() == ""
-        wizard.pin.setText("12")
-        assert not wizard._save_role()
+        for weak in ("12", "0000", "1234", "123456789"):
+            wizard.pin.setText(weak)
+            assert not wizard._save_role() and wizard.pin_message.text()
         wizard.pin.setText("2468")
         wizard.role.setCurrentIndex(1)  # cashier
         wizard.lang.setCurrentIndex(1)  # English

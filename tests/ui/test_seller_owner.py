@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from pos_app.core.verdicts import Verdict
 from pos_app.ui import pin as pins
 
@@ -28,16 +30,21 @@ def test_tobacconist_sale_with_receipt(make_till, make_window, vouchers, server,
     outcome = blocker.args[0]
     assert outcome.ok and outcome.price_cents == 1000 and outcome.face_value_cents == 1200
     assert seller.paid and v["serial"] in seller.receipt.toPlainText()
-    assert "Reçu" in seller.receipt.toPlainText()
+    receipt = seller.receipt.toPlainText()
+    assert "Reçu" in receipt and "Campagne" in receipt and "du " in receipt and "au " in receipt  # validity
     assert server_state(server, v["serial"]) == "active"
-    qtbot.waitUntil(lambda: seller.totals[0] == 1, timeout=WAIT)
-    assert seller.totals[1] == 1000 and seller.totals[2] == 1000
+    qtbot.waitUntil(lambda: seller.totals[1] == 1, timeout=WAIT)
+    assert seller.totals[2] == 1000 and seller.totals[3] == 1000
     assert "vendue" in seller.today_label.text()
-    # Sold by mistake: "Cancel sale" now voids it on the server.
-    seller.cancel_button.click()
+    assert seller.totals[0].strftime("%d/%m/%Y") in seller.today_label.text()  # the day it counts, named
+    # Sold by mistake: Ctrl+Z ("Cancel sale") voids it on the server, even with text typed in the field.
+    qtbot.keyClicks(seller.code, "12")
+    qtbot.keyClick(seller.code, "z", Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not seller.paid, timeout=WAIT)
+    assert seller.code.text() == "12"  # the typing was not what Ctrl+Z undid
     assert server_state(server, v["serial"]) == "issued"
-    qtbot.waitUntil(lambda: seller.totals[0] == 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: seller.totals[1] == 0, timeout=WAIT)
+    assert v["serial"] in seller.result.text() and "10,00" in seller.result.text()
 
 
 def test_customer_walks_away_and_refused_cards(make_till, make_window, vouchers, server, qtbot) -> None:
@@ -52,8 +59,9 @@ def test_customer_walks_away_and_refused_cards(make_till, make_window, vouchers,
     assert not till.sales.void_last().ok  # nothing to void: no sale was ever recorded
     sold = vouchers.take("active")  # already sold: refused at the scan, before any money changes hands
     seller.on_code(sold["serial"])
-    qtbot.waitUntil(lambda: "Non vendue" in seller.result.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Non vendu" in seller.result.text(), timeout=WAIT)
     assert "déjà vendu" in seller.result.text() and not seller.cash_button.isEnabled()
+    assert sold["serial"] in seller.result.text()  # the refusal names the card
 
 
 def server_state(server, serial: str) -> str:
@@ -67,33 +75,59 @@ def server_state(server, serial: str) -> str:
 def test_owner_pin_close_day_and_pdf(make_till, make_window, vouchers, qtbot, tmp_path: Path) -> None:
     till = make_till()
     till.settings.set("ui.auto_redeem", True)
-    win = make_window(till, demo=True)  # demo: PIN 0000
+    win = make_window(till)  # a till configured from the CLI: no PIN yet
     with qtbot.waitSignal(win.cashier.redeemed, timeout=WAIT) as blocker:
         win.cashier.on_code(vouchers.take()["code"])
     assert blocker.args[0].verdict.verdict is Verdict.ACCEPTED
     owner = win.owner
     win.show_screen("owner")
+    # first opening: choose the PIN (0000 and 1234 refused, typed twice), no default lets anyone in
+    setup = owner.setup_page
+    qtbot.waitUntil(lambda: owner.stack.currentWidget() is setup, timeout=WAIT)
     assert not owner.unlocked
+    for pin, again, said in (("0000", "0000", "facile"), ("1234", "1234", "facile"), ("12", "12", "4 à 8"),
+                             ("2580", "2581", "différents")):
+        qtbot.keyClicks(setup.new_pin, pin)
+        qtbot.keyClick(setup.new_pin, "\r")
+        qtbot.keyClicks(setup.again, again)
+        qtbot.keyClick(setup.again, "\r")
+        assert said in setup.message.text() and not owner.unlocked
+        setup.new_pin.clear()
+    qtbot.keyClicks(setup.new_pin, "2580")
+    qtbot.keyClicks(setup.again, "2580")
+    qtbot.keyClick(setup.again, "\r")
+    qtbot.waitUntil(lambda: owner.unlocked, timeout=WAIT)  # hashed in a worker, then Gestion opens
+    assert pins.check_pin(till.settings, "2580")
+    # leaving locks it; the PIN now opens it (checked in a worker)
+    win.show_screen("cashier")
+    win.show_screen("owner")
+    qtbot.waitUntil(lambda: owner.stack.currentWidget() is owner.lock_page, timeout=WAIT)
     qtbot.keyClicks(owner.pin_edit, "1234")
     qtbot.keyClick(owner.pin_edit, "\r")
-    assert not owner.unlocked and owner.pin_message.text() == "Code incorrect."
-    qtbot.keyClicks(owner.pin_edit, "0000")
+    qtbot.waitUntil(lambda: owner.pin_message.text() == "Code incorrect.", timeout=WAIT)
+    assert not owner.unlocked
+    qtbot.keyClicks(owner.pin_edit, "2580")
     qtbot.keyClick(owner.pin_edit, "\r")
-    assert owner.unlocked
-    qtbot.waitUntil(lambda: owner.table.rowCount() == 1, timeout=WAIT)
-    assert "accepté" in owner.table.item(0, 5).text()
-    owner.filter.setCurrentIndex(2)  # Ventes: none
-    assert owner.table.rowCount() == 0
-    owner.filter.setCurrentIndex(0)
-    assert "12,00" in owner.preview.toPlainText()
+    qtbot.waitUntil(lambda: owner.unlocked, timeout=WAIT)
+    table = owner.ledger.table
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT)
+    assert "accepté" in table.item(0, 5).text()
+    owner.ledger.filter.setCurrentIndex(2)  # Ventes: none
+    assert table.rowCount() == 0
+    owner.ledger.filter.setCurrentIndex(0)
+    reports = owner.reports
+    qtbot.waitUntil(lambda: "12,00" in reports.preview.toPlainText(), timeout=WAIT)
     # the till is online: the report is reconciled with the server, not "not reconciled (offline)"
-    assert owner.report.reconciliation is not None and owner.report.reconciliation.counts()["matched"] == 1
-    assert "non effectué" not in owner.preview.toPlainText()
-    # close the day: two steps, then the report shows the closing
-    owner.close_button.click()
-    assert not owner.confirm_close.isHidden()
+    report = owner.ledger.report
+    assert report.reconciliation is not None and report.reconciliation.counts()["matched"] == 1
+    assert "non effectué" not in reports.preview.toPlainText()
+    # close the day: two steps, the confirmation names the day; then Caisse and Vente count the next one
+    reports.close_button.click()
+    assert not reports.confirm_close.isHidden()
+    assert owner.day().strftime("%d/%m/%Y") in reports.confirm_close.text()
     with qtbot.waitSignal(owner.closed_day, timeout=WAIT):
-        owner.confirm_close.click()
+        reports.confirm_close.click()
+    qtbot.waitUntil(lambda: win.cashier.today == (0, 0), timeout=WAIT)
     # export the PDF and CSV in workers
     with qtbot.waitSignal(owner.exported, timeout=WAIT):
         owner.export("pdf", tmp_path / "day.pdf")
@@ -101,10 +135,10 @@ def test_owner_pin_close_day_and_pdf(make_till, make_window, vouchers, qtbot, tm
     with qtbot.waitSignal(owner.exported, timeout=WAIT):
         owner.export("csv", tmp_path / "day.csv")
     assert "000000" in (tmp_path / "day.csv").read_text(encoding="utf-8")
-    # a second closing is refused with the books' French message
-    owner.close_button.click()
+    # a second closing is refused, in French words (the books give a code)
+    reports.close_button.click()
     with qtbot.waitSignal(owner.failed, timeout=WAIT) as failed:
-        owner.confirm_close.click()
+        reports.confirm_close.click()
     assert "déjà clôturée" in failed.args[0]
     # leaving Gestion locks it again
     win.show_screen("cashier")
@@ -118,18 +152,24 @@ def test_reconciliation_and_settings(make_till, make_window, vouchers, qtbot) ->
     win = make_window(till)
     owner = win.owner
     win.show_screen("owner")
+    qtbot.waitUntil(lambda: owner.stack.currentWidget() is owner.lock_page, timeout=WAIT)
     owner.pin_edit.setText("4321")
     owner.unlock()
-    assert owner.unlocked
-    owner.reconcile()
-    qtbot.waitUntil(lambda: "Concordants" in owner.recon_text.toPlainText(), timeout=WAIT)
-    owner.auto_redeem.setChecked(True)
-    owner.void_window.setValue(60)
-    owner.new_pin.setText("98765")
-    owner.save_button.click()
+    qtbot.waitUntil(lambda: owner.unlocked, timeout=WAIT)
+    owner.recon.reconcile()
+    qtbot.waitUntil(lambda: "Concordants" in owner.recon.recon_text.toPlainText(), timeout=WAIT)
+    settings = owner.settings
+    settings.auto_redeem.setChecked(True)
+    settings.void_window.setValue(60)
+    settings.new_pin.setText("1111")  # too easy: refused, nothing saved
+    settings.save_button.click()
+    assert "facile" in settings.settings_message.text() and not till.settings.get("ui.auto_redeem")
+    settings.new_pin.setText("97531")
+    with qtbot.waitSignal(owner.settings_saved, timeout=WAIT):  # written in a worker
+        settings.save_button.click()
     assert till.settings.get("ui.auto_redeem") is True
     assert win.ctx.void_window_s == 60
-    assert pins.check_pin(till.settings, "98765") and not pins.check_pin(till.settings, "4321")
+    assert pins.check_pin(till.settings, "97531") and not pins.check_pin(till.settings, "4321")
 
 
 def test_language_switch_without_restart(make_till, make_window, qtbot) -> None:
@@ -142,9 +182,9 @@ def test_language_switch_without_restart(make_till, make_window, qtbot) -> None:
     qtbot.waitUntil(lambda: win.tabs.tabText(0) == "Till (F1)")  # LanguageChange events are delivered
     assert win.cashier.redeem_button.text() == "Redeem (Enter)"
     assert win.cashier.panel.headline.text().startswith("Ready")
-    assert win.owner.unlock_button.text() == "Unlock"
+    assert win.owner.lock_page.unlock_button.text() == "Unlock"
     win.set_language("fr")
-    qtbot.waitUntil(lambda: win.owner.unlock_button.text() == "Déverrouiller")
+    qtbot.waitUntil(lambda: win.owner.lock_page.unlock_button.text() == "Déverrouiller")
 
 
 def test_keyboard_shortcuts_switch_screens(make_till, make_window, qtbot) -> None:

@@ -4,7 +4,7 @@ Install once: ``f = WedgeFilter(app); app.installEventFilter(f); f.scanned.conne
 burst are held back (so they never land in a focused field); when the burst ends with Enter/Tab it is a scan
 (``scanned`` emits the raw text; ``pos_app.core.codes.parse_code`` undoes US-on-AZERTY); when it turns out
 to be typing, the held keys are replayed, in order, to the widget that had the focus.
-The only Qt module of pos_app.scanning.
+The burst logic itself is Qt-free (:mod:`pos_app.scanning.wedge`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from .wedge import WedgeAction, WedgeDetector
+from pos_app.scanning.wedge import WedgeAction, WedgeDetector
 
 _TERMINATORS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab}
 
@@ -37,11 +37,20 @@ class WedgeFilter(QObject):
         self._timer.timeout.connect(self._on_timeout)
         self.enabled = True
 
+    def set_max_gap(self, max_gap_ms: float) -> None:
+        """A new largest gap between a scanner's keys (the owner's setting), effective at once."""
+        self.detector.max_gap_ms = max_gap_ms
+        self._timer.setInterval(int(max_gap_ms) + 15)
+
     @staticmethod
     def _now_ms() -> float:
         return time.monotonic() * 1000.0
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (self.enabled and event.type() == QEvent.Type.ShortcutOverride and self._held
+                and isinstance(event, QKeyEvent) and Qt.Key(event.key()) in _TERMINATORS):
+            event.accept()  # the Enter ending a burst is the scan's, not a shortcut's: let its KeyPress come here
+            return True
         if not self.enabled or self._replaying or event.type() != QEvent.Type.KeyPress:
             return False
         # Handle each key once, where it is going: the QWindow sees it before the widget, and a key the focus

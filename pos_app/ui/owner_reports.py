@@ -1,0 +1,145 @@
+"""Gestion's closing and reports tab: close the day (a confirmation naming it), preview, print, PDF and CSV.
+
+File dialogs open in the user's documents folder, then wherever the last file went (remembered)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QLocale, QSettings, QStandardPaths, Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from . import words
+
+LAST_FOLDER = "export/last_folder"
+
+
+def documents_folder() -> str:
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+
+
+def day_name(day: date) -> str:
+    """"lundi 30/11/2026" / "Monday 30/11/2026", in the installed language."""
+    return QLocale().toString(day, "dddd dd/MM/yyyy")
+
+
+class ReportsTab(QWidget):
+    exported = Signal(str)
+    closed_day = Signal(object)  # Closing
+    failed = Signal(str)
+
+    def __init__(self, ctx: Any, day: Callable[[], date], server: Callable[[], Any],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.day, self.server = ctx, day, server
+        self.ui_settings = QSettings(str(ctx.till.home / "ui.ini"), QSettings.Format.IniFormat)
+        self.close_button = QPushButton()
+        self.close_button.setObjectName("closeDay")
+        self.confirm_close = QPushButton()
+        self.confirm_close.setObjectName("confirmClose")
+        self.confirm_close.hide()
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("reportPreview")
+        self.print_button = QPushButton()
+        self.pdf_button = QPushButton()
+        self.csv_button = QPushButton()
+        self.report_message = QLabel()
+        self.report_message.setWordWrap(True)
+        row = QHBoxLayout()
+        for b in (self.close_button, self.print_button, self.pdf_button, self.csv_button):
+            row.addWidget(b)
+        col = QVBoxLayout(self)
+        col.addLayout(row)
+        col.addWidget(self.confirm_close)
+        col.addWidget(self.report_message)
+        col.addWidget(self.preview, 1)
+        self.close_button.clicked.connect(self.ask_close)
+        self.confirm_close.clicked.connect(self.close_day)
+        self.print_button.clicked.connect(self.print_report)
+        self.pdf_button.clicked.connect(lambda: self.ask_export("pdf"))
+        self.csv_button.clicked.connect(lambda: self.ask_export("csv"))
+        self.retranslate()
+
+    def show_report(self, html: str) -> None:
+        self.preview.setHtml(html)
+
+    def day_changed(self) -> None:
+        self.confirm_close.hide()  # a confirmation is for the day it names
+
+    # --- closing --------------------------------------------------------------------------------------
+    def ask_close(self) -> None:
+        self._confirm_text()
+        self.confirm_close.show()
+        self.confirm_close.setFocus()
+
+    def _confirm_text(self) -> None:
+        self.confirm_close.setText(self.tr("Confirm: close %1 (irreversible)").replace("%1", day_name(self.day())))
+
+    def close_day(self) -> None:
+        self.confirm_close.hide()
+        self.ctx.runner.run(self.ctx.books.close_day, self.day(), on_done=self._closed, on_error=self.report_error)
+
+    def _closed(self, closing: Any) -> None:
+        self.report_message.setText(self.tr("%1 is closed. The closing is signed and chained in the ledger.")
+                                    .replace("%1", day_name(self.day())))
+        self.closed_day.emit(closing)
+
+    def report_error(self, exc: BaseException) -> None:
+        text = words.say_error(exc)
+        self.report_message.setText(text)
+        self.failed.emit(text)
+
+    # --- export, print --------------------------------------------------------------------------------
+    def ask_export(self, kind: str) -> None:
+        folder = str(self.ui_settings.value(LAST_FOLDER) or documents_folder())
+        name = f"{self.tr('report')}-{self.day().isoformat()}.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), str(Path(folder) / name),
+                                              "PDF (*.pdf)" if kind == "pdf" else "CSV (*.csv)")
+        if path:
+            self.ui_settings.setValue(LAST_FOLDER, str(Path(path).parent))
+            self.export(kind, Path(path))
+
+    def export(self, kind: str, path: Path) -> None:
+        """Write the day's report as PDF or CSV in a worker."""
+        day, lang, books, server = self.day(), self.ctx.lang, self.ctx.books, self.server()
+
+        def work() -> str:
+            report = books.reconciled_day_report(day, lang, server)
+            if kind == "pdf":
+                from pos_app.reports.pdf import write_pdf
+
+                write_pdf(report, path, lang)
+            else:
+                from pos_app.reports.csv import write_csv
+
+                write_csv(report, path, lang)
+            return str(path)
+
+        self.report_message.setText(self.tr("Exporting…"))
+        self.ctx.runner.run(work, on_done=self._exported, on_error=self.report_error)
+
+    def _exported(self, path: str) -> None:
+        self.report_message.setText(self.tr("Saved: %1").replace("%1", path))
+        self.exported.emit(path)
+
+    def print_report(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec():
+            self.preview.document().print_(printer)
+
+    def retranslate(self) -> None:
+        self.close_button.setText(self.tr("Close the day…"))
+        self._confirm_text()
+        self.print_button.setText(self.tr("Print…"))
+        self.pdf_button.setText(self.tr("Export PDF…"))
+        self.csv_button.setText(self.tr("Export CSV…"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
