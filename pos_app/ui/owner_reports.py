@@ -1,6 +1,5 @@
-"""Gestion's closing and reports tab: close the day (a confirmation naming it), preview, print, PDF and CSV.
-
-File dialogs open in the user's documents folder, then wherever the last file went (remembered)."""
+"""Gestion's closing and reports tab: close the day (a confirmation naming it), preview, print, PDF and CSV
+(saved where the last file went, the documents folder at first)."""
 
 from __future__ import annotations
 
@@ -9,16 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, QSettings, QStandardPaths, Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QLocale, QSettings, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from . import words
-
-LAST_FOLDER = "export/last_folder"
-
-
-def documents_folder() -> str:
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+from .dialogs import ask_save_path
 
 
 def day_name(day: date) -> str:
@@ -94,13 +88,11 @@ class ReportsTab(QWidget):
 
     # --- export, print --------------------------------------------------------------------------------
     def ask_export(self, kind: str) -> None:
-        folder = str(self.ui_settings.value(LAST_FOLDER) or documents_folder())
         name = f"{self.tr('report')}-{self.day().isoformat()}.{kind}"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), str(Path(folder) / name),
-                                              "PDF (*.pdf)" if kind == "pdf" else "CSV (*.csv)")
-        if path:
-            self.ui_settings.setValue(LAST_FOLDER, str(Path(path).parent))
-            self.export(kind, Path(path))
+        path = ask_save_path(self, self.ui_settings, self.tr("Export"), name,
+                             "PDF (*.pdf)" if kind == "pdf" else "CSV (*.csv)")
+        if path is not None:
+            self.export(kind, path)
 
     def export(self, kind: str, path: Path) -> None:
         """Write the day's report as PDF or CSV in a worker."""

@@ -284,6 +284,15 @@ FR_MORE = {
     "top-up over since {day}: worth the price paid": "abondement terminé depuis le {day} : vaut le prix payé",
     "(checked offline)": "(vérifié hors ligne)",
 }
+FR_MORE.update({
+    # Qt's own dialogs: labels missing from qtbase_fr.qm (pos_app/ui/dialogs.py)
+    "&Look in:": "&Voir dans :",
+    "Files of &type:": "&Type de fichier :",
+    "Page &Set:": "&Jeu de pages :",
+    "Export": "Exporter",
+    "Owner PIN (4 to 8 digits)": "Code du gérant (4 à 8 chiffres)",
+    "Asking the central server…": "Interrogation du serveur central…",
+})
 FR.update(FR_MORE)
 
 

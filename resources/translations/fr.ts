@@ -106,8 +106,12 @@
         <translation>Langue</translation>
     </message>
     <message>
-        <source>Owner PIN (4+ digits)</source>
-        <translation>Code du gérant (4 chiffres ou plus)</translation>
+        <source>Owner PIN (4 to 8 digits)</source>
+        <translation>Code du gérant (4 à 8 chiffres)</translation>
+    </message>
+    <message>
+        <source>Asking the central server…</source>
+        <translation>Interrogation du serveur central…</translation>
     </message>
     <message>
         <source>Camera and scanner test</source>
@@ -124,10 +128,6 @@
     <message>
         <source>Camera (index or URL)</source>
         <translation>Caméra (numéro ou URL)</translation>
-    </message>
-    <message>
-        <source>The PIN must have at least 4 digits.</source>
-        <translation>Le code doit avoir au moins 4 chiffres.</translation>
     </message>
     <message>
         <source>Camera read: %1</source>
@@ -327,6 +327,31 @@
     <message>
         <source>Save the PIN</source>
         <translation>Enregistrer le code</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>&amp;Voir dans :</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>&amp;Type de fichier :</translation>
+    </message>
+</context>
+<context>
+    <name>QPrintDialog</name>
+    <message>
+        <source>Page &amp;Set:</source>
+        <translation>&amp;Jeu de pages :</translation>
+    </message>
+</context>
+<context>
+    <name>QUnixPrintWidget</name>
+    <message>
+        <source>Page &amp;Set:</source>
+        <translation>&amp;Jeu de pages :</translation>
     </message>
 </context>
 <context>
