@@ -14,9 +14,10 @@ def run(args: argparse.Namespace) -> int:
 
         return int(run_selftest(args) or 0)
     if getattr(args, "demo", False):
-        from pos_app.demo import run_demo
+        from pos_app.demo.run import run_demo
+        from pos_app.demo.window import run_demo_window
 
-        return int(run_demo(args) or 0)
+        return int(run_demo(args, run_demo_window) or 0)
     from pos_app.services.till import Till
     from pos_app.ui.app import create_app, run_app
 

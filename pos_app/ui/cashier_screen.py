@@ -219,14 +219,21 @@ class CashierScreen(QWidget):
                             on_error=lambda e: self.info.setText(words.say_error(e)))
 
     def _voided(self, outcome: Any) -> None:
+        self._void = outcome
+        self._show_void()
+        if outcome.ok and not self._busy and self.pending_code is None:
+            self.panel.show_idle()  # what the cashier may be typing meanwhile stays in the field
+        self.refresh_today()
+
+    def _show_void(self) -> None:
+        outcome = getattr(self, "_void", None)
+        if outcome is None:
+            return
         text = words.say(outcome.code.value, {"window_min": (outcome.window_s or 0) // 60})
         if outcome.error:
             text += " " + words.say(outcome.error)
         self.last_void_message = text
         self.info.setText(text)
-        if outcome.ok:
-            self.clear()
-        self.refresh_today()
 
     def refresh_today(self) -> None:
         books = self.ctx.books
@@ -269,6 +276,7 @@ class CashierScreen(QWidget):
         self.panel.lang = self.ctx.lang
         self._show_today(self.today)
         self._show_hint()
+        self._show_void()
         self.camera_state(*getattr(self, "_camera", (False, False)))
 
     def changeEvent(self, event: QEvent) -> None:

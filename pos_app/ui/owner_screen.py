@@ -25,6 +25,7 @@ class OwnerScreen(QWidget):
     language_chosen = Signal(str)
     settings_saved = Signal()
     opened = Signal()
+    day_loaded = Signal()  # the ledger and the report of the chosen day are on screen
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,6 +134,7 @@ class OwnerScreen(QWidget):
         lines, report = result
         self.ledger.show_day(lines, report)
         self.reports.show_report(report_html(report, self.ctx.lang))
+        self.day_loaded.emit()
 
     def _closed(self, closing: Any) -> None:
         self.closed_day.emit(closing)

@@ -1,7 +1,8 @@
 """Fill fr.ts from this glossary after `pyside6-lupdate` (keeps existing translations; leaves unknown strings
 unfinished so tests/ui/test_i18n.py fails until they are translated here or in Qt Linguist).
 
-    .venv/bin/pyside6-lupdate -extensions py -locations none -no-obsolete pos_app/ui -ts resources/translations/fr.ts
+    .venv/bin/pyside6-lupdate -extensions py -locations none -no-obsolete pos_app/ui pos_app/demo \
+        -ts resources/translations/fr.ts
     .venv/bin/python resources/translations/fill_fr.py
 """
 
@@ -292,6 +293,20 @@ FR_MORE.update({
     "Export": "Exporter",
     "Owner PIN (4 to 8 digits)": "Code du gérant (4 à 8 chiffres)",
     "Asking the central server…": "Interrogation du serveur central…",
+    # the demo's toolbar (pos_app/demo/window.py)
+    "simulated (video of demo vouchers)": "simulée (vidéo de bons de démo)",
+    "webcam": "webcam",
+    "none": "aucune",
+    "DEMO MODE — local central server %1, camera: %2. Nothing is real. Owner PIN: %3.":
+        "MODE DÉMO — serveur central local %1, caméra : %2. Rien n'est réel. Code gérant : %3.",
+    "Role:": "Rôle :",
+    "Cashier": "Caissier·ère",
+    "Tobacconist (sales)": "Buraliste (vente)",
+    "Owner": "Gérant·e",
+    "Print demo vouchers (PDF)…": "Imprimer des bons de démo (PDF)…",
+    "demo-vouchers.pdf": "bons-demo.pdf",
+    "Cannot print: %1": "Impression impossible : %1",
+    "Voucher sheet saved: %1": "Planche de bons enregistrée : %1",
 })
 FR.update(FR_MORE)
 

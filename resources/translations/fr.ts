@@ -64,6 +64,57 @@
     </message>
 </context>
 <context>
+    <name>DemoControls</name>
+    <message>
+        <source>simulated (video of demo vouchers)</source>
+        <translation>simulée (vidéo de bons de démo)</translation>
+    </message>
+    <message>
+        <source>webcam</source>
+        <translation>webcam</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucune</translation>
+    </message>
+    <message>
+        <source>DEMO MODE — local central server %1, camera: %2. Nothing is real. Owner PIN: %3.</source>
+        <translation>MODE DÉMO — serveur central local %1, caméra : %2. Rien n'est réel. Code gérant : %3.</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>Rôle :</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>Caissier·ère</translation>
+    </message>
+    <message>
+        <source>Tobacconist (sales)</source>
+        <translation>Buraliste (vente)</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Gérant·e</translation>
+    </message>
+    <message>
+        <source>Print demo vouchers (PDF)…</source>
+        <translation>Imprimer des bons de démo (PDF)…</translation>
+    </message>
+    <message>
+        <source>demo-vouchers.pdf</source>
+        <translation>bons-demo.pdf</translation>
+    </message>
+    <message>
+        <source>Cannot print: %1</source>
+        <translation>Impression impossible : %1</translation>
+    </message>
+    <message>
+        <source>Voucher sheet saved: %1</source>
+        <translation>Planche de bons enregistrée : %1</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <source>Till set-up</source>

@@ -113,7 +113,7 @@ def test_demo_main_window_scans_simulated_camera(no_webcam: None, qtbot, tmp_pat
         assert done.args[0].verdict.verdict is Verdict.ACCEPTED
 
         # the demo's controls: banner, role switch (token follows), printable voucher sheet
-        from pos_app.demo_ui import DemoControls
+        from pos_app.demo.window import DemoControls
 
         controls = DemoControls(win, env, "fr")
         assert "MODE DÉMO" in controls.banner.text() and env.url in controls.banner.text()
@@ -124,7 +124,7 @@ def test_demo_main_window_scans_simulated_camera(no_webcam: None, qtbot, tmp_pat
         # one till home per role: the tobacconist's sale is in its own books, never in the bakery's
         assert env.till is not bakery and env.till.home != bakery.home and win.ctx.till is env.till
         sold = env.till.sales.sell(next(v["code"] for v in env.seed["vouchers"] if v["state"] == "issued"))
-        assert sold.ok, sold.message
+        assert sold.ok, sold.reason
         assert {x.kind for x in win.ctx.books.day_lines(win.ctx.books.open_business_day())} == {"sale"}
         controls.set_role("owner")
         assert win.tabs.currentWidget() is win.owner and env.till.tokens.get() == env.tokens["owner"]

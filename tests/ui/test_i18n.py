@@ -1,5 +1,5 @@
-"""French first: every user-visible string of pos_app/ui has a finished French translation in fr.ts, and the
-.ts is complete (pyside6-lupdate finds no string it lacks)."""
+"""French first: every user-visible string of pos_app/ui and pos_app/demo has a finished French translation in
+fr.ts, and the .ts is complete (pyside6-lupdate finds no string it lacks)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def test_lupdate_finds_no_new_string(tmp_path: Path) -> None:
     shutil.copy(TS, copy)
     lupdate = Path(sys.executable).parent / "pyside6-lupdate"
     before = copy.read_bytes()
-    done = subprocess.run([str(lupdate), "-extensions", "py", "-locations", "none", str(REPO / "pos_app" / "ui"),
+    sources = [str(REPO / "pos_app" / "ui"), str(REPO / "pos_app" / "demo")]
+    done = subprocess.run([str(lupdate), "-extensions", "py", "-locations", "none", *sources,
                            "-ts", str(copy)], check=True, capture_output=True, text=True)
     assert "won't be updated" not in done.stdout + done.stderr
     assert "Found" in done.stdout + done.stderr

@@ -1,5 +1,6 @@
-"""The demo's embedded central API: where things are (source tree or PyInstaller bundle), the process helpers,
-and ``EmbeddedServer`` (``voucher_server.cli serve`` in a subprocess on a fresh, seeded SQLite database)."""
+"""The demo's embedded central API: ``voucher_server.cli serve`` in a subprocess on a fresh, seeded SQLite
+database, stopped for sure (its own process group, SIGTERM then SIGKILL, PR_SET_PDEATHSIG on Linux, and the
+parent watchdog of ``pos_app.demo_server``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 from urllib.error import URLError
 from urllib.request import urlopen
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEMO_SECRET_ENV = "pos-app-demo-secret"  # demo-only: encrypts the throw-away campaign keys
 
 
@@ -174,3 +175,5 @@ class EmbeddedServer:
         self._run("print-vouchers", "--db", self.db_url, "--campaign", campaign, "--pdf", str(pdf_path),
                   "--state", state, "--limit", str(limit))
         return pdf_path
+
+

@@ -1,13 +1,15 @@
-"""What the demo's simulated camera shows: the demo codes in order, their QR images and the cached video."""
+"""What the demo's simulated camera shows: demo vouchers sliding over a counter (a generated video, cached)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+# --- demo vouchers and the simulated camera --------------------------------------------------------------
 
 def demo_codes(seed: dict[str, Any]) -> list[dict[str, Any]]:
     """What the simulated camera shows, in order: two active vouchers, the first again (already redeemed
@@ -54,7 +56,6 @@ def make_simulated_video(codes: list[str], path: Path, serials: list[str] | None
 def cached_demo_video(codes: list[dict[str, Any]]) -> Path:
     """The simulated camera's video, made once per set of demo codes (they are deterministic) and kept in the
     temp folder: making it costs seconds of the demo's start."""
-    import hashlib
 
     texts = [c["code"] for c in codes]
     key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
@@ -79,3 +80,5 @@ def webcam_available(index: int = 0) -> bool:
         return bool(cap.isOpened() and cap.read()[0])
     finally:
         cap.release()
+
+

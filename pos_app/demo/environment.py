@@ -1,16 +1,13 @@
-"""Demo mode (``pos-app --demo``): an embedded central API, a demo till, a camera (real or simulated).
+"""``DemoEnvironment``: everything ``pos-app --demo`` needs, as a context manager.
 
-``DemoEnvironment`` is a context manager. On enter it seeds a fresh SQLite database like ``seed-demo``,
-starts ``voucher_server.cli serve`` as a *subprocess* on 127.0.0.1 (a subprocess, so quitting can kill it for
-sure, whatever state its threads are in), opens a till home (a temp folder unless ``home`` is given) with an
-in-memory keyring (never the user's real one) and configures it against the server. On exit the server is
-stopped (SIGTERM, then SIGKILL) and temp folders removed; atexit and SIGTERM/SIGINT handlers do the same if
-the process is ended another way, and on Linux the server also gets PR_SET_PDEATHSIG.
+On enter it seeds a fresh SQLite database like ``seed-demo``, starts the embedded server (``server.py``), opens a
+till home (a temp folder unless ``home`` is given) with an in-memory keyring (never the user's real one),
+configures it against the server and sets the demo's owner PIN. On exit the server is stopped and temp folders
+removed; atexit and SIGTERM/SIGINT handlers do the same if the process is ended another way.
 """
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import contextlib
 import os
@@ -19,43 +16,14 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .demo_embedded import (
-    DEMO_SECRET_ENV,
-    REPO,
-    EmbeddedServer,
-    free_port,
-    frozen,
-    pid_alive,
-    port_open,
-    resources_dir,
-    server_command,
-)
-from .demo_media import cached_demo_video, demo_codes, make_simulated_video, qr_image, webcam_available
-
-__all__ = [
-    "DEMO_SECRET_ENV",
-    "REPO",
-    "DemoEnvironment",
-    "EmbeddedServer",
-    "cached_demo_video",
-    "demo_codes",
-    "free_port",
-    "frozen",
-    "make_simulated_video",
-    "pid_alive",
-    "port_open",
-    "qr_image",
-    "resources_dir",
-    "run_demo",
-    "server_command",
-    "webcam_available",
-]
+from .camera import cached_demo_video, demo_codes, webcam_available
+from .server import EmbeddedServer, pid_alive
 
 ROLES = ("cashier", "tobacconist", "owner")
+DEMO_PIN = "2468"  # shown in the demo's banner; a real till has no PIN until its owner chooses one
 
 
 # --- in-memory keyring ----------------------------------------------------------------------------------
@@ -87,8 +55,6 @@ def install_memory_keyring() -> Any:
     keyring.set_keyring(backend)
     return backend
 
-
-# --- demo vouchers and the simulated camera --------------------------------------------------------------
 
 def remove_stale_demo_folders() -> int:
     """Remove demo temp folders whose app died without cleaning up (e.g. SIGKILL); returns how many."""
@@ -241,6 +207,9 @@ class DemoEnvironment:
         till = Till.open(self.home, token_provider=self.token_provider)
         till.configure(self.url, self.tokens.get(self.role, self.tokens.get("cashier", "")))
         self._tills[name] = till
+        from pos_app.ui import pin
+
+        pin.set_pin(till.settings, DEMO_PIN)  # the banner shows it: Gestion opens at once in the demo
         try:  # a warm offline cache from the start: the demo can show offline mode, and a slow first
             till.sync.sync_once(None)  # answer falls back to a cache that knows every demo voucher
         except Exception as exc:
@@ -290,39 +259,3 @@ class DemoEnvironment:
             self._tmp = None
 
 
-# --- entry point for `pos-app --demo` --------------------------------------------------------------------
-
-def _run_ui(env: DemoEnvironment, lang: str) -> int:
-    # Python signal handlers do not run while Qt's event loop waits in C++, so during the UI a SIGTERM/SIGINT
-    # must end the app at once (default action); the server's parent watchdog then stops it.
-    for signame in ("SIGTERM", "SIGINT"):
-        with contextlib.suppress(ValueError, OSError, AttributeError):
-            signal.signal(getattr(signal, signame), signal.SIG_DFL)
-    if env.till is None:
-        print("pos-app --demo : la caisse n'a pas pu être ouverte / the till could not be opened.", file=sys.stderr)
-        return 1
-    from .demo_ui import run_demo_window
-
-    return run_demo_window(env, lang)
-
-
-def run_demo(args: argparse.Namespace, runner: Callable[[DemoEnvironment, str], int] | None = None) -> int:
-    """``pos-app --demo``: start the embedded server, run the app against it, stop everything on quit."""
-    lang = getattr(args, "lang", None) or "fr"
-    print("Démarrage de la démo (serveur central local)… / starting the demo…", file=sys.stderr)
-    try:
-        with DemoEnvironment(getattr(args, "home", None), lang=lang) as env:
-            global CURRENT
-            CURRENT = env
-            print(f"Démo : serveur {env.url}, caisse {env.home}, caméra "
-                  f"{'simulée' if env.simulated else env.camera_source}", file=sys.stderr)
-            return (runner or _run_ui)(env, lang)
-    except RuntimeError as exc:
-        print(f"pos-app --demo : {exc}", file=sys.stderr)
-        return 1
-    finally:
-        CURRENT = None
-
-
-CURRENT: DemoEnvironment | None = None
-"""The running demo (for the UI's "print demo vouchers" and role switch actions)."""
