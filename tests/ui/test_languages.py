@@ -151,7 +151,8 @@ def test_every_screen_speaks_one_language(make_till, make_window, vouchers, qtbo
     DemoControls(win, env, "fr")  # type: ignore[arg-type]
     commands = ["pos-app verify-ledger", "pos-app verify-archive", "pos-app reset-pin", "pos-app configure"]
     # data, commands and the language chooser's names (each written in its own language, on purpose)
-    data = [*commands, "Français", "Caisse 1", v["serial"], "Chèques Booster", till.merchant_name, "Boulangerie", "BOOST24", "Printemps", "127.0.0.1",
+    data = [*commands, "Français", "Caisse 1", v["serial"], "Chèques Booster", till.merchant_name, "Boulangerie",
+            "BOOST24", "Printemps", "127.0.0.1",
             "a_code_added_later", str(till.home)]
     for lang in ("fr", "en"):
         win.set_language(lang)
