@@ -146,7 +146,7 @@ class SaleService:
                            **money)
 
     def _fallback(self, code: Any, campaign: Any, cv: Any, seq: int, row_id: int, key: str, wire: str,
-                  body: dict[str, Any], money: dict[str, int], exc: Unavailable) -> SaleOutcome:
+                  body: dict[str, Any], money: dict[str, Any], exc: Unavailable) -> SaleOutcome:
         till = self.till
         reason: str | None = None
         if isinstance(code, SignedCode) and not verify_signed(code, campaign.public_keys):
