@@ -1,122 +1,196 @@
-"""Render each screen of the app into docs/screenshots/*.png, under Xvfb:
+"""Render every screen of the app, in French (docs/screenshots/*.png) and in English (docs/screenshots/en/), under
+Xvfb:
     xvfb-run -a .venv/bin/python tools/screenshots.py
 
-Uses the real server (voucher_server.testing.LiveServer) and a real till in a temporary home."""
+Uses the real server (voucher_server.testing.LiveServer) and real tills in a temporary home: the verdicts, Vente's
+receipt and a refusal, the PIN set-up and lock, each Gestion tab, the first-run wizard's pages."""
 
 from __future__ import annotations
 
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 OUT = REPO / "docs" / "screenshots"
 
 
-def main() -> int:
-    import cv2
-    from PySide6.QtCore import QPointF
-    from PySide6.QtGui import QImage
-    from PySide6.QtWidgets import QApplication
+class Camera:
+    """Takes the pictures: pumps the event loop, then grabs a widget into the language's folder."""
 
-    from pos_app.api.tokens import MemoryTokenProvider
-    from pos_app.i18n_build import main as build_translations
-    from pos_app.scanning.synth import counter_scene, place, voucher_image
-    from pos_app.services.till import Till
-    from pos_app.ui.app import MainWindow, create_app
-    from pos_app.ui.first_run import FirstRunWizard
-    from voucher_server.testing import LiveServer
+    def __init__(self, app: Any) -> None:
+        self.app, self.lang = app, "fr"
 
-    build_translations()
-    app = create_app(sys.argv[:1])
-    OUT.mkdir(parents=True, exist_ok=True)
-
-    def pump(seconds: float = 0.3, until=None) -> None:
+    def pump(self, seconds: float = 0.3, until: Callable[[], bool] | None = None) -> None:
         end = time.monotonic() + (30 if until else seconds)
         while time.monotonic() < end:
-            app.processEvents()
+            self.app.processEvents()
             if until is not None and until():
                 return
             time.sleep(0.02)
+        if until is not None:
+            raise RuntimeError("screenshots: the screen never reached the state to show")
 
-    def shot(widget, name: str) -> None:
-        pump(0.3)
-        widget.grab().save(str(OUT / f"{name}.png"))
-        print("wrote", OUT / f"{name}.png")
+    def shot(self, widget: Any, name: str) -> None:
+        self.pump(0.4)
+        folder = OUT if self.lang == "fr" else OUT / self.lang
+        folder.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(folder / f"{name}.png"))
+        print("wrote", folder / f"{name}.png")
 
+
+def camera_frame(code: str, serial: str) -> tuple[Any, list[Any]]:
+    """A counter with a voucher in view, and its outline as the decoder would draw it."""
+    import cv2
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QImage
+
+    from pos_app.scanning.synth import counter_scene, place, voucher_image
+
+    frame, corners = place(counter_scene(0), voucher_image(code, serial, module_px=6), (640, 360), scale=0.8,
+                           angle_deg=3.0)
+    small = cv2.cvtColor(cv2.resize(frame, (640, 360)), cv2.COLOR_BGR2RGB)
+    img = QImage(small.data, 640, 360, small.strides[0], QImage.Format.Format_RGB888).copy()
+    return img, [[QPointF(float(x) / 2, float(y) / 2) for x, y in corners]]
+
+
+def shoot_cashier(cam: Camera, win: Any, voucher: dict[str, Any], expired: dict[str, Any]) -> None:
+    c = win.cashier
+    img, outline = camera_frame(voucher["code"], voucher["serial"])
+    win.show_screen("cashier")
+    c.clear()
+    c.camera.show_frame(img, outline)
+    cam.shot(win, "caisse-pret")
+    c.on_code(voucher["code"])
+    cam.pump(until=lambda: c.panel.level == "accepted")
+    c.camera.show_frame(img, outline)
+    cam.shot(win, "caisse-valide")
+    c.redeem_pending()
+    cam.pump(until=lambda: c.panel.headline.text().startswith("✓") and c.undo_button.isEnabled())
+    cam.shot(win, "caisse-encaisse")
+    c.on_code(voucher["code"])
+    cam.pump(until=lambda: c.panel.level == "refused")
+    cam.shot(win, "caisse-deja-utilise")
+    c.on_code(expired["code"])
+    cam.pump(until=lambda: c.panel.verdict is not None and c.panel.verdict.value == "expired")
+    cam.shot(win, "caisse-expire")
+    c.on_code("123456789012")
+    cam.pump(until=lambda: c.panel.level == "warning")
+    cam.shot(win, "caisse-illisible")
+    c.clear()
+
+
+def shoot_seller(cam: Camera, swin: Any, card: dict[str, Any], sold: dict[str, Any]) -> None:
+    s = swin.seller
+    swin.show_screen("seller")
+    s.clear()
+    s.on_code(sold["code"])
+    cam.pump(until=lambda: s.outcome is not None)
+    cam.shot(swin, "vente-refus")
+    s.on_code(card["code"])
+    cam.pump(until=lambda: s.outcome is not None and s.cash_button.isEnabled())
+    cam.shot(swin, "vente-a-encaisser")
+    s.confirm_cash()
+    cam.pump(until=lambda: s.paid and s.totals[1] >= 1)
+    cam.shot(swin, "vente")
+
+
+def shoot_owner(cam: Camera, win: Any, pin: str) -> None:
+    from pos_app.ui import pin as pins
+
+    owner = win.owner
+    pins.reset_pin(win.ctx.till.settings)  # as `pos-app reset-pin` does: the set-up page first
+    win.show_screen("cashier")
+    win.show_screen("owner")
+    cam.pump(until=lambda: owner.stack.currentWidget() is owner.setup_page)
+    owner.setup_page.new_pin.setText("1234")
+    owner.setup_page.save()
+    cam.shot(win, "gestion-code-creation")
+    owner.setup_page.new_pin.setText(pin)
+    owner.setup_page.again.setText(pin)
+    owner.setup_page.save()
+    cam.pump(until=lambda: owner.unlocked)
+    win.show_screen("cashier")
+    win.show_screen("owner")
+    cam.pump(until=lambda: owner.stack.currentWidget() is owner.lock_page)
+    cam.shot(win, "gestion-code")
+    owner.pin_edit.setText(pin)
+    owner.unlock()
+    cam.pump(until=lambda: owner.unlocked and owner.ledger.table.rowCount() > 0)
+    for index, name in enumerate(("gestion-journal", "gestion-rapport", "gestion-rapprochement",
+                                  "gestion-reglages")):
+        owner.tabs.setCurrentIndex(index)
+        if index == 1:
+            owner.reports.ask_close()
+        if index == 2:
+            owner.recon.reconcile()
+            cam.pump(until=lambda: "…" not in owner.recon.recon_text.toPlainText())
+        cam.shot(win, name)
+    owner.reports.day_changed()
+    owner.tabs.setCurrentIndex(0)
+
+
+def shoot_wizard(cam: Camera, till: Any) -> None:
+    from pos_app.ui.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(till, lang=cam.lang)
+    wizard.resize(760, 560)
+    wizard.show()
+    cam.shot(wizard, "premier-lancement")
+    wizard.pin.setText("0000")
+    for page in (1, 2):
+        wizard.setStartId(page)
+        wizard.restart()
+        if page == 1:
+            wizard._save_role()
+        cam.shot(wizard, f"premier-lancement-{page + 1}")
+    wizard.close()
+
+
+def open_till(home: Path, server: Any, role: str, screens: str) -> Any:
+    from pos_app.api.tokens import MemoryTokenProvider
+    from pos_app.services.till import Till
+
+    till = Till.open(home, token_provider=MemoryTokenProvider())
+    till.configure(server.url, server.token(role, 0))
+    till.sync.sync_once()
+    till.settings.set("ui.role", screens)
+    return till
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.i18n_build import main as build_translations
+    from pos_app.ui.app import MainWindow, create_app
+    from voucher_server.testing import LiveServer, SeedVouchers
+
+    build_translations()
+    cam = Camera(create_app(sys.argv[:1]))
     with LiveServer() as server, tempfile.TemporaryDirectory() as tmp:
-        active = [v for v in server.seed["vouchers"] if v["campaign"] == "BOOST24" and v["state"] == "active"]
-        issued = [v for v in server.seed["vouchers"] if v["campaign"] == "BOOST24" and v["state"] == "issued"]
-        till = Till.open(Path(tmp) / "till", token_provider=MemoryTokenProvider())
-        till.configure(server.url, server.token("merchant", 0))
-        till.sync.sync_once()
-        till.settings.set("ui.role", None)
-        win = MainWindow(till, lang="fr", demo=True, sounds=False, sync_every_ms=0)
-        win.resize(1280, 760)
-        win.show()
-        pump(1.0)
-        # a camera frame with a voucher in view, outlined as the decoder would
-        v = active[0]
-        frame, corners = place(counter_scene(0), voucher_image(v["code"], v["serial"], module_px=6), (640, 360),
-                               scale=0.8, angle_deg=3.0)
-        small = cv2.cvtColor(cv2.resize(frame, (640, 360)), cv2.COLOR_BGR2RGB)
-        img = QImage(small.data, 640, 360, small.strides[0], QImage.Format.Format_RGB888).copy()
-        outline = [QPointF(float(x) / 2, float(y) / 2) for x, y in corners]
-        c = win.cashier
-        c.camera.show_frame(img, [outline])
-        shot(win, "caisse-pret")
-        c.on_code(v["code"])
-        pump(until=lambda: c.panel.level == "accepted")
-        c.camera.show_frame(img, [outline])
-        shot(win, "caisse-valide")
-        c.redeem_pending()
-        pump(until=lambda: c.today[0] == 1)
-        shot(win, "caisse-encaisse")
-        c.on_code(v["code"])
-        pump(until=lambda: c.panel.level == "refused")
-        shot(win, "caisse-deja-utilise")
-        c.on_code("123456789012")
-        pump(until=lambda: c.panel.level == "warning")
-        shot(win, "caisse-illisible")
-        seller_till = Till.open(Path(tmp) / "tabac", token_provider=MemoryTokenProvider())
-        seller_till.configure(server.url, server.token("seller", 0))
-        seller_till.sync.sync_once()
-        seller_till.settings.set("ui.role", "both")
+        vouchers, old = SeedVouchers(server.seed), SeedVouchers(server.seed, campaign="PRINTEMPS")
+        till = open_till(Path(tmp) / "till", server, "merchant", "cashier")
+        seller_till = open_till(Path(tmp) / "tabac", server, "seller", "both")
+        win = MainWindow(till, lang="fr", sounds=False, sync_every_ms=0)
         swin = MainWindow(seller_till, lang="fr", sounds=False, sync_every_ms=0)
-        swin.resize(1280, 760)
-        swin.show()
-        swin.show_screen("seller")
-        s = swin.seller
-        s.on_code(issued[0]["code"])
-        pump(until=lambda: s.outcome is not None)
-        s.confirm_cash()
-        pump(until=lambda: s.paid and s.totals[0] == 1)
-        shot(swin, "vente")
-        swin.close()
+        for w in (win, swin):
+            w.showNormal()
+            w.resize(1280, 760)
+        for lang in ("fr", "en"):
+            cam.lang = lang
+            for w in (win, swin):
+                w.set_language(lang)
+            shoot_cashier(cam, win, vouchers.take(), old.take())
+            shoot_seller(cam, swin, vouchers.take("issued"), vouchers.take())
+            shoot_owner(cam, win, "2580")
+            shoot_wizard(cam, till)
+        for w in (win, swin):
+            w.close()
         seller_till.close()
-        win.show_screen("owner")
-        shot(win, "gestion-code")
-        win.owner.pin_edit.setText("0000")
-        win.owner.unlock()
-        pump(until=lambda: win.owner.table.rowCount() > 0)
-        shot(win, "gestion-journal")
-        win.owner.tabs.setCurrentIndex(1)
-        shot(win, "gestion-rapport")
-        win.owner.tabs.setCurrentIndex(3)
-        shot(win, "gestion-reglages")
-        win.set_language("en")
-        win.show_screen("cashier")
-        pump(0.5)
-        shot(win, "till-english")
-        win.set_language("fr")
-        win.close()
-        wizard = FirstRunWizard(till, lang="fr")
-        wizard.resize(700, 520)
-        wizard.show()
-        shot(wizard, "premier-lancement")
-        wizard.close()
         till.close()
     QApplication.processEvents()
     return 0

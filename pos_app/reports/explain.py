@@ -9,7 +9,7 @@ from typing import Any
 from ..core import daybook
 from ..core.carryover import Regularisation
 from ..core.claims import ClaimRefusal, claim_message
-from ..core.verdicts import Verdict, verdict_message
+from ..core.verdicts import Verdict
 from .labels import day_text, money, t, when
 
 # (French, English) templates; {n} a count, {a} an amount
@@ -52,6 +52,27 @@ _NOTES: dict[str, tuple[str, str]] = {
     "voided": ("annulé", "voided"),
     "refused": ("refusé par le serveur", "refused by the server"),
 }
+
+
+# a refused voucher's verdict as the printed report says it (the till's screens have their own, pos_app/ui/words.py)
+_VERDICTS: dict[Verdict, tuple[str, str]] = {
+    Verdict.ACCEPTED: ("Bon valable", "Voucher accepted"),
+    Verdict.ALREADY_REDEEMED: ("Déjà utilisé", "Already redeemed"),
+    Verdict.EXPIRED: ("Bon expiré", "Voucher expired"),
+    Verdict.NOT_YET_VALID: ("Pas encore valable", "Not valid yet"),
+    Verdict.NOT_ACTIVATED: ("Bon non vendu : pas encore activé", "Not activated: this voucher was never sold"),
+    Verdict.UNKNOWN: ("Bon inconnu", "Unknown voucher"),
+    Verdict.FORGED: ("Faux bon : signature invalide", "Forged voucher: bad signature"),
+    Verdict.NOT_ACCEPTED_HERE: ("Non accepté dans ce commerce", "Not accepted in this shop"),
+    Verdict.BLOCKED: ("Bon bloqué par l'opérateur", "Voucher blocked by the operator"),
+    Verdict.MALFORMED: ("Code illisible", "Unreadable code"),
+    Verdict.OFFLINE_REFUSED: ("Hors ligne : acceptation impossible", "Offline: cannot accept now"),
+}
+
+
+def verdict_message(verdict: Verdict, lang: str = "fr") -> str:
+    fr, en = _VERDICTS[verdict]
+    return en if lang == "en" else fr
 
 
 def _fill(key: str, lang: str, n: int = 0) -> str:
