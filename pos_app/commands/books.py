@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+from datetime import date
 from typing import Any
 
 from . import print_json
+
+_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def day_arg(text: str) -> str:
+    """A day as ``2026-11-30`` or as French people write it (``30/11/2026``, ``30.11.2026``); ISO out."""
+    french = _FRENCH_DATE.match(text.strip())
+    try:
+        day = (date(int(french[3]), int(french[2]), int(french[1])) if french
+               else date.fromisoformat(text.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide / invalid date {text!r}: attendu / expected "
+                                         "AAAA-MM-JJ, JJ/MM/AAAA (YYYY-MM-DD, DD/MM/YYYY)") from None
+    return day.isoformat()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify-ledger", help="exit 0 when the ledger's hash chain is intact")
     p.set_defaults(func=verify_ledger)
     p = sub.add_parser("report", help="the day's reconciliation report (or --month: the monthly summary)")
-    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.add_argument("--date", metavar="YYYY-MM-DD", type=day_arg, help="or DD/MM/YYYY")
     p.add_argument("--month", metavar="YYYY-MM", help="monthly summary for the reimbursement claim")
     p.add_argument("--pdf", metavar="FILE")
     p.add_argument("--csv", metavar="FILE")
@@ -23,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", dest="report_lang", choices=["fr", "en"], default="fr")
     p.set_defaults(func=report)
     p = sub.add_parser("close-day", help="close a business day (default: today, Paris time; cannot be undone)")
-    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.add_argument("--date", metavar="YYYY-MM-DD", type=day_arg, help="or DD/MM/YYYY")
     p.set_defaults(func=close_day)
     p = sub.add_parser("close-month", help="close a month from its day closings (cannot be undone)")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
@@ -32,8 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", required=True, metavar="YYYY")
     p.set_defaults(func=close_year)
     p = sub.add_parser("export-archive", help="export a signed archive of the ledger")
-    p.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", type=day_arg)
+    p.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", type=day_arg)
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=export_archive)
     p = sub.add_parser("verify-archive", help="verify an exported archive, without the till")

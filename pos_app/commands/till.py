@@ -160,6 +160,21 @@ def _sync(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_REFUSED
 
 
+def _reset_pin(args: argparse.Namespace) -> int:
+    """Forget the owner's PIN on this machine: the next opening of Gestion asks for a new one (logged)."""
+    from ..core.ledger import EntryKind
+    from ..ui import pin
+
+    till = _open(args)
+    try:
+        had = pin.reset_pin(till.settings)
+        till.append(EntryKind.CONFIG_CHANGE, data={"owner_pin": "reset"})
+    finally:
+        till.close()
+    print_json({"pin_reset": True, "had_pin": had})
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("configure", help="set the central API URL (token on stdin or POS_APP_TOKEN)")
     p.add_argument("--server", required=True, metavar="URL")
@@ -172,5 +187,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("void", help="void the last redemption (or sale) within the void window")
     p.add_argument("--sale", action="store_true", help="void the last sale instead of the last redemption")
     p.set_defaults(func=_guard(_void))
+    p = sub.add_parser("reset-pin", help="forget the owner's PIN: the next opening of Gestion asks for a new one")
+    p.set_defaults(func=_guard(_reset_pin))
     p = sub.add_parser("sync", help="push the outbox and refresh the offline cache")
     p.set_defaults(func=_guard(_sync))

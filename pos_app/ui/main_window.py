@@ -15,6 +15,7 @@ from . import i18n
 from .camera import CameraScanner, open_scanner
 from .cashier_screen import CashierScreen
 from .context import AppContext
+from .gc_guard import collect_on_gui_thread
 from .owner_screen import OwnerScreen
 from .seller_screen import SellerScreen
 from .sounds import Sounds
@@ -37,6 +38,7 @@ class MainWindow(QMainWindow):
         books = Books(till.db, till.home, clock=till.clock)
         self.ctx = AppContext(till, books, WorkerRunner(2, self), Sounds(sounds, self), lang, demo)
         i18n.install_language(lang)
+        collect_on_gui_thread()  # workers run Python: a collection there must never destroy Qt objects
         roles = self._roles(till)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("screens")

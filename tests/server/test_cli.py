@@ -27,8 +27,12 @@ def test_admin_commands_and_printed_sheet(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     mid = cli("add-merchant", "--db", db, "--name", "Fleuriste Rose", "--siret", "56789123400015").stdout.strip()
     assert mid == "M0001"
-    cli("create-campaign", "--db", db, "--id", "NOEL26", "--name", "Chèques Noël", "--face", "2000", "--price",
-        "2000", "--valid-from", "2026-12-01", "--valid-until", "2027-01-31", "--merchant", mid)
+    args = ["create-campaign", "--db", db, "--id", "NOEL26", "--name", "Chèques Noël", "--face", "2000", "--price",
+            "2000", "--valid-from", "2026-12-01", "--valid-until", "2027-01-31", "--merchant", mid]
+    forgot = subprocess.run([sys.executable, "-m", "voucher_server.cli", *args], cwd=REPO, capture_output=True,
+                            text=True, timeout=300)
+    assert forgot.returncode == 2 and "--seller" in forgot.stderr  # nobody could sell it: refused
+    cli(*args, "--bulk-only")
     out = cli("add-terminal", "--db", db, "--merchant", mid).stdout
     token = out.strip().splitlines()[-1]
     assert token.startswith("vt_") and len(token) > 30

@@ -13,6 +13,10 @@ from .common import add_parser, database, secret
 def cmd_create_campaign(args: argparse.Namespace) -> int:
     from .. import admin
 
+    if not args.seller and not args.bulk_only:  # nobody could sell its vouchers: surely a forgotten option
+        print("create-campaign: give at least one --seller (a tobacconist selling the vouchers), or --bulk-only "
+              "when only the operator sells them in bulk", file=sys.stderr)
+        return 2
     with database(args) as db, db.writing() as s:
         admin.create_campaign(s, args.id, args.name, args.face, args.price, date.fromisoformat(args.valid_from),
                               date.fromisoformat(args.valid_until), secret() or "", key_id=args.key_id,
@@ -84,7 +88,8 @@ def register(sub: Any) -> None:
                    "sale price (default: as long as the voucher)")
     s.add_argument("--key-id", default="K1")
     s.add_argument("--merchant", action="append", help="participating merchant id (repeatable)")
-    s.add_argument("--seller", action="append", help="selling merchant id (repeatable)")
+    s.add_argument("--seller", action="append", help="selling merchant id (repeatable; at least one)")
+    s.add_argument("--bulk-only", action="store_true", help="no seller: only the operator sells it, in bulk")
 
     s = add_parser(sub, "add-merchant", cmd_add_merchant)
     s.add_argument("--name", required=True)

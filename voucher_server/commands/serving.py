@@ -25,10 +25,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     sys.setswitchinterval(0.001)  # hand the GIL over sooner to a thread that holds a database lock
     # One process is one core's worth of Python: PostgreSQL takes writers in parallel, so use them all.
     workers = args.workers or (1 if is_sqlite(url) else os.cpu_count() or 1)
+    print(f"voucher-server: listening on http://{args.host}:{args.port} (API under /api/v1/), database "
+          f"{_shown(url)}, {workers} worker process(es)", file=sys.stderr, flush=True)
     uvicorn.run("voucher_server.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=workers, log_level=args.log_level, access_log=False,
                 proxy_headers=False)  # nothing here uses the client's address; saves a middleware per request
     return 0
+
+
+def _shown(url: str) -> str:
+    """The database URL without its password (it goes to logs)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
