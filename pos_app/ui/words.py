@@ -92,6 +92,9 @@ WORDS: dict[str, str] = {
     "no_token": QT_TRANSLATE_NOOP("Words", "the till has no access token: configure it again"),
     "empty_token": QT_TRANSLATE_NOOP("Words", "the access token is empty"),
     "bad_server_url": QT_TRANSLATE_NOOP("Words", "the server address must start with https://"),
+    "invalid_url": QT_TRANSLATE_NOOP("Words", "invalid server address: it must start with https://"),
+    "insecure_url": QT_TRANSLATE_NOOP("Words", "address refused: the central server must be reached with https:// "
+                                               "(http:// only on this machine, 127.0.0.1 or localhost)"),
     "token_refused": QT_TRANSLATE_NOOP("Words", "the central server refused this access token"),
     "server_unreachable": QT_TRANSLATE_NOOP("Words", "the central server cannot be reached or is failing"),
     # --- books (services.books.BooksError) -------------------------------------------------------------------

@@ -262,6 +262,11 @@ FR_MORE = {
     "the till has no access token: configure it again": "la caisse n'a pas de jeton d'accès : reconfigurez-la",
     "the access token is empty": "le jeton d'accès est vide",
     "the server address must start with https://": "l'adresse du serveur doit commencer par https://",
+    "invalid server address: it must start with https://":
+        "adresse du serveur invalide : elle doit commencer par https://",
+    "address refused: the central server must be reached with https:// (http:// only on this machine, 127.0.0.1 "
+    "or localhost)": "Adresse refusée : le serveur central doit être joint en https:// (http:// seulement sur "
+    "cette machine, 127.0.0.1 ou localhost)",
     "the central server refused this access token": "le serveur central a refusé ce jeton d'accès",
     "the central server cannot be reached or is failing": "le serveur central est injoignable ou en erreur",
     "this period is already closed": "cette période est déjà clôturée",

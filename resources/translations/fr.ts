@@ -990,6 +990,14 @@
         <translation>l'adresse du serveur doit commencer par https://</translation>
     </message>
     <message>
+        <source>invalid server address: it must start with https://</source>
+        <translation>adresse du serveur invalide : elle doit commencer par https://</translation>
+    </message>
+    <message>
+        <source>address refused: the central server must be reached with https:// (http:// only on this machine, 127.0.0.1 or localhost)</source>
+        <translation>Adresse refusée : le serveur central doit être joint en https:// (http:// seulement sur cette machine, 127.0.0.1 ou localhost)</translation>
+    </message>
+    <message>
         <source>the central server refused this access token</source>
         <translation>le serveur central a refusé ce jeton d'accès</translation>
     </message>
