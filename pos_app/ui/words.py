@@ -114,7 +114,7 @@ WORDS: dict[str, str] = {
     "fact.redeemed_on": QT_TRANSLATE_NOOP("Words", "on {when}"),
     "fact.last_valid_day": QT_TRANSLATE_NOOP("Words", "last valid day: {day}"),
     "fact.valid_from": QT_TRANSLATE_NOOP("Words", "valid from {day}"),
-    "fact.topup_ended": QT_TRANSLATE_NOOP("Words", "top-up over since {day}: worth the price paid"),
+    "fact.topup_ended": QT_TRANSLATE_NOOP("Words", "top-up over (last day {day}): worth the price paid"),
     "fact.checked_online": QT_TRANSLATE_NOOP("Words", "(checked online)"),
     "fact.checked_offline": QT_TRANSLATE_NOOP("Words", "(checked offline)"),
 }

@@ -287,7 +287,8 @@ FR_MORE = {
     "last valid day: {day}": "dernier jour de validité : {day}",
     "valid from {day}": "valable à partir du {day}",
     "(checked online)": "(vérifié en ligne)",
-    "top-up over since {day}: worth the price paid": "abondement terminé depuis le {day} : vaut le prix payé",
+    "top-up over (last day {day}): worth the price paid":
+        "abondement terminé (dernier jour : {day}) : vaut le prix payé",
     "(checked offline)": "(vérifié hors ligne)",
 }
 FR_MORE.update({

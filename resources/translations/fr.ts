@@ -1050,6 +1050,10 @@
         <translation>confirmé par le serveur</translation>
     </message>
     <message>
+        <source>top-up over (last day {day}): worth the price paid</source>
+        <translation>abondement terminé (dernier jour : {day}) : vaut le prix payé</translation>
+    </message>
+    <message>
         <source>unexpected answer (code “{code}”): tell the operator if it lasts</source>
         <translation>réponse inattendue (code « {code} ») : prévenez l'opérateur si cela dure</translation>
     </message>
