@@ -8,6 +8,7 @@ speed per frame; bench/decode.py measures both against raw pyzbar.
 
 from __future__ import annotations
 
+import atexit
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,7 +205,14 @@ def decode_image(img: np.ndarray) -> list[DecodedCode]:
     global _default
     if _default is None:
         _default = CombinedDecoder()
+        atexit.register(_forget_default)
     return dedupe(_default.decode(to_gray(img)))
+
+
+def _forget_default() -> None:
+    """At exit, free the shared decoder before zxing-cpp's own teardown (else nanobind prints "leaked" noise)."""
+    global _default
+    _default = None
 
 
 def dedupe(codes: list[DecodedCode]) -> list[DecodedCode]:

@@ -38,7 +38,7 @@ class MainWindow(QMainWindow):
         books = Books(till.db, till.home, clock=till.clock)
         self.ctx = AppContext(till, books, WorkerRunner(2, self), Sounds(sounds, self), lang, demo)
         i18n.install_language(lang)
-        collect_on_gui_thread()  # workers run Python: a collection there must never destroy Qt objects
+        self._gc = collect_on_gui_thread()  # workers run Python: a collection there must not destroy Qt objects
         roles = self._roles(till)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("screens")
@@ -277,3 +277,5 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.wedge)
         self.ctx.runner.shutdown()
+        if self._gc is not None:
+            self._gc.release()
