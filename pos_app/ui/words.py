@@ -50,6 +50,11 @@ WORDS: dict[str, str] = {
     "payload_too_large": QT_TRANSLATE_NOOP("Words", "request too large"),
     "internal": QT_TRANSLATE_NOOP("Words", "internal error of the central server"),
     "ledger_head_regressed": QT_TRANSLATE_NOOP("Words", "this till's journal went back since the last sync"),
+    # --- offline claims the server refuses afterwards (core.claims.ClaimRefusal) ------------------------------
+    "claim_in_future": QT_TRANSLATE_NOOP("Words", "refused: the till's clock is ahead"),
+    "claim_too_old": QT_TRANSLATE_NOOP("Words", "refused: offline operation too old"),
+    "claim_before_sale": QT_TRANSLATE_NOOP("Words", "refused: voucher used before it was sold"),
+    "offline_limit_reached": QT_TRANSLATE_NOOP("Words", "refused: daily offline limit exceeded"),
     # --- the network (pos_app.api) ---------------------------------------------------------------------------
     "timeout": QT_TRANSLATE_NOOP("Words", "the central server does not answer in time"),
     "connection": QT_TRANSLATE_NOOP("Words", "the central server cannot be reached"),

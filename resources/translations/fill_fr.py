@@ -220,6 +220,10 @@ FR_MORE = {
     "internal error of the central server": "erreur interne du serveur central",
     "this till's journal went back since the last sync":
         "le journal de cette caisse a reculé depuis la dernière synchronisation",
+    "refused: the till's clock is ahead": "refusé : l'heure de la caisse est en avance",
+    "refused: offline operation too old": "refusé : opération hors ligne trop ancienne",
+    "refused: voucher used before it was sold": "refusé : bon utilisé avant d'avoir été vendu",
+    "refused: daily offline limit exceeded": "refusé : plafond hors ligne du jour dépassé",
     "the central server does not answer in time": "le serveur central ne répond pas à temps",
     "the central server cannot be reached": "le serveur central est injoignable",
     "network error": "erreur réseau",

@@ -858,6 +858,22 @@
         <translation>le journal de cette caisse a reculé depuis la dernière synchronisation</translation>
     </message>
     <message>
+        <source>refused: the till's clock is ahead</source>
+        <translation>refusé : l'heure de la caisse est en avance</translation>
+    </message>
+    <message>
+        <source>refused: offline operation too old</source>
+        <translation>refusé : opération hors ligne trop ancienne</translation>
+    </message>
+    <message>
+        <source>refused: voucher used before it was sold</source>
+        <translation>refusé : bon utilisé avant d'avoir été vendu</translation>
+    </message>
+    <message>
+        <source>refused: daily offline limit exceeded</source>
+        <translation>refusé : plafond hors ligne du jour dépassé</translation>
+    </message>
+    <message>
         <source>the central server does not answer in time</source>
         <translation>le serveur central ne répond pas à temps</translation>
     </message>
