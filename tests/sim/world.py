@@ -154,7 +154,7 @@ class World:
     def void_last(self, st: SimTill, minutes: int) -> bool:
         st.clock.now += timedelta(minutes=minutes)
         out = st.till.redemptions.void_last()
-        self.log.append(f"{st.name} void +{minutes}min {out.ok} {out.message}")
+        self.log.append(f"{st.name} void +{minutes}min {out.ok} {out.code}")
         return out.ok
 
     # --- tobacconists --------------------------------------------------------------------------------------
