@@ -230,8 +230,9 @@ class SaleService:
                                                                          "business_day": day}, vseq)
         if not synced:
             return SaleOutcome(True, "voided", "offline", "voided_offline", serial, **money)
+        sale_id = int((sale_row.result or {})["sale_id"]) if sale_row is not None else 0  # synced: both are set
         try:
-            answer = till.api.void_sale(int(sale_row.result["sale_id"]), key, business_day=day)
+            answer = till.api.void_sale(sale_id, key, business_day=day)
         except Unavailable:
             till.note_network(False)
             with till.db.transaction() as conn:
