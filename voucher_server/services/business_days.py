@@ -36,12 +36,18 @@ class ClosedDays:
     _cache: ClassVar[dict[tuple[str, int], tuple[dict[date, datetime], float]]] = {}
 
     @classmethod
+    def cached(cls, db: Database, terminal_id: int) -> dict[date, datetime] | None:
+        """The terminal's closings if this process read them less than 5 s ago (no I/O), else None."""
+        with cls._lock:
+            hit = cls._cache.get((db.url, terminal_id))
+        return hit[0] if hit is not None and hit[1] > time.monotonic() else None
+
+    @classmethod
     def of(cls, db: Database, terminal_id: int) -> dict[date, datetime]:
         key = (db.url, terminal_id)
-        with cls._lock:
-            hit = cls._cache.get(key)
-        if hit is not None and hit[1] > time.monotonic():
-            return hit[0]
+        hit = cls.cached(db, terminal_id)
+        if hit is not None:
+            return hit
         with db.reading() as s:
             rows = s.execute(select(TerminalClosing.day, TerminalClosing.closed_at)
                              .where(TerminalClosing.terminal_id == terminal_id)).all()
@@ -84,6 +90,8 @@ async def agreed_day_async(db: Database, who: Caller, sent: str | None, moment: 
     """:func:`agreed_day` for the event loop (the closings lookup runs in a worker thread on a cache miss)."""
     if sent is None:
         return business_day(moment)
+    if ClosedDays.cached(db, who.terminal_id) is not None:  # the usual case: no thread hop on the hot path
+        return agreed_day(db, who, sent, moment, written_at)
     return await anyio.to_thread.run_sync(agreed_day, db, who, sent, moment, written_at)
 
 
