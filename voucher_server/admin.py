@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import Activity as Kind
 from pos_app.core.campaigns import VoucherState
-from pos_app.core.codes import make_serial, sign_code
+from pos_app.core.codes import make_serial, new_serial, sign_code
 from pos_app.core.timeutil import business_day, utc_now
 
 from . import crypto
@@ -113,9 +116,32 @@ def add_terminal(session: Session, merchant_id: str, name: str, token: str | Non
     return t, token
 
 
+def fresh_serials(session: Session, count: int, draw: Callable[[int], int] = secrets.randbelow) -> list[str]:
+    """``count`` new random serials (core.codes.new_serial) no voucher has: drawn, not counted up, so a serial
+    says nothing about its neighbours. A repeat (odds ~ issued / 10^18 per draw) is simply drawn again.
+    ``draw`` is the random source: the OS's cryptographic one, except for the fixed demo."""
+    drawn: dict[str, None] = {}  # keeps the draw order (a set's order would vary from run to run)
+    while len(drawn) < count:
+        batch = dict.fromkeys(new_serial(draw) for _ in range(count - len(drawn)))
+        for chunk in _chunks(list(batch), 5000):
+            for taken in session.scalars(select(Voucher.serial).where(Voucher.serial.in_(chunk))):
+                batch.pop(taken, None)
+        drawn.update(batch)
+    return list(drawn)
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def issue(session: Session, campaign_id: str, count: int, secret: str | None = None,
-          private_key: Ed25519PrivateKey | None = None, first_number: int | None = None) -> list[str]:
-    """Issue ``count`` vouchers (state issued) with signed codes; returns their serials."""
+          private_key: Ed25519PrivateKey | None = None, *, legacy_first_number: int | None = None,
+          draw: Callable[[int], int] = secrets.randbelow) -> list[str]:
+    """Issue ``count`` vouchers (state issued) with random serials and signed codes; returns their serials.
+
+    ``legacy_first_number`` issues 12-digit sequential serials instead, as vouchers were printed before random
+    serials: only for the demo's old campaign and for tests of those vouchers.
+    """
     camp = session.get(Campaign, campaign_id)
     if camp is None:
         raise ValueError(f"no campaign {campaign_id}")
@@ -127,17 +153,14 @@ def issue(session: Session, campaign_id: str, count: int, secret: str | None = N
         if not secret:
             raise ValueError("VOUCHER_SERVER_SECRET is needed to sign vouchers")
         private_key = crypto.decrypt_private(key.private_key_enc, secret)
-    if first_number is None:
-        # Serials are unique across campaigns: continue after the highest number ever issued.
-        top = session.scalar(select(func.max(Voucher.serial)))
-        first_number = int(top[:10]) + 1 if top else 1
-    start = first_number
-    camp.next_number = start + count
+    if legacy_first_number is None:
+        serials = fresh_serials(session, count, draw)
+    else:
+        serials = [make_serial(legacy_first_number + i) for i in range(count)]
     stamp = change_stamp(session)
     now = utc_now()
     rows, acts = [], []
-    for i in range(count):
-        serial = make_serial(start + i)
+    for serial in serials:
         code = sign_code(campaign_id, key.key_id, serial, private_key)
         rows.append({"serial": serial, "campaign_id": campaign_id, "key_id": key.key_id, "code": code,
                      "state": VoucherState.ISSUED.value, "change_seq": stamp})
@@ -147,7 +170,7 @@ def issue(session: Session, campaign_id: str, count: int, secret: str | None = N
     for chunk in range(0, count, 5000):
         session.execute(insert(Voucher), rows[chunk:chunk + 5000])
         session.execute(insert(Activity), acts[chunk:chunk + 5000])
-    return [str(r["serial"]) for r in rows]
+    return serials
 
 
 def activate_batch(session: Session, serials: list[str], seller_id: str, terminal_id: int | None) -> None:
@@ -212,8 +235,12 @@ DEMO_MERCHANTS = [
 ]
 
 
-def seed_demo(db: Database, secret: str, today: date | None = None) -> None:
-    """Create the demo data (once). Dates are relative to today so the demo always works."""
+def seed_demo(db: Database, secret: str, today: date | None = None, *, legacy_serials: bool = False) -> None:
+    """Create the demo data (once). Dates are relative to today so the demo always works.
+
+    ``legacy_serials`` issues every voucher with a 12-digit sequential serial, as before random serials (for
+    tests of a database upgraded from then).
+    """
     today = today or utc_now().date()
     with db.writing() as s:
         if s.get(Campaign, DEMO_CAMPAIGN) is not None:
@@ -232,8 +259,12 @@ def seed_demo(db: Database, secret: str, today: date | None = None) -> None:
                         today - timedelta(days=200), today - timedelta(days=30), secret, private_key=old_key,
                         merchant_ids=[m[0] for m in DEMO_MERCHANTS if m[4]],
                         seller_ids=[m[0] for m in DEMO_MERCHANTS if m[5]])
-        boost = issue(s, DEMO_CAMPAIGN, 400, private_key=boost_key, first_number=4200)
-        old = issue(s, DEMO_EXPIRED, 20, private_key=old_key, first_number=100)
+        # The demo's vouchers are the same on every machine (fixed keys, tokens and draws): its printed samples
+        # and the bundled selftest image stay valid. Real issues draw from the OS's cryptographic source.
+        boost = issue(s, DEMO_CAMPAIGN, 400, private_key=boost_key, draw=random.Random(DEMO_CAMPAIGN).randrange,
+                      legacy_first_number=4200 if legacy_serials else None)
+        # The ended campaign's vouchers were printed before random serials: 12-digit ones, still valid.
+        old = issue(s, DEMO_EXPIRED, 20, private_key=old_key, legacy_first_number=100)
         seller_term = s.scalars(select(Terminal).where(Terminal.merchant_id == "M0004")).first()
         activate_batch(s, boost[:300] + old, "M0004", seller_term.id if seller_term else None)
 

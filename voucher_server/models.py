@@ -28,6 +28,8 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+SERIAL_LEN = 20  # a serial's text: 20 digits (12 for vouchers printed before random serials)
+
 # BigInteger that is still an autoincrement rowid on SQLite.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -130,13 +132,22 @@ class Terminal(Base):
     # an older migration (the upgrade test); read when used (offline claims only).
     last_online_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
                                                             server_default=FetchedValue(), deferred=True)
+    # Set when the till sent a ledger head that does not extend the acknowledged chain (tampering, or a till file
+    # restored from a backup): the operator's console shows it; cleared by the operator only. Deferred with a
+    # server default, like last_online_at: seeding works on a database at an older migration.
+    ledger_alarm: Mapped[str | None] = mapped_column(String(40), nullable=True, server_default=FetchedValue(),
+                                                     deferred=True)
+    ledger_alarm_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True, server_default=FetchedValue(),
+                                                         deferred=True)
+    ledger_alarm_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
+                                                             server_default=FetchedValue(), deferred=True)
 
 
 class Voucher(Base):
     """Current state of a voucher, derived from the activity log and updated in the same transaction."""
 
     __tablename__ = "vouchers"
-    serial: Mapped[str] = mapped_column(String(12), primary_key=True)
+    serial: Mapped[str] = mapped_column(String(SERIAL_LEN), primary_key=True)
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), nullable=False)
     key_id: Mapped[str] = mapped_column(String(8), nullable=False)
     code: Mapped[str] = mapped_column(String(200), nullable=False)  # the signed VC1 payload (printed, not secret)
@@ -160,7 +171,7 @@ class Activity(Base):
     __tablename__ = "activities"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
-    serial: Mapped[str] = mapped_column(String(12), nullable=False, index=True)
+    serial: Mapped[str] = mapped_column(String(SERIAL_LEN), nullable=False, index=True)
     campaign_id: Mapped[str] = mapped_column(String(16), nullable=False)
     terminal_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     merchant_id: Mapped[str | None] = mapped_column(String(8), nullable=True)
@@ -222,3 +233,15 @@ class UnknownLookup(Base):
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     refused: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # of which refused as a burst (429)
     last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class TerminalLedgerEntry(Base):
+    """The link of one entry of a till's hash-chained ledger, as the till uploaded it at a sync: enough to check
+    that every later head extends what was acknowledged (services/ledger_heads.py), not the entry's content."""
+
+    __tablename__ = "terminal_ledger_entries"
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -43,6 +43,23 @@ class ClosingBody(BaseModel):
     remittance_cents: StrictInt = Field(ge=-10**12, le=10**12)
 
 
+class LedgerLink(BaseModel):
+    """One ledger entry's place in the chain; for a confirmed redemption also the server's id and the amount, so a
+    forged one (no such redemption by this till) is caught."""
+
+    seq: StrictInt = Field(ge=1, le=2**62)
+    prev_hash: StrictStr = Field(pattern=HASH_RE.pattern)
+    hash: StrictStr = Field(pattern=HASH_RE.pattern)
+    kind: StrictStr = Field(default="", max_length=40)
+    server_id: StrictInt | None = Field(default=None, ge=0, le=2**62)
+    amount_cents: StrictInt = Field(default=0, ge=-10**12, le=10**12)
+
+
 class LedgerHeadBody(BaseModel):
+    """The till's head and every link since the head the server acknowledged last (at most 5000 per call)."""
+
     seq: StrictInt = Field(ge=0, le=2**62)
     hash: StrictStr = Field(pattern=HASH_RE.pattern)
+    entries: list[LedgerLink] = Field(default_factory=list, max_length=5000)
+    check_only: StrictBool = False  # verify-ledger: judge the links without acknowledging them
+    broken_at: StrictInt | None = Field(default=None, ge=0, le=2**62)  # the till found its own chain broken there

@@ -72,6 +72,25 @@ class LiveServer:
             raise RuntimeError(f"seed-demo failed: {out.stderr[-2000:]}")
         self.seed = json.loads(self.seed_path.read_text(encoding="utf-8"))
 
+    def reset_ledger(self, token: str) -> None:
+        """What the operator does before a new till file takes over a terminal (its chain starts again); tests
+        give the demo's terminals to a fresh till home each time."""
+        from sqlalchemy import select
+
+        from .crypto import token_hash
+        from .db import Database
+        from .models import Terminal
+        from .services.ledger_heads import reset_chain
+
+        db = Database(self.db_url)
+        try:
+            with db.writing() as s:
+                terminal_id = s.scalar(select(Terminal.id).where(Terminal.token_hash == token_hash(token)))
+                if terminal_id is not None:
+                    reset_chain(s, terminal_id)
+        finally:
+            db.dispose()
+
     def token(self, role: str = "merchant", index: int = 0, in_campaign: bool = True) -> str:
         """A demo token: the ``index``-th terminal of that role (in the demo campaign or outside it)."""
         found = [t for t in self.seed["terminals"]

@@ -133,8 +133,14 @@ class ApiClient:
     def ledger(self, day: str) -> dict[str, Any]:
         return self._request("GET", "/ledger", params={"date": day}, budget=30, read=SYNC_READ_TIMEOUT)
 
-    def post_ledger_head(self, seq: int, hash_: str) -> dict[str, Any]:
-        return self._request("POST", "/terminals/me/ledger-head", json={"seq": seq, "hash": hash_}, budget=10)
+    def post_ledger_head(self, seq: int, hash_: str, entries: list[dict[str, Any]], *, check_only: bool = False,
+                         broken_at: int | None = None, budget: float = 30) -> dict[str, Any]:
+        body = {"seq": seq, "hash": hash_, "entries": entries, "check_only": check_only, "broken_at": broken_at}
+        return self._request("POST", "/terminals/me/ledger-head", json=body, budget=budget, read=SYNC_READ_TIMEOUT)
+
+    def ledger_chain(self, after: int, *, budget: float = 30) -> dict[str, Any]:
+        return self._request("GET", "/terminals/me/ledger-chain", params={"after": after}, budget=budget,
+                             read=SYNC_READ_TIMEOUT)
 
     def close(self) -> None:
         self.session.close()

@@ -27,7 +27,9 @@ def day_arg(text: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("verify-ledger", help="exit 0 when the ledger's hash chain is intact")
+    p = sub.add_parser("verify-ledger", help="exit 0 when the ledger's file and hash chain are intact (and match "
+                                             "the server's copy when it answers)")
+    p.add_argument("--local", action="store_true", help="do not compare with the server's copy")
     p.set_defaults(func=verify_ledger)
     p = sub.add_parser("report", help="the day's reconciliation report (or --month: the monthly summary)")
     p.add_argument("--date", metavar="YYYY-MM-DD", type=day_arg, help="or DD/MM/YYYY")
@@ -58,28 +60,48 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def verify_ledger(args: argparse.Namespace) -> int:
-    """Exit 0 on an intact chain; otherwise 1, naming the first bad entry."""
-    from ..store import StoreError, open_home
-    from ..store.ledger import LedgerStore
+    """Exit 0 when the file, the chain (and, when reachable, the server's copy of it) agree; otherwise 1, naming the
+    first bad entry; 2 when the home cannot be opened."""
+    from ..services.books import check_closings
+    from ..services.ledger_check import verify_local
+    from ..services.till import Till
+    from ..store import StoreError
 
     try:
-        db = open_home(args.home)
-        report = LedgerStore(db).verify()
+        till = Till.open(args.home)
     except StoreError as exc:
         print(f"verify-ledger: {exc}", file=sys.stderr)
         return 2
-    if not report.ok:
-        print(f"ledger BROKEN at entry {report.bad_seq}: {report.reason}", file=sys.stderr)
+    try:
+        verdict = verify_local(till)
+        note = "not compared with the server (till not configured)"
+        if verdict.ok and till.configured and not args.local:
+            verdict, note = _against_server(till, verdict)
+        problems = check_closings(till.db) if verdict.ok else []
+    finally:
+        till.close()
+    if not verdict.ok:
+        print(f"ledger BROKEN at entry {verdict.bad_seq}: {verdict.reason}", file=sys.stderr)
         return 1
-    from ..services.books import check_closings
-
-    problems = check_closings(db)
+    for problem in problems:
+        print(f"closings BROKEN: {problem}", file=sys.stderr)
     if problems:
-        for problem in problems:
-            print(f"closings BROKEN: {problem}", file=sys.stderr)
         return 1
-    print(f"ledger OK: {report.checked} entries, head {report.head_seq} {report.head_hash[:16]}")
+    print(f"ledger OK: {verdict.checked} entries, head {verdict.head_seq} {verdict.head_hash[:16]}; {note}")
     return 0
+
+
+def _against_server(till: Any, local: Any) -> tuple[Any, str]:
+    """The verdict with the server's copy compared, or the local one and why the server was not asked."""
+    from ..api.errors import ApiError
+    from ..api.tokens import TokenError
+    from ..services.ledger_check import compare_with_server
+    from ..services.till import ConfigError
+
+    try:
+        return compare_with_server(till, local), "matches the server's copy"
+    except (ApiError, TokenError, ConfigError) as exc:
+        return local, f"not compared with the server ({exc})"
 
 
 def _books(args: argparse.Namespace) -> Any:

@@ -1,5 +1,8 @@
 """Voucher codes: the signed QR payload and the numeric serial with its check digits.
 
+A serial is 20 digits: 18 drawn at random (nobody can guess a voucher from its neighbours) and 2 check digits;
+vouchers printed before that carry 12-digit serials (10 sequential digits and 2 check digits), still valid.
+
 Specified in docs/voucher-codes.md. Parsing is tolerant of what scanners and keyboards add;
 validity is strict: a check digit or a signature either verifies or the code is refused.
 """
@@ -8,15 +11,19 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
+import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 SIGNED_PREFIX = "VC1"
-SERIAL_BODY_DIGITS = 10
-SERIAL_DIGITS = SERIAL_BODY_DIGITS + 2
+RANDOM_DIGITS = 18  # of a serial issued today: 10^18 numbers, see docs/voucher-codes.md for the odds of a guess
+SERIAL_DIGITS = RANDOM_DIGITS + 2
+LEGACY_BODY_DIGITS = 10  # serials printed before random numbers: a sequence number, still accepted
+LEGACY_SERIAL_DIGITS = LEGACY_BODY_DIGITS + 2
+GROUP = 4  # digits per group, as printed and typed
 MAX_SCAN_LENGTH = 512  # longer input is not a voucher; refuse before any work
 
 _CAMPAIGN_RE = re.compile(r"^[A-Z0-9]{1,16}$")
@@ -88,11 +95,28 @@ def check_digits(body: str) -> str:
 
 
 def make_serial(number: int) -> str:
-    """The 12-digit serial for a voucher number (0 ≤ number < 10¹⁰): 10 digits + 2 check digits."""
-    if not 0 <= number < 10**SERIAL_BODY_DIGITS:
+    """The legacy 12-digit serial for a voucher number (0 ≤ number < 10¹⁰): 10 digits + 2 check digits.
+
+    Only for vouchers printed before random serials (and their tests): new vouchers get :func:`new_serial`.
+    """
+    if not 0 <= number < 10**LEGACY_BODY_DIGITS:
         raise ValueError("voucher number out of range")
-    body = f"{number:0{SERIAL_BODY_DIGITS}d}"
+    body = f"{number:0{LEGACY_BODY_DIGITS}d}"
     return body + check_digits(body)
+
+
+def new_serial(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
+    """A fresh 20-digit serial: 18 digits from the OS's cryptographic random source + 2 check digits.
+
+    ``randbelow`` is for tests (a fixed body); the issuer keeps serials unique (a repeat is drawn again).
+    """
+    body = f"{randbelow(10**RANDOM_DIGITS):0{RANDOM_DIGITS}d}"
+    return body + check_digits(body)
+
+
+def format_serial(serial: str) -> str:
+    """The serial as people read and type it: groups of 4 digits (``1234 5678 9012 3456 7890``)."""
+    return " ".join(serial[i:i + GROUP] for i in range(0, len(serial), GROUP))
 
 
 def serial_problem(text: str) -> CodeError | None:
@@ -102,20 +126,25 @@ def serial_problem(text: str) -> CodeError | None:
         return CodeError("empty", "Saisissez le numéro du bon.")
     if not (digits.isascii() and digits.isdigit()):
         return CodeError("not_digits", "Le numéro ne contient que des chiffres.")
-    if len(digits) < SERIAL_DIGITS:
-        return CodeError("too_short", f"Il manque {SERIAL_DIGITS - len(digits)} chiffre(s).")
     if len(digits) > SERIAL_DIGITS:
         return CodeError("too_long", f"Trop de chiffres : {SERIAL_DIGITS} attendus.")
-    # Strict: the check digits must be the ones make_serial writes (02..98). A bare "mod 97 == 1" test would
+    if len(digits) not in (SERIAL_DIGITS, LEGACY_SERIAL_DIGITS):
+        missing = f"Il manque {SERIAL_DIGITS - len(digits)} chiffre(s)"
+        if len(digits) < LEGACY_SERIAL_DIGITS:
+            missing += f" ({LEGACY_SERIAL_DIGITS - len(digits)} sur un ancien bon à {LEGACY_SERIAL_DIGITS} chiffres)"
+        return CodeError("too_short", missing + ".")
+    # Strict: the check digits must be the ones the issuer writes (02..98). A bare "mod 97 == 1" test would
     # also take 00, 01 and 99 (body + 97), giving two valid spellings of one voucher.
-    if digits[SERIAL_BODY_DIGITS:] != check_digits(digits[:SERIAL_BODY_DIGITS]):
+    if digits[-2:] != check_digits(digits[:-2]):
+        if len(digits) == LEGACY_SERIAL_DIGITS:  # may also be the first 12 digits of a number still being typed
+            return CodeError("bad_check_digit", "Numéro incorrect ou incomplet : un chiffre est faux ou inversé.")
         return CodeError("bad_check_digit", "Numéro incorrect : un chiffre est faux ou inversé.")
     return None
 
 
 def is_valid_serial(text: str) -> bool:
-    """True for a 12-digit serial whose check digits verify."""
-    return len(text) == SERIAL_DIGITS and serial_problem(text) is None
+    """True for a 20-digit (or legacy 12-digit) serial whose check digits verify."""
+    return len(text) in (SERIAL_DIGITS, LEGACY_SERIAL_DIGITS) and serial_problem(text) is None
 
 
 # --- signed payload ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from ..core.timeutil import to_utc_text
 from ..store.cache import CacheStore
 from ..store.outbox import OutboxRow
 from .closing_report import report_closings
+from .ledger_check import LEDGER_REFUSALS, send_head
 
 if TYPE_CHECKING:
     from .till import Till
@@ -47,7 +48,7 @@ class SyncReport:
     pulled: int = 0
     bytes: int = 0
     errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # e.g. ledger_head_regressed: an alarm, not a failure
+    warnings: list[str] = field(default_factory=list)
     head_acked: int | None = None
 
     @property
@@ -307,7 +308,15 @@ class SyncService:
         till.cache.replace_campaigns(api.campaigns(budget=self.budget(30)))
         cursor = till.settings.get("cursor")
         while True:
-            page = api.changes(cursor, limit=5000, budget=self.budget(60))
+            try:
+                page = api.changes(cursor, limit=5000, budget=self.budget(60))
+            except ClientError as exc:
+                if exc.code != "invalid_request" or not cursor:
+                    raise
+                # A cursor the server no longer reads (its layout changed): start a full snapshot again, which
+                # the cache upserts; nothing is skipped.
+                cursor = None
+                continue
             changes = page.get("changes", [])
             with till.db.transaction() as conn:
                 till.cache.apply_changes(changes, conn)
@@ -327,24 +336,14 @@ class SyncService:
                 break
 
     def _head(self, report: SyncReport) -> None:
-        till = self.till
-        seq, hash_ = till.ledger.head()
-        if seq == 0:
-            return
-        ack = till.ledger.acknowledged_head()
-        if ack and ack[0] == seq:
-            report.head_acked = seq
-            return
         try:
-            answer = till.api.post_ledger_head(seq, hash_)
+            report.head_acked = send_head(self.till, self.budget)
         except Refusal as exc:
-            # The server acknowledged a longer ledger from this terminal before (reinstalled or replaced till
-            # file): the money is synced; the operator sees the alarm on the server and here.
-            report.warnings.append(f"{exc.code}:{exc.extra.get('seq')}")
-            return
-        till.ledger.record_ack(int(answer["seq"]), answer["hash"], answer.get("acknowledged_at")
-                               or to_utc_text(till.clock()))
-        report.head_acked = int(answer["seq"])
+            if exc.code not in LEDGER_REFUSALS:
+                raise
+            # The server's copy of this till's chain does not continue into this file (an entry edited or
+            # deleted, a shortened or replaced file): the operator is alerted there; here the sync fails.
+            report.errors.append(f"ledger:{exc.code}:{exc.extra.get('seq')}")
 
 
 class SyncLoop(threading.Thread):

@@ -226,6 +226,13 @@ class Database:
         with self.transaction() as conn:
             return fn(conn)
 
+    def integrity_problem(self) -> str | None:
+        """What SQLite's ``PRAGMA integrity_check`` finds wrong in the file (its first line), or None."""
+        with self.reading() as conn:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        first = str(rows[0][0]) if rows else "no answer"
+        return None if first == "ok" else first
+
     def close(self) -> None:
         with self._lock:
             self.conn.close()

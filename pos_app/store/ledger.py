@@ -211,6 +211,35 @@ class LedgerStore:
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO ledger_acks(seq, hash, acked_utc) VALUES (?, ?, ?)", (seq, hash_, acked_utc))
 
+    def links_after(self, seq: int, limit: int = 5000) -> list[dict[str, Any]]:
+        """What the central API keeps of entries after ``seq`` (in order): their place in the chain, and for a
+        confirmed redemption the server's id and the amount."""
+        with self.db.reading() as conn:
+            rows = conn.execute(
+                "SELECT seq, prev_hash, hash, kind, CASE WHEN json_valid(data) THEN"
+                " json_extract(data, '$.redemption_id') END, amount_cents FROM ledger WHERE seq > ?"
+                " ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+        out: list[dict[str, Any]] = []
+        for seq_, prev, hash_, kind, rid, amount in rows:
+            link: dict[str, Any] = {"seq": seq_, "prev_hash": prev, "hash": hash_}
+            if kind == "redemption_confirmed" and isinstance(rid, int):
+                link |= {"kind": kind, "server_id": rid, "amount_cents": amount}
+            out.append(link)
+        return out
+
+    def unbacked_openings(self) -> list[int]:
+        """Redemptions and sales without the outbox row written in the same transaction (a forged entry appended
+        to the file), and confirmations that name no redemption the API answered: their ``seq``s."""
+        with self.db.reading() as conn:
+            rows = conn.execute(
+                "SELECT l.seq FROM ledger l WHERE l.kind IN ('redemption', 'sale') AND NOT EXISTS (SELECT 1 FROM"
+                " outbox o WHERE o.ledger_seq = l.seq AND o.idempotency_key = l.idempotency_key)"
+                " UNION SELECT l.seq FROM ledger l WHERE l.kind = 'redemption_confirmed' AND NOT EXISTS (SELECT 1"
+                " FROM outbox o WHERE o.ledger_seq = l.ref_seq AND json_valid(o.result) AND json_valid(l.data) AND"
+                " json_extract(o.result, '$.redemption_id') = json_extract(l.data, '$.redemption_id'))"
+                " ORDER BY 1").fetchall()
+        return [int(r[0]) for r in rows]
+
     def iter_checked(self) -> Iterator[_Checked]:
         """Every row in physical order with its recomputed hash (fast path, exact fallback)."""
         sha = hashlib.sha256

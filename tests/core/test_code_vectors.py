@@ -22,6 +22,8 @@ PUBLIC = {
 }
 SERIALS = {0: "000000000098", 1: "000000000195", 4269: "000000426995", 1234567890: "123456789092",
            9999999999: "999999999951"}
+RANDOM = {0: "00000000000000000098", 123456789012345678: "12345678901234567888",
+          907218465530291847: "90721846553029184781", 999999999999999999: "99999999999999999928"}
 SIGNED = [
     ("K1", "VC1:BOOST24:K1:000000426995:H7E5OV3ZGHZJQH2XR7BQRAIHDN2YDQCOM22SM2IQ3QPWL7SLM5LTZFP4C6JMCYA7KD3ULWEFQ"
            "JRL44THPRQ3MMKD5GI757YKS6NRQBQ"),
@@ -31,6 +33,8 @@ SIGNED = [
            "4LAW5ZVGIIKETOAPHLXFKSDH4RRSBQ"),
     ("K1", "VC1:ABCDEFGHIJKLMNOP:KEY00001:999999999951:4QUBWPKHZXDRX56Q2FAHRCQIDH3RH5HXDYPNOEUP7JL7Z5RSR5STCVWHX"
            "J5VCXK4L4JUDL35RQA6XNQFDIEXWHFR3NAWXLOOKZNZ6BA"),
+    ("K1", "VC1:BOOST24:K1:90721846553029184781:7QIQGIJBXIBGSSRKFEUPFI5MRSPB43II4DT4PBPHQUS2ROETLXFWF5FRPWWOYRL5S6L6"
+           "RKQNVJXLXUBUQWL23YOSATHZEOZFSTGIWDA"),
 ]
 
 
@@ -54,6 +58,7 @@ def test_doc_lists_exactly_the_vectors_of_this_test() -> None:
     keys = {(kid, rest.split()[0]): rest.split()[1] for kind, kid, rest in rows if kind == "key"}
     assert keys == {**{(k, "seed"): v.hex() for k, v in SEEDS.items()}, **{(k, "public"): v for k, v in PUBLIC.items()}}
     assert {int(a): b.strip() for kind, a, b in rows if kind == "serial"} == SERIALS
+    assert {int(a): b.strip() for kind, a, b in rows if kind == "random"} == RANDOM
     assert [(kid, payload.strip()) for kind, kid, payload in rows if kind == "signed"] == SIGNED
 
 
@@ -67,6 +72,12 @@ def test_serial_vectors(number: int, serial: str) -> None:
     assert codes.make_serial(number) == serial
     assert codes.is_valid_serial(serial)
     assert codes.parse_code(serial) == codes.SerialCode(serial)
+
+
+@pytest.mark.parametrize(("body", "serial"), sorted(RANDOM.items()))
+def test_random_serial_vectors(body: int, serial: str) -> None:
+    assert codes.new_serial(lambda bound: body) == serial
+    assert codes.is_valid_serial(serial) and codes.parse_code(serial) == codes.SerialCode(serial)
 
 
 @pytest.mark.parametrize(("kid", "payload"), SIGNED)
@@ -111,5 +122,8 @@ def test_qr_is_alphanumeric_and_at_most_version_10_at_level_m(kid: str, payload:
     assert qr.version == 6
 
 
-def test_longest_payload_is_146_characters() -> None:
+def test_longest_payload_is_154_characters() -> None:
     assert max(len(p) for _, p in SIGNED) == 4 + 16 + 1 + 8 + 1 + 12 + 1 + 103 == 146
+    longest = codes.sign_code("ABCDEFGHIJKLMNOP", "KEY00001", RANDOM[999999999999999999], _private("K1"))
+    assert len(longest) == 154
+    assert segno.make(longest, error="m", micro=False, boost_error=False).version == 6

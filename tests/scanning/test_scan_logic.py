@@ -98,6 +98,7 @@ def test_manual_entry_states() -> None:
     swapped = serial[:i] + serial[i + 1] + serial[i] + serial[i + 2:]  # two digits swapped
     assert m.set_text(swapped).state is EntryState.INVALID
     assert m.set_text("12a").reason == "not_digits"
-    assert m.set_text(serial + "1").reason == "too_long"
+    assert m.set_text(serial + "1").reason == "too_short"  # 13 digits: a 20-digit serial being typed
+    assert m.set_text(serial + "1" * 9).reason == "too_long"
     st = m.set_text("".join(AZERTY_DIGITS[c] for c in serial))  # caps lock off on AZERTY
     assert st.state is EntryState.VALID and st.serial == serial

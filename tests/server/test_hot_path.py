@@ -149,11 +149,15 @@ def test_upgrade_from_0001_keeps_data_and_old_cursors_start_over(db_url: str) ->
     db = Database(db_url)
     # today's models write columns 0001 did not have: give them a scratch column for the seeding, then take it
     # away, so the upgrade below starts from 0001's shape with data in it
+    scratch = [("activities", "business_day", "DATE"), ("terminals", "ledger_alarm", "VARCHAR(40)"),
+               ("terminals", "ledger_alarm_seq", "BIGINT"), ("terminals", "ledger_alarm_at", "TIMESTAMP")]
     with db.write_engine.begin() as conn:
-        conn.execute(text("ALTER TABLE activities ADD COLUMN business_day DATE"))
-    admin.seed_demo(db, SECRET)
+        for table, column, kind in scratch:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    admin.seed_demo(db, SECRET, legacy_serials=True)  # 12-digit serials, as 0001's code issued
     with db.write_engine.begin() as conn:
-        conn.execute(text("ALTER TABLE activities DROP COLUMN business_day"))
+        for table, column, _kind in scratch:
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
     db.dispose()
     api = Api(db_url)  # upgrades to head; the seed is already there
     try:

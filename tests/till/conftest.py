@@ -26,7 +26,9 @@ def vouchers(server: LiveServer) -> Vouchers:
 
 
 def open_till(home: Path, server: LiveServer, token: str, sync: bool = True) -> Till:
-    """A till configured against ``server`` with ``token`` (held in memory: no keyring in tests)."""
+    """A till configured against ``server`` with ``token`` (held in memory: no keyring in tests), in a fresh home:
+    the operator's reset of the terminal's ledger chain comes first, as for a replaced till."""
+    server.reset_ledger(token)
     till = Till.open(home, token_provider=MemoryTokenProvider())
     till.configure(server.url, token)
     if sync:

@@ -70,6 +70,7 @@ def test_redemption_interrupted_then_retried_counts_once(tmp_path: Path, server,
     offline, the cache still saying 'active', and end as a conflict at sync: 24 € taken for one 12 € voucher)."""
     home, token = tmp_path / "till", server.token("merchant", 0)
     env = dict(os.environ, POS_APP_TOKEN=token, PYTHONPATH=str(REPO))
+    server.reset_ledger(token)  # a fresh till file takes over the terminal
     p = cli(home, "configure", "--server", server.url, env=env)
     assert p.wait(60) == 0
     v = vouchers.take()

@@ -81,6 +81,7 @@ def test_kill_9_between_answer_and_commit_then_sync_gives_one_redemption(tmp_pat
     home = tmp_path / "killed"
     token = server.token("merchant", 0)
     env = dict(os.environ, POS_APP_TOKEN=token, PYTHONPATH=str(REPO))
+    server.reset_ledger(token)  # a fresh till file takes over the terminal
     p = cli(home, "configure", "--server", server.url, env=env)
     _out, err = p.communicate(timeout=60)
     assert p.returncode == 0, err
@@ -116,6 +117,7 @@ def test_full_disk_is_a_clear_error_and_nothing_half_written(tmp_path: Path, ser
     home = tmp_path / "full"
     token = server.token("merchant", 1)
     env = dict(os.environ, POS_APP_TOKEN=token, PYTHONPATH=str(REPO))
+    server.reset_ledger(token)  # a fresh till file takes over the terminal
     p = cli(home, "configure", "--server", server.url, env=env)
     _, err = p.communicate(timeout=60)
     assert p.returncode == 0, err

@@ -156,3 +156,13 @@ def test_sync_reports_progress_and_status(till_factory, vouchers):
     assert status.mode == "online" and status.cache_age_s is not None and status.cache_age_s < 60
     assert status.outbox_count == 0 and status.merchant_name == "Boulangerie Martin"
     assert status.cached_vouchers >= 400 and status.offline_allowed
+
+
+def test_a_cursor_the_server_no_longer_reads_starts_a_full_snapshot(till_factory):
+    """A cursor of the layout before 20-digit serials is refused (422): the till pulls everything again."""
+    t = till_factory("merchant", 0)
+    cached = t.cache.count()
+    t.settings.set("cursor", str(10**12 * 123 + 426995))
+    report = t.sync.sync_once()
+    assert report.ok, report.errors
+    assert report.pulled >= cached > 0 and t.settings.get("cursor") != str(10**12 * 123 + 426995)

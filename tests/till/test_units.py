@@ -98,6 +98,7 @@ def test_cli_exit_codes_and_json_lines(tmp_path: Path, server, vouchers):
     # token from POS_APP_TOKEN: the keyring is never touched (its backend here always fails)
     env = {**base, "POS_APP_TOKEN": server.token("merchant", 0),
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    server.reset_ledger(server.token("merchant", 0))  # a fresh till file takes over the terminal
     r = run_cli(home, "configure", "--server", server.url, env=env)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["merchant"] == "Boulangerie Martin"
@@ -118,6 +119,7 @@ def test_cli_exit_codes_and_json_lines(tmp_path: Path, server, vouchers):
     assert run_cli(home, "void", env=env).returncode == 1  # nothing left to void
     # without a keyring backend and without POS_APP_TOKEN: a clear message, exit 2, no plaintext fallback
     nokr = {**base, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    server.reset_ledger(server.token("merchant", 0))
     r = run_cli(tmp_path / "nokr", "configure", "--server", server.url, env=nokr, stdin=server.token("merchant", 0))
     assert r.returncode == 2 and "trousseau" in r.stderr and server.token("merchant", 0) not in r.stderr
 

@@ -37,6 +37,7 @@ def vouchers(server: LiveServer) -> Vouchers:
 
 
 def open_till(home: Path, server: LiveServer, role: str = "merchant", index: int = 0) -> Till:
+    server.reset_ledger(server.token(role, index))  # a fresh till file for a terminal earlier tests used
     till = Till.open(home, token_provider=MemoryTokenProvider())
     till.configure(server.url, server.token(role, index))
     report = till.sync.sync_once()

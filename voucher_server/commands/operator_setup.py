@@ -1,4 +1,5 @@
-"""The operator's set-up commands: create-campaign, add-merchant, add-terminal, issue, block, unblock."""
+"""The operator's set-up commands: create-campaign, add-merchant, add-terminal, issue, block, unblock,
+reset-till-ledger."""
 
 from __future__ import annotations
 
@@ -76,6 +77,15 @@ def cmd_block(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reset_ledger(args: argparse.Namespace) -> int:
+    from ..services.ledger_heads import reset_chain
+
+    with database(args) as db, db.writing() as s:
+        reset_chain(s, args.terminal)
+    print(f"terminal {args.terminal}: ledger chain and alarm cleared; its next sync starts a new chain")
+    return 0
+
+
 def register(sub: Any) -> None:
     s = add_parser(sub, "create-campaign", cmd_create_campaign)
     s.add_argument("--id", required=True, help="short upper-case id, e.g. BOOST24")
@@ -102,6 +112,10 @@ def register(sub: Any) -> None:
     s = add_parser(sub, "add-terminal", cmd_add_terminal, "prints the token once")
     s.add_argument("--merchant", required=True)
     s.add_argument("--name", default="Caisse 1")
+
+    s = add_parser(sub, "reset-till-ledger", cmd_reset_ledger,
+                   "after checking a flagged or replaced till: forget its ledger chain and alarm")
+    s.add_argument("--terminal", type=int, required=True, help="terminal id")
 
     s = add_parser(sub, "issue", cmd_issue)
     s.add_argument("--campaign", required=True)

@@ -1,4 +1,4 @@
-"""/ledger (a shop's day as the server booked it) and /terminals/me/ledger-head (the till's chain head)."""
+"""/ledger: a shop's day as the server booked it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query
 
 from ..deps import Auth, Ctx
 from ..errors import ApiError, SafeRoute
-from ..schemas import LedgerHeadBody
 from ..services import ledger
 
 router = APIRouter(route_class=SafeRoute)
@@ -25,13 +24,3 @@ def day_ledger(ctx: Ctx, who: Auth, day: str = Query(alias="date", pattern=r"^\d
     if the_day is None or not ledger.FIRST_YEAR <= the_day.year <= ledger.LAST_YEAR:
         raise ApiError(422, "invalid_request", "date invalide.", fields=["date"])
     return ledger.day_ledger(ctx, who, the_day)
-
-
-@router.get("/terminals/me/ledger-head")
-def get_head(ctx: Ctx, who: Auth) -> dict[str, Any]:
-    return ledger.get_head(ctx, who)
-
-
-@router.post("/terminals/me/ledger-head")
-def post_head(ctx: Ctx, who: Auth, body: LedgerHeadBody) -> dict[str, Any]:
-    return ledger.post_head(ctx, who, body)

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import select, text, tuple_
 from sqlalchemy.orm import Session
 
+from pos_app.core.codes import is_valid_serial
+
 from ..db import is_sqlite
 from ..errors import ApiError
 from ..models import Merchant, Voucher
@@ -16,7 +18,10 @@ from .context import Caller, Context
 
 CURSOR_RE = re.compile(r"^[0-9]{1,32}$")
 MAX_SEQ = 2**63 - 1  # change_seq is a signed 64-bit column
-SERIAL_SPAN = 10**12  # a /changes cursor is change_seq * SERIAL_SPAN + serial: one monotonic decimal number
+# A /changes cursor is one monotonic decimal number: change_seq * CURSOR_SPAN + the last serial, a 20-digit serial
+# marked by + NEW_SERIAL_MARK so that it decodes back to the same text as a 12-digit legacy one (both sort as text).
+CURSOR_SPAN = 10**21
+NEW_SERIAL_MARK = 10**20
 
 
 # The lowest transaction id still running in THIS database (or the next id to be handed out): every change
@@ -50,14 +55,32 @@ def horizon(ctx: Context, s: Session) -> int | None:
     return int(s.execute(_PG_HORIZON).scalar_one())
 
 
+def encode_cursor(change_seq: int, serial: str) -> int:
+    """The cursor after the change (change_seq, serial)."""
+    return change_seq * CURSOR_SPAN + (NEW_SERIAL_MARK if len(serial) > 12 else 0) + int(serial)
+
+
 def decode_cursor(cursor: str | None) -> tuple[int, str]:
-    """(change_seq, serial) after which the page starts."""
+    """(change_seq, serial) after which the page starts; 422 for a cursor this feed never handed out.
+
+    A cursor of the layout before 20-digit serials (change_seq * 10^12 + serial) is refused too unless it decodes
+    to change 0; the till then starts a full snapshot again (harmless, the cache upserts), never skipping a change.
+    """
     if cursor and not CURSOR_RE.match(cursor):
         raise ApiError(422, "invalid_request", "cursor invalide.", fields=["cursor"])
-    after_seq, after_number = divmod(int(cursor), SERIAL_SPAN) if cursor else (0, -1)
-    if after_seq > MAX_SEQ:  # no change number is that high: a forged cursor, not a page to serve
+    if not cursor:
+        return 0, ""
+    after_seq, rest = divmod(int(cursor), CURSOR_SPAN)
+    if rest >= NEW_SERIAL_MARK:
+        serial = f"{rest - NEW_SERIAL_MARK:020d}"
+        forged = not is_valid_serial(serial)
+    else:
+        # A 12-digit part is not checked: plain change numbers of the oldest layout ("357") decode to change 0.
+        serial = f"{rest:012d}"
+        forged = rest >= 10**12
+    if forged or after_seq > MAX_SEQ:  # no serial is that, no change number is that high: not a page to serve
         raise ApiError(422, "invalid_request", "cursor invalide.", fields=["cursor"])
-    return after_seq, f"{after_number:012d}" if after_number >= 0 else ""
+    return after_seq, serial
 
 
 def _rows(ctx: Context, campaign_ids: list[str], after: tuple[int, str], limit: int) -> list[Any]:
@@ -87,7 +110,7 @@ def changes_page(ctx: Context, who: Caller, cursor: str | None, limit: int) -> s
     rows = _rows(ctx, mine, after, limit) if mine else []
     has_more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = rows[-1][5] * SERIAL_SPAN + int(rows[-1][0]) if rows else (int(cursor) if cursor else 0)
+    next_cursor = encode_cursor(rows[-1][5], rows[-1][0]) if rows else (int(cursor) if cursor else 0)
     # Serialised here: FastAPI's generic encoder walks every value of a 5 000-row page again.
     return dumps({"changes": [{"serial": r[0], "campaign_id": r[1], "state": r[2],
                                "redeemed_at": ts(r[3]), "redeemed_by": r[4]} for r in rows],

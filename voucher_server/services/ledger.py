@@ -7,12 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pos_app.core.timeutil import utc_now
-
-from ..errors import ApiError
 from ..models import Activity
 from ..models import Terminal as TerminalRow
-from ..schemas import LedgerHeadBody
 from .common import ts
 from .context import Caller, Context
 
@@ -68,25 +64,3 @@ def day_ledger(ctx: Context, who: Caller, the_day: date) -> dict[str, Any]:
     t["net_sold_cents"] = t["sold_cents"] - t["sale_voided_cents"]
     return {"date": the_day.isoformat(), "merchant": {"id": who.merchant_id, "name": who.merchant_name},
             "activities": out, "totals": t}
-
-
-def head_body(t: TerminalRow) -> dict[str, Any]:
-    return {"seq": t.ledger_head_seq, "hash": t.ledger_head_hash, "acknowledged_at": ts(t.ledger_head_at)}
-
-
-def get_head(ctx: Context, who: Caller) -> dict[str, Any]:
-    with ctx.db.reading() as s:
-        return head_body(s.get(TerminalRow, who.terminal_id))  # type: ignore[arg-type]
-
-
-def post_head(ctx: Context, who: Caller, body: LedgerHeadBody) -> dict[str, Any]:
-    """Acknowledge the till's ledger head; one that moved back (or forked at the same seq) is refused."""
-    with ctx.db.writing() as s:
-        t = s.get(TerminalRow, who.terminal_id)
-        assert t is not None
-        same_seq_other_hash = (body.seq == t.ledger_head_seq and t.ledger_head_hash
-                               and body.hash != t.ledger_head_hash)
-        if body.seq < t.ledger_head_seq or same_seq_other_hash:
-            raise ApiError(409, "ledger_head_regressed", seq=t.ledger_head_seq, hash=t.ledger_head_hash)
-        t.ledger_head_seq, t.ledger_head_hash, t.ledger_head_at = body.seq, body.hash, utc_now()
-        return head_body(t)
