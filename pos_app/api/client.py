@@ -72,7 +72,8 @@ class ApiClient:
             if not isinstance(body, dict):
                 raise Unavailable("bad_response", "Réponse illisible du serveur central.", resp.status_code)
             return body
-        err = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), dict) else {}
+        found = body.get("error") if isinstance(body, dict) else None
+        err: dict[str, Any] = found if isinstance(found, dict) else {}
         code = str(err.get("code") or f"http_{resp.status_code}")
         message = str(err.get("message") or f"Erreur du serveur central (HTTP {resp.status_code}).")
         extra = {k: v for k, v in err.items() if k not in ("code", "message")}
@@ -94,7 +95,9 @@ class ApiClient:
         return self._request("GET", "/me", budget=budget)
 
     def campaigns(self, *, budget: float = 30) -> list[dict[str, Any]]:
-        return self._request("GET", "/campaigns", budget=budget, read=SYNC_READ_TIMEOUT)["campaigns"]
+        campaigns: list[dict[str, Any]] = self._request("GET", "/campaigns", budget=budget,
+                                                        read=SYNC_READ_TIMEOUT)["campaigns"]
+        return campaigns
 
     def voucher(self, code: str) -> dict[str, Any]:
         return self._request("GET", f"/vouchers/{quote(code, safe='')}")

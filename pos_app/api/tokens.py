@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 SERVICE = "pos-app"
 ENV_VAR = "POS_APP_TOKEN"
@@ -54,7 +54,7 @@ class KeyringTokenProvider:
     def __init__(self, home: Path) -> None:
         self.username = str(Path(home).resolve())
 
-    def _keyring(self):
+    def _keyring(self) -> Any:
         import keyring
 
         return keyring
@@ -64,7 +64,8 @@ class KeyringTokenProvider:
         from keyring.errors import KeyringError, NoKeyringError
 
         try:
-            return kr.get_password(SERVICE, self.username)
+            found: str | None = kr.get_password(SERVICE, self.username)
+            return found
         except NoKeyringError:
             raise TokenError(_NO_KEYRING) from None
         except KeyringError as exc:

@@ -151,7 +151,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring ``conn`` forward to :data:`SCHEMA_VERSION`, one version per transaction. Returns the old version."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise StoreError("too_new", "Ce fichier de caisse vient d'une version plus récente de l'application.")
     for target in range(version, SCHEMA_VERSION):
