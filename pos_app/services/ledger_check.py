@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..api.errors import Refusal
+from ..api.errors import ClientError, Refusal
 from ..core.timeutil import to_utc_text
 
 if TYPE_CHECKING:
@@ -58,7 +58,13 @@ def send_head(till: Till, budget: Callable[[float], float]) -> int | None:
         if not links:
             break
         last = links[-1]
-        answer = till.api.post_ledger_head(last["seq"], last["hash"], links, budget=budget(30))
+        try:
+            answer = till.api.post_ledger_head(last["seq"], last["hash"], links, budget=budget(30))
+        except ClientError as exc:
+            if exc.code != "ledger_links_missing" or after == 0:
+                raise
+            after = 0  # the server holds less than this till's acks say (a new or restored server): from entry 1
+            continue
         after = int(answer["seq"])
         till.ledger.record_ack(after, answer["hash"], answer.get("acknowledged_at") or to_utc_text(till.clock()))
     return after

@@ -167,3 +167,14 @@ def test_sync_cli_exits_non_zero_when_the_server_refuses_the_head(synced, capsys
     assert "ledger:ledger_head_regressed" in capsys.readouterr().out
     reopened = Till.open(Path(t.home))
     reopened.close()
+
+
+def test_a_server_that_lost_the_links_gets_the_chain_again_from_entry_1(synced, server) -> None:
+    """The server's copy was reset (the operator's reset-till-ledger, a restored database): the till's acks say more
+    than the server holds, so it sends its chain from the first entry and the head is acknowledged again."""
+    t, token = synced
+    server.reset_ledger(token)
+    t.set_owner_policy(offline_allowed=True)  # one more entry (a configuration change)
+    report = t.sync.sync_once()
+    assert report.ok and report.head_acked == t.ledger.head()[0], report
+    assert server_alarm(server, token) == (None, None)
