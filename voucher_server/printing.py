@@ -11,6 +11,7 @@ from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from pos_app.core.codes import format_serial
 from pos_app.core.money import format_cents
 
 from .db import Database
@@ -81,7 +82,7 @@ def _card(pdf: FPDF, camp: Campaign, v: Voucher, x: float, y: float) -> None:
     pdf.cell(55, 4, f"Campagne {camp.id} · bon à usage unique")
     pdf.set_font("DejaVu", "", 10)
     pdf.set_xy(x + 3, y + 60)
-    pdf.cell(62, 5, f"{v.serial[:4]} {v.serial[4:8]} {v.serial[8:]}", align="C")
+    pdf.cell(62, 5, format_serial(v.serial), align="C")  # groups of 4, as typed
     pdf.set_fill_color(0, 0, 0)
     qr = qr_matrix(v.code)
     mod = 30.0 / (len(qr) + 8)  # quiet zone of 4 modules
