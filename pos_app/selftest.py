@@ -196,8 +196,10 @@ def selftest(home: Path | None = None, lang: str = "fr", out: Callable[[str], No
     t0 = time.monotonic()
     plain_out = out
 
-    def out(line: str) -> None:  # each step with the time since the selftest began (start-time figures)
+    def timed(line: str) -> None:  # each step with the time since the selftest began (start-time figures)
         plain_out(f"{line}  [{time.monotonic() - t0:.2f} s]")
+
+    out = timed
 
     code = step_decode(sample_image())
     out(f"ok décodage / decode: {code[:24]}… (zxing-cpp + zbar {zbar_library()})")

@@ -115,7 +115,7 @@ def build_archive(path: Path | str, header: dict[str, Any], entries: list[Ledger
 
 # --- verification (needs only this module, core.ledger and cryptography) ----------------------------------
 
-_TYPES = {"object": dict, "array": list, "string": str, "null": type(None), "boolean": bool}
+_TYPES: dict[str, type] = {"object": dict, "array": list, "string": str, "null": type(None), "boolean": bool}
 
 
 def _type_ok(value: Any, name: str) -> bool:
@@ -238,9 +238,9 @@ def verify_archive(path: Path | str) -> ArchiveCheck:
     # 4. closings match their CLOSING entries
     by_seq = {e.seq: e for e in entries}
     for c in body["closings"]:
-        e = by_seq.get(c["ledger_seq"])
-        if e is None or e.kind != "closing" or e.hash != c["hash"] or e.data.get("totals") != c["totals"] \
-                or e.data.get("period") != c["period"]:
+        closing = by_seq.get(c["ledger_seq"])
+        if closing is None or closing.kind != "closing" or closing.hash != c["hash"] \
+                or closing.data.get("totals") != c["totals"] or closing.data.get("period") != c["period"]:
             check.problems.append(f"closing {c['kind']} {c['period']} does not match ledger entry {c['ledger_seq']}")
     check.entries, check.first_seq, check.last_seq = len(entries), body["first_seq"], body["last_seq"]
     check.head_hash, check.period = body["head_hash"], f"{body['from']}..{body['to']}"

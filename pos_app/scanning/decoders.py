@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Protocol
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -62,7 +62,7 @@ def to_gray(img: np.ndarray) -> np.ndarray:
     else:
         gray = img[:, :, 0]
     if gray.dtype != np.uint8:
-        gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+        gray = cv2.normalize(gray, np.zeros_like(gray), 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     return np.ascontiguousarray(gray)
 
 
@@ -167,7 +167,7 @@ class _TolerantOrientation:
             return SimpleNamespace(name="UNKNOWN", value=value)
 
 
-_ORIG_ORIENTATION = None
+_ORIG_ORIENTATION: Any = None  # pyzbar's own enum, kept once the patch is in
 
 
 def _patch_pyzbar_orientation(pz_module) -> None:

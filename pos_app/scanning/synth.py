@@ -91,14 +91,14 @@ def place(scene: np.ndarray, card: np.ndarray, center: tuple[float, float], *, s
     """Paste ``card`` into a copy of ``scene`` (scaled, rotated, perspective ``tilt`` 0..0.5).
     Returns the image and the card's 4 corners in the scene."""
     h, w = card.shape[:2]
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     sw, sh = w * scale, h * scale
     # tilt: the top edge shorter than the bottom, as a card leaning back
     dx = sw * tilt / 2
-    pts = np.float32([[-sw / 2 + dx, -sh / 2], [sw / 2 - dx, -sh / 2], [sw / 2, sh / 2], [-sw / 2, sh / 2]])
+    pts = np.array([[-sw / 2 + dx, -sh / 2], [sw / 2 - dx, -sh / 2], [sw / 2, sh / 2], [-sw / 2, sh / 2]], np.float32)
     a = math.radians(angle_deg)
-    rot = np.float32([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
-    dst = pts @ rot.T + np.float32(center)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], np.float32)
+    dst = pts @ rot.T + np.array(center, np.float32)
     m = cv2.getPerspectiveTransform(src, dst)
     out = scene.copy()
     warped = cv2.warpPerspective(card, m, (scene.shape[1], scene.shape[0]), flags=cv2.INTER_LINEAR,
@@ -115,12 +115,12 @@ def blur(img: np.ndarray, k: int = 7) -> np.ndarray:
 
 
 def motion_blur(img: np.ndarray, length: int = 15, angle_deg: float = 0.0) -> np.ndarray:
-    kern = np.zeros((length, length), np.float32)
-    kern[length // 2, :] = 1.0 / length
+    line = np.zeros((length, length), np.float32)
+    line[length // 2, :] = 1.0 / length
     rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle_deg, 1.0)
-    kern = cv2.warpAffine(kern, rot, (length, length))
-    kern /= max(kern.sum(), 1e-6)
-    return cv2.filter2D(img, -1, kern)
+    kern = np.asarray(cv2.warpAffine(line, rot, (length, length)), np.float32)
+    kern /= max(float(kern.sum()), 1e-6)
+    return np.asarray(cv2.filter2D(img, -1, kern))
 
 
 def dark(img: np.ndarray, gain: float = 0.25, noise: float = 4.0, seed: int = 0) -> np.ndarray:
@@ -145,7 +145,10 @@ def noisy(img: np.ndarray, sigma: float = 18.0, seed: int = 0) -> np.ndarray:
 
 def jpeg(img: np.ndarray, quality: int = 12) -> np.ndarray:
     _ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise RuntimeError("JPEG round trip failed")
+    return np.asarray(decoded)
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ class VideoPlan:
 
 
 def _writer(path: Path, fps: float) -> cv2.VideoWriter:
-    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*FOURCC), fps, (W, H))
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*FOURCC), fps, (W, H))
     if not w.isOpened():
         raise RuntimeError(f"cannot write video {path}")
     return w
