@@ -174,7 +174,8 @@ def issue(session: Session, campaign_id: str, count: int, secret: str | None = N
 
 
 def activate_batch(session: Session, serials: list[str], seller_id: str, terminal_id: int | None) -> None:
-    """Operator-side bulk activation (demo stock sold before the demo starts)."""
+    """Operator-side bulk activation (demo stock sold before the demo starts), at the campaign's price: what the
+    buyer paid is left NULL, which means that price (and keeps this usable on a schema before migration 0009)."""
     if not serials:
         return
     stamp = change_stamp(session)

@@ -159,6 +159,11 @@ class Voucher(Base):
     redeemed_by: Mapped[str | None] = mapped_column(ForeignKey("merchants.id"), nullable=True)
     sale_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     sold_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # What its buyer paid (core Campaign.value_on): set at each sale (the campaign's price at a tobacconist, the
+    # order's unit price in a bulk order); NULL: sold before migration 0009, so the campaign's sale price.
+    # Deferred with a server default, as Campaign.topup_until, for databases seeded at an older migration.
+    paid_cents: Mapped[int | None] = mapped_column(Integer, nullable=True, server_default=FetchedValue(),
+                                                   deferred=True)
 
     # /changes pages through one campaign in (change_seq, serial) order. Kept to this one extra index: every
     # redemption rewrites change_seq, and each index on it is one more write per redemption.

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
-from sqlalchemy import CursorResult, and_, select, update
+from sqlalchemy import CursorResult, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import admin
@@ -50,6 +50,7 @@ class VoucherRow:
     state: str
     redeemed_at: datetime | None
     redeemed_by_name: str | None
+    paid_cents: int | None  # what its buyer paid (None: sold before it was recorded, the campaign's price)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,10 @@ class Redemption:
     business_time: datetime
     offline: bool
     business_day: date
+    # The amount is the value of the day for a buyer who paid ``paid_cents`` (core Campaign.value_on); the write
+    # happens only if the voucher's row says so (NULL counting as ``sale_price_cents``, the campaign's price).
+    paid_cents: int
+    sale_price_cents: int
 
 
 Render = Callable[[int], str]
@@ -116,9 +121,10 @@ class SqlStore:
                 if rec is not None:
                     prior = StoredAnswer(rec.fingerprint, rec.response_status, rec.response_body)
             row = s.execute(select(Voucher.serial, Voucher.campaign_id, Voucher.state, Voucher.redeemed_at,
-                                   Merchant.name).outerjoin(Merchant, Merchant.id == Voucher.redeemed_by)
+                                   Merchant.name, Voucher.paid_cents)
+                            .outerjoin(Merchant, Merchant.id == Voucher.redeemed_by)
                             .where(Voucher.serial == serial)).first()
-        voucher = VoucherRow(row[0], row[1], row[2], aware(row[3]), row[4]) if row is not None else None
+        voucher = VoucherRow(row[0], row[1], row[2], aware(row[3]), row[4], row[5]) if row is not None else None
         return Lookup(prior, voucher, enabled)
 
     def _save_answer(self, terminal_id: int, key: str, fingerprint: str, status: int, body: str,
@@ -146,8 +152,9 @@ class SqlStore:
                 s.add(act)
                 s.flush()
                 # The atomic step: only one transaction can move this voucher from active to redeemed.
-                result = s.execute(update(Voucher).where(and_(Voucher.serial == r.serial, Voucher.state == "active",
-                                                            Voucher.campaign_id == r.campaign_id))
+                result = s.execute(update(Voucher).where(and_(
+                    Voucher.serial == r.serial, Voucher.state == "active", Voucher.campaign_id == r.campaign_id,
+                    func.coalesce(Voucher.paid_cents, r.sale_price_cents) == r.paid_cents))
                                  .values(state="redeemed", redemption_id=act.id, redeemed_at=r.server_time,
                                          redeemed_by=r.merchant_id, change_seq=admin.change_stamp(s)))
                 if not isinstance(result, CursorResult) or result.rowcount != 1:
@@ -169,7 +176,7 @@ class _Lost(Exception):
 
 _PG_LOOKUP = """
 SELECT i.fingerprint, i.response_status, i.response_body, v.serial, v.campaign_id, v.state, v.redeemed_at, m.name,
-       coalesce(t.enabled, false)
+       coalesce(t.enabled, false), v.paid_cents
 FROM (SELECT 1) AS one
 LEFT JOIN terminals AS t ON t.id = $1
 LEFT JOIN idempotent_requests AS i ON i.terminal_id = $1 AND i.idempotency_key = $2
@@ -180,11 +187,13 @@ LEFT JOIN merchants AS m ON m.id = v.redeemed_by
 # One statement, so one implicit transaction: the voucher moves from active to redeemed only if it still is
 # active in that campaign, and the activity and the stored answer are written only if it did. The change number
 # is this transaction's id (see admin.change_stamp): no shared counter row for every redemption to queue on.
+# The amount ($7) was computed for a buyer who paid $16: written only if the row agrees (NULL = the campaign's
+# price $15), else nothing is written and the caller reads the voucher and computes it again.
 _PG_REDEEM = """
 WITH v AS (
     UPDATE vouchers SET state = 'redeemed', redemption_id = $1, redeemed_at = $2, redeemed_by = $3,
                         change_seq = pg_current_xact_id()::text::bigint
-    WHERE serial = $4 AND state = 'active' AND campaign_id = $5
+    WHERE serial = $4 AND state = 'active' AND campaign_id = $5 AND coalesce(paid_cents, $15) = $16
       AND EXISTS (SELECT 1 FROM terminals WHERE id = $6 AND enabled)
     RETURNING serial
 ), a AS (
@@ -260,7 +269,7 @@ class PgStore:
     async def lookup(self, terminal_id: int, key: str | None, serial: str) -> Lookup:
         row = await self._run("fetchrow", _PG_LOOKUP, terminal_id, key, serial)
         prior = StoredAnswer(row[0], row[1], row[2]) if row[0] is not None else None
-        voucher = VoucherRow(row[3], row[4], row[5], row[6], row[7]) if row[3] is not None else None
+        voucher = VoucherRow(row[3], row[4], row[5], row[6], row[7], row[9]) if row[3] is not None else None
         return Lookup(prior, voucher, row[8])
 
     async def save_answer(self, terminal_id: int, key: str, fingerprint: str, status: int, body: str,
@@ -276,7 +285,7 @@ class PgStore:
             written = await self._run(
                 "fetchval", _PG_REDEEM, activity_id, r.server_time, r.merchant_id, r.serial, r.campaign_id,
                 r.terminal_id, r.amount_cents, r.idempotency_key, r.client_time, r.business_time, r.offline,
-                r.fingerprint, body, r.business_day)
+                r.fingerprint, body, r.business_day, r.sale_price_cents, r.paid_cents)
         except asyncpg.UniqueViolationError:
             return None  # the same key was used by a concurrent request: the caller replays or refuses it
         return body if written is not None else None

@@ -71,7 +71,16 @@ class Validity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Campaign:
-    """A voucher scheme's campaign: what a voucher is worth, what it sells for, when and where it is spent."""
+    """A voucher scheme's campaign: what a voucher is worth, what it sells for, when and where it is spent.
+
+    The money rule (the one place it is computed; server, till and reports call it). Each sold voucher records
+    what its buyer paid (``paid_cents``: the sale price at a tobacconist, the order's price per voucher in a bulk
+    order; None for vouchers sold before it was recorded: the sale price). Its value of the day is the face value
+    until ``topup_until`` (inclusive, Paris business day), after it ``min(face, paid)``; without ``topup_until``
+    always the face value. The funder's top-up for a redeemed voucher is ``max(0, min(topup_cents, value -
+    paid))``: a discount beyond the campaign's top-up is the operator's cost, not the funder's. The liability's
+    split into buyers' money and top-up follows the same rule.
+    """
 
     id: str
     name: str
@@ -103,17 +112,29 @@ class Campaign:
         """True when ``day`` (Paris) is after the top-up's last day: the voucher is worth only what was paid."""
         return self.topup_until is not None and day > self.topup_until
 
-    def value_on(self, day: date) -> int:
-        """What a voucher is worth on ``day`` (Paris): its face value while the top-up lasts, then its price."""
-        return self.sale_price_cents if self.topup_ended(day) else self.face_value_cents
+    def value_on(self, day: date, paid_cents: int | None = None) -> int:
+        """What a voucher is worth on ``day`` (Paris): its face value until ``topup_until`` (inclusive), after it
+        what its buyer paid, capped at the face value. ``paid_cents`` is what that voucher's buyer paid (a bulk
+        order may sell at another price than the campaign's); None (vouchers sold before it was recorded): the
+        campaign's sale price."""
+        if not self.topup_ended(day):
+            return self.face_value_cents
+        return min(self.face_value_cents, self.sale_price_cents if paid_cents is None else paid_cents)
 
     def topup_ended_on(self, day: date) -> date | None:
         """The top-up's last day if it has ended by ``day`` (what the till tells the cashier), else None."""
         return self.topup_until if self.topup_ended(day) else None
 
-    def topup_on(self, day: date) -> int:
-        """The funder's share of a voucher spent on ``day``: the top-up while it lasts, then nothing."""
-        return self.value_on(day) - self.sale_price_cents
+    def topup_of(self, value_cents: int, paid_cents: int | None = None) -> int:
+        """The funder's share of a voucher worth ``value_cents`` whose buyer paid ``paid_cents`` (None: the sale
+        price): what the buyer did not pay, at most the campaign's top-up. A discount beyond the campaign's
+        top-up (a bulk order below the sale price) is the operator's cost, never the funder's."""
+        paid = self.sale_price_cents if paid_cents is None else paid_cents
+        return max(0, min(self.topup_cents, value_cents - paid))
+
+    def topup_on(self, day: date, paid_cents: int | None = None) -> int:
+        """The funder's share of a voucher spent on ``day``: see :meth:`value_on` and :meth:`topup_of`."""
+        return self.topup_of(self.value_on(day, paid_cents), paid_cents)
 
     def validity(self, moment: datetime) -> Validity:
         """Whether a voucher of this campaign may be spent at ``moment`` (aware), judged on the Paris day."""

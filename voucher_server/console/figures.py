@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import Activity as Kind
@@ -23,6 +23,7 @@ from pos_app.core.timeutil import business_day
 from ..db import aware
 from ..models import Activity, Campaign, Merchant, Voucher
 from ..services.liability import breakage, liability
+from ..services.periods import core_campaign
 
 _SIGN = {Kind.ACTIVATE.value: 1, Kind.SALE_VOID.value: -1, Kind.REDEEM.value: 1, Kind.VOID.value: -1}
 
@@ -65,6 +66,7 @@ def campaign_figures(s: Session, camp: Campaign, today: date) -> CampaignFigures
     out = CampaignFigures(camp.id, today, expired=today > camp.valid_until)
     _voucher_states(s, camp, out)
     names = dict(s.execute(select(Merchant.id, Merchant.name)).tuples().all())
+    core = core_campaign(camp)
     for kind, merchant_id, amount, price, the_day, n in _activity_groups(s, camp.id):
         sign = _SIGN[kind] * n
         day = out.per_day.setdefault(the_day, DayFigures())
@@ -72,28 +74,40 @@ def campaign_figures(s: Session, camp: Campaign, today: date) -> CampaignFigures
         for bucket in (day, shop, out.total):
             if kind in (Kind.ACTIVATE.value, Kind.SALE_VOID.value):
                 bucket.sold_count += sign
-                bucket.sold_cents += sign * price
+                bucket.sold_cents += sign * (price or 0)
             else:
                 bucket.redeemed_count += sign
                 bucket.redeemed_cents += sign * amount
-                bucket.topup_spent_cents += sign * max(0, amount - camp.sale_price_cents)
+                # ``price`` is here what the voucher's buyer paid (None: the sale price): the core's rule.
+                bucket.topup_spent_cents += sign * core.topup_of(amount, price)
     out.per_day = dict(sorted(out.per_day.items()))
     out.per_shop = dict(sorted(out.per_shop.items(), key=lambda kv: (-kv[1].redeemed_cents, kv[0])))
     return out
 
 
-def _activity_groups(s: Session, campaign_id: str) -> list[tuple[str, str | None, int, int, date, int]]:
+def _activity_groups(s: Session, campaign_id: str) -> list[tuple[str, str | None, int, int | None, date, int]]:
     """(kind, merchant, amount, price, business day, count): grouped in the database, a few hundred rows for a
-    campaign of tens of thousands of vouchers. Operations stored before business days were: their Paris day."""
-    cols = (Activity.kind, Activity.merchant_id, Activity.amount_cents, Activity.sale_price_cents)
+    campaign of tens of thousands of vouchers. Operations stored before business days were: their Paris day.
+    The price is a sale's price, or for a redemption or its void what the voucher's buyer paid (None: the
+    campaign's sale price)."""
+    spent = Activity.kind.in_([Kind.REDEEM.value, Kind.VOID.value])
+    price = case((spent, Voucher.paid_cents), else_=Activity.sale_price_cents)
+    cols = (Activity.kind, Activity.merchant_id, Activity.amount_cents, price)
     where = (Activity.campaign_id == campaign_id, Activity.kind.in_(list(_SIGN)))
-    grouped = s.execute(select(*cols, Activity.business_day, func.count())
+    base = select(*cols).join(Voucher, Voucher.serial == Activity.serial)
+    grouped = s.execute(base.add_columns(Activity.business_day, func.count())
                         .where(*where, Activity.business_day.is_not(None))
                         .group_by(*cols, Activity.business_day)).tuples().all()
-    out = [(k, m, int(a), int(p), d, int(n)) for k, m, a, p, d, n in grouped if d is not None]
-    older = s.execute(select(*cols, Activity.business_time).where(*where, Activity.business_day.is_(None))).all()
-    out += [(k, m, int(a), int(p), business_day(aware(t)), 1) for k, m, a, p, t in older]  # type: ignore[arg-type]
+    out = [(k, m, int(a), _int(p), d, int(n)) for k, m, a, p, d, n in grouped if d is not None]
+    older = s.execute(base.add_columns(Activity.business_time)
+                      .where(*where, Activity.business_day.is_(None))).all()
+    out += [(k, m, int(a), _int(p), business_day(aware(t)), 1)  # type: ignore[arg-type]
+            for k, m, a, p, t in older]
     return out
+
+
+def _int(cents: int | None) -> int | None:
+    return None if cents is None else int(cents)
 
 
 def _voucher_states(s: Session, camp: Campaign, out: CampaignFigures) -> None:

@@ -53,10 +53,11 @@ def voucher_detail(page: Annotated[Page, Depends(viewer)], serial: str) -> Respo
         events = audit.recent(s, 50, f"voucher:{v.serial}")
         assert camp is not None
         core = core_campaign(camp)  # loads the deferred top-up end inside the session
+        paid = v.paid_cents  # deferred too: loaded here
     today = business_day(utc_now())
     expired = v.state == VoucherState.ACTIVE.value and today > camp.valid_until
     return page.render("voucher.html", v=v, camp=camp, history=history, expired=expired, events=events,
-                       value_today=core.value_on(today), topup_ended=core.topup_ended_on(today),
+                       value_today=core.value_on(today, paid), topup_ended=core.topup_ended_on(today),
                        notice=page.request.query_params.get("notice", ""))
 
 

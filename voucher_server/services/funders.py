@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, aliased
 
 from pos_app.core.campaigns import Activity as Kind
 
-from ..models import Activity, Campaign
+from ..models import Activity, Campaign, Voucher
 from ..models_money import CampaignFunder, Funder
-from .periods import Period, split_cents
+from .periods import Period, core_campaigns, split_cents
 
 FULL_SHARE_BP = 10_000
 
@@ -91,24 +91,26 @@ class TopupSpent:
 
 
 def topup_spent(session: Session, period: Period, campaign_ids: list[str] | None = None) -> dict[str, TopupSpent]:
-    """Per campaign: the top-up part of what shops redeemed on the period's business days (amount recorded
-    minus the campaign's sale price), leaving out redemptions voided since, as ``shop_statement`` does."""
+    """Per campaign: the top-up part of what shops redeemed on the period's business days (the core's
+    ``topup_of``: the amount recorded minus what the voucher's buyer paid, at most the campaign's top-up),
+    leaving out redemptions voided since, as ``shop_statement`` does."""
     void = aliased(Activity)
     voided = exists().where(void.kind == Kind.VOID.value, void.ref_id == Activity.id)
-    query = (select(Activity.campaign_id, Activity.amount_cents, func.count())
+    query = (select(Activity.campaign_id, Activity.amount_cents, Voucher.paid_cents, func.count())
+             .join(Voucher, Voucher.serial == Activity.serial)
              .where(Activity.kind == Kind.REDEEM.value, Activity.business_day >= period.start,
                     Activity.business_day <= period.end, ~voided)
-             .group_by(Activity.campaign_id, Activity.amount_cents))
+             .group_by(Activity.campaign_id, Activity.amount_cents, Voucher.paid_cents))
     if campaign_ids is not None:
         query = query.where(Activity.campaign_id.in_(campaign_ids))
-    prices = dict(session.execute(select(Campaign.id, Campaign.sale_price_cents)).all())
+    camps = core_campaigns(session)
     acc: dict[str, list[int]] = {}
-    for cid, amount, n in session.execute(query).all():
+    for cid, amount, paid, n in session.execute(query).all():
         line = acc.setdefault(cid, [0, 0, 0])
         line[0] += int(n)
         line[1] += int(n) * int(amount)
-        # Redeemed after the top-up's end, the amount is the sale price: no top-up in it.
-        line[2] += int(n) * max(0, int(amount) - int(prices[cid]))
+        # After the top-up's end, or for a voucher its buyer paid in full, there is no top-up in it.
+        line[2] += int(n) * camps[cid].topup_of(int(amount), paid)
     return {cid: TopupSpent(cid, *v) for cid, v in sorted(acc.items())}
 
 

@@ -70,10 +70,35 @@ class CampaignLiability:
                 "topup_cents": self.topup_cents}
 
 
-def _line(camp: CoreCampaign, counts: Counts, day: date) -> CampaignLiability:
-    n = counts.outstanding
-    return CampaignLiability(camp.id, camp.name, counts, camp.value_on(day), n * camp.sale_price_cents,
-                             n * camp.topup_on(day))
+def _by_paid(session: Session, last_day: date) -> dict[str, dict[int | None, int]]:
+    """Per campaign and price its buyers paid (None: the campaign's), the vouchers outstanding by the end of
+    ``last_day``: a sale counts at the price it recorded, a redemption at its voucher's."""
+    sales = session.execute(
+        select(Activity.campaign_id, Activity.kind, Activity.sale_price_cents, func.count())
+        .where(Activity.kind.in_([Kind.ACTIVATE.value, Kind.SALE_VOID.value]), Activity.business_day <= last_day)
+        .group_by(Activity.campaign_id, Activity.kind, Activity.sale_price_cents)).all()
+    spent = session.execute(
+        select(Activity.campaign_id, Activity.kind, Voucher.paid_cents, func.count())
+        .join(Voucher, Voucher.serial == Activity.serial)
+        .where(Activity.kind.in_([Kind.REDEEM.value, Kind.VOID.value]), Activity.business_day <= last_day)
+        .group_by(Activity.campaign_id, Activity.kind, Voucher.paid_cents)).all()
+    acc: dict[str, dict[int | None, int]] = {}
+    for cid, kind, paid, n in [*sales, *spent]:
+        sign = -1 if kind in (Kind.SALE_VOID.value, Kind.REDEEM.value) else 1
+        line = acc.setdefault(cid, {})
+        line[paid] = line.get(paid, 0) + sign * int(n)
+    return acc
+
+
+def _line(camp: CoreCampaign, counts: Counts, day: date, by_paid: dict[int | None, int]) -> CampaignLiability:
+    """The value of the day of the outstanding vouchers, split as the core splits one (``topup_on``)."""
+    paid_of = {p: camp.sale_price_cents if p is None else p for p in by_paid}
+    merged: dict[int, int] = {}
+    for p, n in by_paid.items():
+        merged[paid_of[p]] = merged.get(paid_of[p], 0) + n
+    topup = sum(n * camp.topup_on(day, p) for p, n in merged.items())
+    value = sum(n * camp.value_on(day, p) for p, n in merged.items())
+    return CampaignLiability(camp.id, camp.name, counts, camp.value_on(day), value - topup, topup)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +120,9 @@ def liability(session: Session, at: date) -> Liability:
     day, split into the buyers' money and the top-up, by campaign."""
     camps = core_campaigns(session)
     counts = _counts(session, at)
-    lines = [_line(camps[cid], counts[cid], at) for cid in sorted(counts) if camps[cid].valid_until >= at]
+    by_paid = _by_paid(session, at)
+    lines = [_line(camps[cid], counts[cid], at, by_paid.get(cid, {})) for cid in sorted(counts)
+             if camps[cid].valid_until >= at]
     return Liability(at, lines)
 
 
@@ -132,7 +159,7 @@ def breakage(session: Session, campaign_id: str, today: date) -> Breakage:
         raise ValueError(f"no campaign {campaign_id}")
     last = camp.valid_until
     counts = _counts(session, last).get(campaign_id, Counts(0, 0, 0))
-    line = _line(camp, counts, last)
+    line = _line(camp, counts, last, _by_paid(session, last).get(campaign_id, {}))
     unsold = session.scalar(select(func.count()).select_from(Voucher).where(
         Voucher.campaign_id == campaign_id, Voucher.state == VoucherState.ISSUED.value)) or 0
     return Breakage(campaign_id, camp.name, today > last, last, counts, int(unsold), line.value_cents,

@@ -75,7 +75,8 @@ def _activate(session: Session, camp: Campaign, serials: list[str], price: int, 
            session.execute(insert(Activity).returning(Activity.serial, Activity.id), rows).all()}
     stamp = admin.change_stamp(session)
     session.execute(update(Voucher), [{"serial": s, "state": VoucherState.ACTIVE.value, "sale_id": ids[s],
-                                       "sold_at": now, "change_seq": stamp} for s in serials])
+                                       "sold_at": now, "paid_cents": price, "change_seq": stamp}
+                                      for s in serials])
 
 
 def place_order(session: Session, buyer: str, campaign_id: str, count: int, by: str, now: datetime, secret: str,

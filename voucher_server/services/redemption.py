@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from pos_app.core.campaigns import VoucherState
+from pos_app.core.campaigns import Campaign, VoucherState
 from pos_app.core.codes import SignedCode, verify_signed
 from pos_app.core.timeutil import business_day, to_utc_text, utc_now
 from pos_app.core.verdicts import Verdict, judge
@@ -45,7 +45,8 @@ async def voucher_view(ctx: Context, who: Caller, serial: str, signed: SignedCod
     today = business_day(now)
     c = info.core
     return {"serial": v.serial, "campaign_id": v.campaign_id, "campaign_name": info.name,
-            "face_value_cents": c.face_value_cents, "value_cents": c.value_on(today),
+            "face_value_cents": c.face_value_cents, "value_cents": c.value_on(today, v.paid_cents),
+            "paid_cents": c.sale_price_cents if v.paid_cents is None else v.paid_cents,
             "topup_until": c.topup_until.isoformat() if c.topup_until else None,
             "topup_ended": c.topup_ended(today), "state": v.state,
             "valid_from": info.core.valid_from.isoformat(), "valid_until": info.core.valid_until.isoformat(),
@@ -78,9 +79,12 @@ class _Redeeming:
         self.fp = fingerprint("redeem", serial, body)
         self.business_day: date | None = None  # agreed before the first attempt
 
-    async def write(self, campaign_id: str, amount: int, now: datetime, client: datetime,
+    async def write(self, core: Campaign, paid: int | None, now: datetime, client: datetime,
                     moment: datetime) -> str | None:
-        who, body, serial = self.who, self.body, self.serial
+        """Redeem at the value of the day for a buyer who paid ``paid`` (None: the campaign's price); None when
+        the voucher's row disagrees or changed meanwhile."""
+        who, body, serial, campaign_id = self.who, self.body, self.serial, core.id
+        amount = core.value_on(self.day(moment), paid)
 
         def render(activity_id: int) -> str:
             return dumps({"redemption_id": activity_id, "serial": serial, "campaign_id": campaign_id,
@@ -92,7 +96,8 @@ class _Redeeming:
             serial=serial, campaign_id=campaign_id, terminal_id=who.terminal_id, merchant_id=who.merchant_id,
             amount_cents=amount, idempotency_key=body.idempotency_key, fingerprint=self.fp, client_time=client,
             server_time=now, business_time=moment, offline=body.offline,
-            business_day=self.day(moment)), render)
+            business_day=self.day(moment), paid_cents=core.sale_price_cents if paid is None else paid,
+            sale_price_cents=core.sale_price_cents), render)
 
     def day(self, moment: datetime) -> date:
         """The redemption's business day: the one agreed with the till, else the Paris day of ``moment``."""
@@ -111,8 +116,9 @@ class _Redeeming:
             # active in that campaign and the key is new; anything else is read and judged below.
             campaign_id = only_possible_campaign(self.who, self.signed, data, moment)
             if campaign_id is not None:
-                amount = data[campaign_id].core.value_on(self.day(moment))
-                sent = await self.write(campaign_id, amount, now, client, moment)
+                # Assumes the campaign's price was paid (a tobacconist's sale); a bulk order's other price is
+                # found by the read below.
+                sent = await self.write(data[campaign_id].core, None, now, client, moment)
                 if sent is not None:
                     return Answer(200, sent)
         found = await self.ctx.store.lookup(self.who.terminal_id, self.body.idempotency_key, self.serial)
@@ -133,7 +139,7 @@ class _Redeeming:
                 core = data[v.campaign_id].core
                 day = self.business_day or business_day(moment)
                 await anyio.to_thread.run_sync(judge_offline_redemption, self.ctx.db, self.who, self.serial, client,
-                                               now, day, core.value_on(day), core)
+                                               now, day, core.value_on(day, v.paid_cents), core)
         except ApiError as exc:
             if exc.code == "unknown":
                 await self.ctx.guesses.unknown(self.who.terminal_id)
@@ -143,8 +149,7 @@ class _Redeeming:
             return Answer(exc.status, text) if saved else None  # not saved: the key was used meanwhile
         assert v is not None
         # The value of the day: face value while the top-up lasts, then what the buyer paid.
-        amount = data[v.campaign_id].core.value_on(self.day(moment))
-        sent = await self.write(v.campaign_id, amount, now, client, moment)
+        sent = await self.write(data[v.campaign_id].core, v.paid_cents, now, client, moment)
         # None: lost a race (the voucher or the key changed since the read): read and judge again.
         return Answer(200, sent) if sent is not None else None
 

@@ -64,7 +64,8 @@ def _activate(ctx: Context, s: Session, now: datetime, who: Caller, serial: str,
     s.add(act)
     s.flush()
     done = changed(s, update(Voucher).where(and_(Voucher.serial == serial, Voucher.state == "issued"))
-                     .values(state="active", sale_id=act.id, sold_at=now))
+                     .values(state="active", sale_id=act.id, sold_at=now,
+                             paid_cents=info.core.sale_price_cents))
     if done != 1:
         raise ApiError(409, "already_sold")
     return 200, {"sale_id": act.id, "serial": serial, "campaign_id": v.campaign_id,

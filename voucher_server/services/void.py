@@ -91,7 +91,7 @@ def _void_sale(ctx: Context, s: Session, now: datetime, who: Caller, sid: int,
     s.flush()
     done = changed(s, update(Voucher).where(and_(Voucher.serial == sale.serial, Voucher.state == "active",
                                                 Voucher.sale_id == sid))
-                     .values(state="issued", sale_id=None, sold_at=None))
+                     .values(state="issued", sale_id=None, sold_at=None, paid_cents=None))
     if done != 1:
         raise ApiError(409, "voucher_spent")
     return 200, {"sale_id": sid, "serial": sale.serial, "voided_at": to_utc_text(now),
