@@ -31,6 +31,7 @@ class AuditAction(StrEnum):
     TERMINAL_CREATE = "terminal_create"
     TERMINAL_ENABLE = "terminal_enable"
     TERMINAL_DISABLE = "terminal_disable"
+    TERMINAL_LEDGER_RESET = "terminal_ledger_reset"
     VOUCHERS_ISSUE = "vouchers_issue"
     VOUCHER_BLOCK = "voucher_block"
     VOUCHER_UNBLOCK = "voucher_unblock"

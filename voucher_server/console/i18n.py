@@ -110,6 +110,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "enable": ("Réactiver", "Re-enable"),
     "state": ("État", "State"),
     "last_sync": ("Dernier journal reçu", "Last ledger head"),
+    "ledger_alarm": ("Journal de caisse incohérent depuis l'entrée {seq}, le {at}",
+                     "Till ledger inconsistent since entry {seq}, on {at}"),
+    "ledger_reset": ("Réinitialiser le journal de cette caisse", "Reset this till's ledger"),
+    "ledger_reset_help": ("Après vérification de la caisse (fichier remplacé ou restauré) : sa prochaine "
+                          "synchronisation commence un nouveau journal.",
+                          "After checking the till (file replaced or restored): its next sync starts a new ledger."),
+    "ledger_reset_done": ("Journal de la caisse réinitialisé.", "The till's ledger was reset."),
+    "tills_in_alarm": ("{count} caisse(s) au journal incohérent : à vérifier.",
+                       "{count} till(s) with an inconsistent ledger: to check."),
     "back_to_merchant": ("Retour au commerce", "Back to the shop"),
     # vouchers
     "vouchers_title": ("Bons", "Vouchers"),
@@ -245,6 +254,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "a_terminal_create": ("caisse créée (jeton émis)", "till created (token issued)"),
     "a_terminal_enable": ("caisse réactivée", "till re-enabled"),
     "a_terminal_disable": ("caisse désactivée", "till disabled"),
+    "a_terminal_ledger_reset": ("journal de caisse réinitialisé", "till ledger reset"),
     "a_vouchers_issue": ("lot de bons émis", "batch of vouchers issued"),
     "a_voucher_block": ("bon bloqué", "voucher blocked"),
     "a_voucher_unblock": ("bon débloqué", "voucher unblocked"),

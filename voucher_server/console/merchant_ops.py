@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import admin
 from ..models import Merchant, Terminal
+from ..services.ledger_heads import reset_chain
 from .audit import AuditAction, changed, record
 from .auth import SignedIn
 from .validation import FieldError
@@ -67,6 +68,14 @@ def record_enabled(s: Session, who: SignedIn, terminal_id: int, enabled: bool) -
     action = AuditAction.TERMINAL_ENABLE if enabled else AuditAction.TERMINAL_DISABLE
     record(s, who.operator_id, who.email, action, f"terminal:{terminal_id}", {"enabled": not enabled},
            {"enabled": enabled})
+
+
+def reset_ledger(s: Session, who: SignedIn, t: Terminal) -> None:
+    """The console's reset-till-ledger: the same service as the CLI, with the alarm it clears in the trail."""
+    before = {"alarm": t.ledger_alarm, "alarm_seq": t.ledger_alarm_seq, "head_seq": t.ledger_head_seq}
+    reset_chain(s, t.id)
+    record(s, who.operator_id, who.email, AuditAction.TERMINAL_LEDGER_RESET, f"terminal:{t.id}", before,
+           {"alarm": None, "alarm_seq": None, "head_seq": 0})
 
 
 def token_qr_svg(token: str) -> str:

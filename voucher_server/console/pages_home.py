@@ -11,6 +11,7 @@ from sqlalchemy import select
 from pos_app.core.timeutil import business_day, utc_now
 
 from ..models import Campaign
+from ..services.ledger_heads import alarm_count
 from . import audit, charts
 from .figures import CampaignFigures, campaign_figures, figures_csv
 from .i18n import money
@@ -24,7 +25,8 @@ def home(page: Page) -> Response:
     with page.db.reading() as s:
         camps = s.scalars(select(Campaign).order_by(Campaign.valid_until.desc(), Campaign.id)).all()
         figures = {c.id: campaign_figures(s, c, today) for c in camps}
-    return page.render("home.html", campaigns=camps, figures=figures)
+        alarms = alarm_count(s)
+    return page.render("home.html", campaigns=camps, figures=figures, alarms=alarms)
 
 
 def _figures(page: Page, cid: str) -> tuple[Campaign, CampaignFigures]:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from ..models import Merchant, Terminal
 from ..services.terminals import UnknownTerminal, set_terminal_enabled
@@ -16,6 +17,8 @@ from .validation import FieldError, FormErrors, clean_bic, clean_iban, clean_sir
 from .web import NotFound, Page, admin, errors_of, viewer
 
 router = APIRouter()
+# The alarm columns are deferred (models.Terminal): loaded with the row, the template reads them after the session.
+WITH_ALARM = (undefer(Terminal.ledger_alarm), undefer(Terminal.ledger_alarm_seq), undefer(Terminal.ledger_alarm_at))
 
 
 def fields_from(page: Page) -> MerchantFields:
@@ -38,7 +41,7 @@ def _values(m: Merchant) -> dict[str, Any]:
 def merchant_list(page: Annotated[Page, Depends(viewer)]) -> Response:
     with page.db.reading() as s:
         merchants = s.scalars(select(Merchant).order_by(Merchant.name)).all()
-        tills = s.scalars(select(Terminal)).all()
+        tills = s.scalars(select(Terminal).options(*WITH_ALARM)).all()
     per: dict[str, list[Terminal]] = {}
     for t in tills:
         per.setdefault(t.merchant_id, []).append(t)
@@ -66,7 +69,8 @@ def _detail(page: Page, mid: str, status: int = 200, **extra: Any) -> Response:
         m = s.get(Merchant, mid)
         if m is None:
             raise NotFound()
-        tills = s.scalars(select(Terminal).where(Terminal.merchant_id == mid).order_by(Terminal.id)).all()
+        tills = s.scalars(select(Terminal).options(*WITH_ALARM).where(Terminal.merchant_id == mid)
+                          .order_by(Terminal.id)).all()
     ctx: dict[str, Any] = {"m": m, "tills": tills, "values": _values(m), "errors": {},
                            "notice": page.request.query_params.get("notice", "")}
     ctx.update(extra)
@@ -127,3 +131,17 @@ def terminal_enabled(page: Annotated[Page, Depends(admin)], tid: Annotated[int, 
             merchant_ops.record_enabled(s, page.me, tid, enabled)
         mid = t.merchant_id
     return page.redirect(f"/merchants/{mid}", page.t("saved"))
+
+
+@router.post("/terminals/{tid}/ledger-reset")
+def terminal_ledger_reset(page: Annotated[Page, Depends(admin)],
+                          tid: Annotated[int, Path(ge=1, le=2**31)]) -> Response:
+    """After the operator checked a flagged or replaced till: forget its chain and alarm (as reset-till-ledger)."""
+    assert page.me is not None
+    with page.db.writing() as s:
+        t = s.get(Terminal, tid, options=WITH_ALARM)
+        if t is None:
+            raise NotFound()
+        merchant_ops.reset_ledger(s, page.me, t)
+        mid = t.merchant_id
+    return page.redirect(f"/merchants/{mid}", page.t("ledger_reset_done"))

@@ -12,7 +12,7 @@ import itertools
 import logging
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.core.ledger import GENESIS_HASH
@@ -156,9 +156,15 @@ def chain_page(ctx: Context, who: Caller, after: int, limit: int) -> dict[str, A
         return {"head": head_body(t), "entries": [{"seq": seq, "prev_hash": p, "hash": h} for seq, p, h in rows]}
 
 
+def alarm_count(s: Session) -> int:
+    """How many tills are flagged (the console's home shows it)."""
+    return int(s.scalar(select(func.count()).select_from(TerminalRow).where(TerminalRow.ledger_alarm.is_not(None)))
+               or 0)
+
+
 def reset_chain(s: Session, terminal_id: int) -> None:
-    """Operator: forget a terminal's chain and alarm, for a till whose file was replaced (new computer, restored
-    backup) after the operator checked it: its next head starts a new chain."""
+    """Operator (CLI reset-till-ledger and the console): forget a terminal's chain and alarm, for a till whose file
+    was replaced (new computer, restored backup) after the operator checked it: its next head starts a new chain."""
     s.execute(delete(TerminalLedgerEntry).where(TerminalLedgerEntry.terminal_id == terminal_id))
     s.execute(update(TerminalRow).where(TerminalRow.id == terminal_id).values(
         ledger_head_seq=0, ledger_head_hash="", ledger_head_at=None, ledger_alarm=None, ledger_alarm_seq=None,
