@@ -13,7 +13,7 @@ from pos_app.core.codes import CodeError, serial_of
 from pos_app.core.timeutil import business_day, utc_now
 
 from .. import admin as server_admin
-from ..models import Activity, Campaign, Merchant, Terminal, Voucher
+from ..models import SERIAL_LEN, Activity, Campaign, Merchant, Terminal, Voucher
 from ..printing import voucher_sheets
 from ..services.periods import core_campaign
 from . import audit
@@ -42,7 +42,7 @@ def vouchers(page: Annotated[Page, Depends(viewer)]) -> Response:
 @router.get("/vouchers/{serial}")
 def voucher_detail(page: Annotated[Page, Depends(viewer)], serial: str) -> Response:
     with page.db.reading() as s:
-        v = s.get(Voucher, serial[:12])
+        v = s.get(Voucher, serial[:SERIAL_LEN])
         if v is None:
             raise NotFound()
         camp = s.get(Campaign, v.campaign_id)
@@ -67,7 +67,7 @@ def voucher_block(page: Annotated[Page, Depends(admin)], serial: str) -> Respons
     blocked = page.field("blocked") == "1"
     try:
         with page.db.writing() as s:
-            v = s.get(Voucher, serial[:12])
+            v = s.get(Voucher, serial[:SERIAL_LEN])
             if v is None:
                 raise NotFound()
             before = v.state
@@ -76,8 +76,8 @@ def voucher_block(page: Annotated[Page, Depends(admin)], serial: str) -> Respons
                    AuditAction.VOUCHER_BLOCK if blocked else AuditAction.VOUCHER_UNBLOCK, f"voucher:{v.serial}",
                    {"state": before}, {"state": after})
     except ValueError:
-        return page.redirect(f"/vouchers/{serial[:12]}", page.t("err_transition"))
-    return page.redirect(f"/vouchers/{serial[:12]}", page.t("saved"))
+        return page.redirect(f"/vouchers/{serial[:SERIAL_LEN]}", page.t("err_transition"))
+    return page.redirect(f"/vouchers/{serial[:SERIAL_LEN]}", page.t("saved"))
 
 
 @router.get("/campaigns/{cid}/sheets.pdf")
