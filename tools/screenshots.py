@@ -104,8 +104,8 @@ def shoot_owner(cam: Camera, win: Any, pin: str) -> None:
 
     owner = win.owner
     pins.reset_pin(win.ctx.till.settings)  # as `pos-app reset-pin` does: the set-up page first
-    win.show_screen("cashier")
     win.show_screen("owner")
+    owner.lock()
     cam.pump(until=lambda: owner.stack.currentWidget() is owner.setup_page)
     owner.setup_page.new_pin.setText("1234")
     owner.setup_page.save()

@@ -51,6 +51,7 @@ class FirstRunWizard(QWizard):
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_message = QLabel()
+        self.pin_message.setWordWrap(True)
         f2 = QFormLayout(p2)
         f2.addRow(self.tr("Role"), self.role)
         f2.addRow(self.tr("Language"), self.lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
             saved = till.settings.get("ui.camera")
             camera_source = saved if saved not in (None, "", "none") else None
         self.camera_source = camera_source
+        if isinstance(camera_source, (str, int, Path)):  # Gestion shows the camera in use, the demo's too
+            self.owner.settings.camera_edit.setText(str(camera_source))
         self.start_camera(camera_source, loop=demo)
 
         self._status_timer = QTimer(self)
@@ -172,13 +175,11 @@ class MainWindow(QMainWindow):
         """Gestion saved the settings: the camera and the scanner take them now, without a restart."""
         settings = self.ctx.till.settings
         self.wedge.set_max_gap(float(settings.get("ui.scanner_gap_ms", 30)))
-        if self.ctx.demo:
-            return  # the demo's camera is the simulated one
         saved = settings.get("ui.camera")
         source = saved if saved not in (None, "", "none") else None
-        if source != self.camera_source:
+        if str(source or "") != str(self.camera_source or ""):  # the demo's simulated camera too
             self.camera_source = source
-            self.start_camera(source)
+            self.start_camera(source, loop=self._camera_loop)
 
     def on_scan(self, text: str, source: str = "scanner") -> None:
         """A code from the camera or the USB scanner goes to the screen in front (Caisse by default)."""

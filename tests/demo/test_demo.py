@@ -225,3 +225,30 @@ def test_pos_app_demo_subprocess_scans_and_leaves_nothing(tmp_path: Path) -> Non
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_pos_app_demo_sigterm_cleans_up(tmp_path: Path) -> None:
+    """`pos-app --demo` ended by SIGTERM while its window runs: the event loop quits and the demo's clean-up runs
+    (the embedded server stopped, its temporary folder removed), exit code 0."""
+    import tempfile
+
+    pos_app = Path(sys.executable).parent / "pos-app"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_APP_DEMO_NO_WEBCAM="1", POS_APP_DEMO_EXIT_AFTER_S="120",
+               HOME=str(tmp_path))
+    proc = subprocess.Popen([str(pos_app), "--demo", "--lang", "en"], cwd=tmp_path, env=env,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        shown = next((line.split() for line in proc.stderr if line.startswith("demo window shown")), None)
+        assert shown is not None, "the demo's main window never showed"
+        mine = [f for f in Path(tempfile.gettempdir()).glob("pos_app_demo_*")
+                if (f / "owner.pid").is_file() and (f / "owner.pid").read_text() == str(proc.pid)]
+        assert len(mine) == 1
+        proc.send_signal(signal.SIGTERM)
+        proc.stderr.read()  # type: ignore[union-attr]
+        assert proc.wait(timeout=60) == 0
+        assert _gone(int(shown[5]), int(shown[7]))
+        assert not mine[0].exists(), "the demo's temporary folder outlived SIGTERM"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
