@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from pos_app.core.codes import SERIAL_DIGITS, parse_code, serial_problem, unscramble_us_on_azerty
+from pos_app.core.codes import LEGACY_SERIAL_DIGITS, SERIAL_DIGITS, parse_code, serial_problem, unscramble_us_on_azerty
 
 
 class EntryState(Enum):
@@ -21,6 +21,7 @@ class EntryStatus:
     reason: str = ""   # stable CodeError reason (the UI has the words), "" when valid
     serial: str = ""   # the canonical 12-digit serial when valid
     missing: int = 0   # digits still to type while INCOMPLETE
+    missing_legacy: int = 0  # ...for an older 12-digit voucher (0 once past 12 digits)
 
 
 class ManualEntry:
@@ -55,7 +56,8 @@ def check_typed(text: str) -> EntryStatus:
         return EntryStatus(EntryState.EMPTY, problem.reason)
     if problem.reason == "too_short":
         digits = sum(1 for c in candidate if "0" <= c <= "9")
-        return EntryStatus(EntryState.INCOMPLETE, problem.reason, missing=max(0, SERIAL_DIGITS - digits))
+        return EntryStatus(EntryState.INCOMPLETE, problem.reason, missing=max(0, SERIAL_DIGITS - digits),
+                           missing_legacy=max(0, LEGACY_SERIAL_DIGITS - digits))
     return EntryStatus(EntryState.INVALID, problem.reason)
 
 

@@ -110,7 +110,9 @@ class CashierScreen(QWidget):
         elif status.state is EntryState.VALID:
             self.hint.setText(self.tr("Valid number: press Enter"))
         elif status.state is EntryState.INCOMPLETE:
-            self.hint.setText(self.tr("Digits missing: %1").replace("%1", str(status.missing)))
+            legacy = (self.tr(" (%1 on an older 12-digit voucher)").replace("%1", str(status.missing_legacy))
+                      if status.missing_legacy else "")
+            self.hint.setText(self.tr("Digits missing: %1").replace("%1", str(status.missing)) + legacy)
         else:
             self.hint.setText(words.say(status.reason))
 
@@ -270,7 +272,7 @@ class CashierScreen(QWidget):
     # --- language -------------------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.entry_label.setText(self.tr("Voucher &number:"))
-        self.manual.setPlaceholderText(self.tr("Type the 12 digits, then Enter"))
+        self.manual.setPlaceholderText(self.tr("Type the voucher's number, then Enter"))
         self.redeem_button.setText(self.tr("Redeem (Enter)"))
         self.undo_button.setText(self.tr("Undo last (Ctrl+Z)"))
         self.panel.lang = self.ctx.lang

@@ -15,6 +15,10 @@
         <translation>Numéro valide : appuyez sur Entrée</translation>
     </message>
     <message>
+        <source> (%1 on an older 12-digit voucher)</source>
+        <translation> (%1 sur un ancien bon à 12 chiffres)</translation>
+    </message>
+    <message>
         <source>Digits missing: %1</source>
         <translation>Chiffres manquants : %1</translation>
     </message>
@@ -47,8 +51,8 @@
         <translation>&amp;Numéro du bon :</translation>
     </message>
     <message>
-        <source>Type the 12 digits, then Enter</source>
-        <translation>Tapez les 12 chiffres, puis Entrée</translation>
+        <source>Type the voucher's number, then Enter</source>
+        <translation>Tapez le numéro du bon, puis Entrée</translation>
     </message>
     <message>
         <source>Redeem (Enter)</source>

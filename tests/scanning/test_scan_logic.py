@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pos_app.core.codes import make_serial, parse_code
+from pos_app.core.codes import SERIAL_DIGITS, make_serial, parse_code
 from pos_app.scanning.debounce import Debouncer
 from pos_app.scanning.manual import EntryState, ManualEntry
 from pos_app.scanning.wedge import WedgeAction, WedgeDetector
@@ -88,7 +88,8 @@ def test_manual_entry_states() -> None:
     m = ManualEntry()
     assert m.status.state is EntryState.EMPTY
     assert m.set_text(serial[:5]).state is EntryState.INCOMPLETE
-    assert m.status.reason == "too_short" and m.status.missing == len(serial) - 5
+    assert m.status.reason == "too_short" and m.status.missing == SERIAL_DIGITS - 5
+    assert m.status.missing_legacy == len(serial) - 5  # this one is an older 12-digit serial
     st = m.set_text(serial[:4] + " " + serial[4:8] + " " + serial[8:])
     assert st.state is EntryState.VALID and st.serial == serial and m.valid
     wrong = serial[:-1] + str((int(serial[-1]) + 1) % 10)
