@@ -23,7 +23,8 @@ def looked_up_value(body: dict[str, Any], campaign: Campaign | None, day: date) 
     one) and the top-up's end if over; the server's word when the campaign is not in the cache."""
     if campaign is None:
         return body.get("value_cents", body.get("face_value_cents")), server_topup_ended_on(body)
-    return campaign.value_on(day), campaign.topup_ended_on(day)
+    paid = body.get("paid_cents")  # what this voucher's buyer paid (older servers: None, the campaign's price)
+    return campaign.value_on(day, paid if isinstance(paid, int) else None), campaign.topup_ended_on(day)
 
 
 def accepted_detail(answer: dict[str, Any], serial: str, campaign: Campaign | None, day: date) -> VerdictDetail:

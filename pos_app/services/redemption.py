@@ -102,17 +102,19 @@ class RedemptionService:
         now = till.clock()
         day = date.fromisoformat(till.open_day(now))  # the day this till books on, as the server will
         verdict = judge(cv.state if cv else None, campaign, till.merchant_id, now)
-        # The value of the day: after a temporary top-up has ended, what the buyer paid.
+        # The value of the day: after a temporary top-up has ended, what this voucher's buyer paid (the change
+        # feed's paid_cents; None: the campaign's price), as the server will book it.
+        paid = cv.paid_cents if cv else None
         detail = VerdictDetail(verdict, Mode.OFFLINE, serial=serial, campaign_id=campaign.id if campaign else None,
                                campaign_name=campaign.name if campaign else None,
-                               amount_cents=campaign.value_on(day) if campaign else None,
+                               amount_cents=campaign.value_on(day, paid) if campaign else None,
                                redeemed_at=_time(cv.redeemed_at) if cv else None,
                                redeemed_by=cv.redeemed_by if cv else None,
                                topup_ended_on=campaign.topup_ended_on(day) if campaign else None,
                                valid_from=campaign.valid_from if campaign else None,
                                valid_until=campaign.valid_until if campaign else None)
         if verdict is Verdict.ACCEPTED and campaign is not None:  # judge accepts only a known campaign
-            refusal = offline_refusal(till.policy(), amount_cents=campaign.value_on(day) if for_redeem else 0,
+            refusal = offline_refusal(till.policy(), amount_cents=campaign.value_on(day, paid) if for_redeem else 0,
                                       today_offline_cents=till.today_offline_cents(conn),
                                       cache_age_s=till.cache_age_s(), auth_blocked=till.auth_blocked())
             if refusal:
@@ -185,7 +187,7 @@ class RedemptionService:
         key = new_key()
         now = till.clock()
         day = date.fromisoformat(till.open_day(now))  # the business day the server will book it on
-        amount = campaign.value_on(day) if campaign else 0
+        amount = campaign.value_on(day, cv.paid_cents if cv else None) if campaign else 0
         body = {"idempotency_key": key, "client_time": to_utc_text(now), "offline": False}
 
         if till.held_offline():

@@ -23,6 +23,7 @@ class CachedVoucher:
     redeemed_at: str | None
     redeemed_by: str | None
     sold_here: bool
+    paid_cents: int | None = None  # what its buyer paid (the change feed's; None: the campaign's sale price)
 
 
 class CacheStore:
@@ -75,23 +76,25 @@ class CacheStore:
 
     def voucher(self, serial: str) -> CachedVoucher | None:
         with self.db.reading() as conn:
-            row = conn.execute("SELECT serial, campaign_id, state, redeemed_at, redeemed_by, sold_here FROM vouchers"
-                               " WHERE serial = ?", (serial,)).fetchone()
+            row = conn.execute("SELECT serial, campaign_id, state, redeemed_at, redeemed_by, sold_here, paid_cents"
+                               " FROM vouchers WHERE serial = ?", (serial,)).fetchone()
         if row is None:
             return None
         try:
             state = VoucherState(row[2])
         except ValueError:
             return None
-        return CachedVoucher(row[0], row[1], state, row[3], row[4], bool(row[5]))
+        return CachedVoucher(row[0], row[1], state, row[3], row[4], bool(row[5]), row[6])
 
     def apply_changes(self, changes: list[dict[str, Any]], conn: sqlite3.Connection | None = None) -> int:
         """Upsert voucher states from ``/changes``. A local 'sold here' mark survives until the server agrees."""
-        rows = [(c["serial"], c["campaign_id"], c["state"], c.get("redeemed_at"), c.get("redeemed_by"))
-                for c in changes]
-        sql = ("INSERT INTO vouchers(serial, campaign_id, state, redeemed_at, redeemed_by) VALUES (?, ?, ?, ?, ?)"
+        rows = [(c["serial"], c["campaign_id"], c["state"], c.get("redeemed_at"), c.get("redeemed_by"),
+                 c.get("paid_cents")) for c in changes]
+        sql = ("INSERT INTO vouchers(serial, campaign_id, state, redeemed_at, redeemed_by, paid_cents)"
+               " VALUES (?, ?, ?, ?, ?, ?)"
                " ON CONFLICT(serial) DO UPDATE SET campaign_id = excluded.campaign_id, state = excluded.state,"
                " redeemed_at = excluded.redeemed_at, redeemed_by = excluded.redeemed_by,"
+               " paid_cents = excluded.paid_cents,"
                " sold_here = CASE WHEN excluded.state = 'issued' THEN sold_here ELSE 0 END")
         if conn is not None:
             conn.executemany(sql, rows)

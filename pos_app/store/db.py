@@ -144,8 +144,16 @@ _V3 = """
 ALTER TABLE campaigns ADD COLUMN topup_until TEXT;
 """
 
+# What each voucher's buyer paid, from the change feed (NULL: the campaign's sale price): after a temporary
+# top-up ends the offline verdict values the voucher at it, as the server books it. The feed's cursor is dropped
+# so the next sync pulls a full snapshot with it (the cache upserts; nothing else is lost).
+_V4 = """
+ALTER TABLE vouchers ADD COLUMN paid_cents INTEGER;
+DELETE FROM settings WHERE key = 'cursor';
+"""
+
 # MIGRATIONS[i] brings a file from user_version i to i + 1. Only ever append.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

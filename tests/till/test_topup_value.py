@@ -78,3 +78,32 @@ def _after_closing_today(srv: LiveServer, till: Till) -> None:
     assert [(x.voucher, x.amount_cents) for x in lines if x.voucher == serial_of(codes[0])] == \
         [(serial_of(codes[0]), 1000)]
 
+
+
+def test_offline_verdict_values_a_voucher_at_what_its_buyer_paid(tmp_path: Path) -> None:
+    """After the top-up's end a company's 12 € voucher stays 12 €, a 9 € order's is 9 €, a tobacconist's 10 €:
+    the change feed carries what each buyer paid, so the offline verdict says what the server then books."""
+    from voucher_server.services.orders import place_order
+
+    with LiveServer() as srv:
+        cid, secret, now = "PAID", "till-topup-tests", utc_now()
+        sold = _ended_campaign(srv.db_url, cid)[:1]  # a tobacconist's sale (NULL: the campaign's price)
+        db = Database(srv.db_url)
+        with db.writing() as s:
+            for price in (1200, 900):
+                serial = place_order(s, "Entreprise", cid, 1, "ops", now, secret, price_cents=price).vouchers[0]
+                sold.insert(len(sold) - 1, s.get(Voucher, serial).code)  # type: ignore[union-attr]
+        db.dispose()
+        till = open_till(tmp_path / "till", srv, srv.token("merchant"))
+        try:
+            for _ in range(20):  # the server reloads its campaigns every 2 s: sync until the new one is there
+                if till.cache.campaign(cid) is not None:
+                    break
+                time.sleep(0.25)
+                till.sync.sync_once()
+            offline = [till.redemptions.offline_verdict(parse_code(c)).amount_cents for c in sold]
+            online = [till.redemptions.check(c).amount_cents for c in sold]
+            booked = [till.redemptions.redeem(c).verdict.amount_cents for c in sold]
+        finally:
+            till.close()
+    assert offline == online == booked == [1200, 900, 1000]

@@ -91,7 +91,7 @@ def _rows(ctx: Context, campaign_ids: list[str], after: tuple[int, str], limit: 
         limit_to = horizon(ctx, s)
         for cid in campaign_ids:
             query = (select(Voucher.serial, Voucher.campaign_id, Voucher.state, Voucher.redeemed_at,
-                            Merchant.name, Voucher.change_seq)
+                            Merchant.name, Voucher.change_seq, Voucher.paid_cents)
                      .outerjoin(Merchant, Merchant.id == Voucher.redeemed_by)
                      .where(Voucher.campaign_id == cid, tuple_(Voucher.change_seq, Voucher.serial) > after)
                      .order_by(Voucher.change_seq, Voucher.serial).limit(limit + 1))
@@ -113,5 +113,5 @@ def changes_page(ctx: Context, who: Caller, cursor: str | None, limit: int) -> s
     next_cursor = encode_cursor(rows[-1][5], rows[-1][0]) if rows else (int(cursor) if cursor else 0)
     # Serialised here: FastAPI's generic encoder walks every value of a 5 000-row page again.
     return dumps({"changes": [{"serial": r[0], "campaign_id": r[1], "state": r[2],
-                               "redeemed_at": ts(r[3]), "redeemed_by": r[4]} for r in rows],
+                               "redeemed_at": ts(r[3]), "redeemed_by": r[4], "paid_cents": r[6]} for r in rows],
                   "next_cursor": str(next_cursor), "has_more": has_more})
