@@ -131,4 +131,4 @@ class CacheStore:
 
     def count(self) -> int:
         with self.db.reading() as conn:
-            return conn.execute("SELECT COUNT(*) FROM vouchers").fetchone()[0]
+            return int(conn.execute("SELECT COUNT(*) FROM vouchers").fetchone()[0])
