@@ -233,8 +233,10 @@ def _file_at_version(path: Path, version: int) -> None:
         conn.executescript(f"BEGIN;\n{MIGRATIONS[step]}\nPRAGMA user_version = {step + 1};\nCOMMIT;")
     if version >= 1:  # data in every table of that version
         conn.execute("INSERT INTO settings VALUES ('lang', '\"en\"')")
-        conn.execute("INSERT INTO campaigns VALUES ('BOOST24', 'Booster', 1200, 1000, '2026-11-14', '2027-02-28', "
-                     "'[\"M1\"]', '2026-11-01T00:00:00.000000Z')")
+        conn.execute("INSERT INTO settings VALUES ('cursor', '\"77\"')")
+        conn.execute("INSERT INTO campaigns(id, name, face_value_cents, sale_price_cents, valid_from, valid_until,"
+                     " merchant_ids, updated_utc) VALUES ('BOOST24', 'Booster', 1200, 1000, '2026-11-14',"
+                     " '2027-02-28', '[\"M1\"]', '2026-11-01T00:00:00.000000Z')")
         conn.execute("INSERT INTO campaign_keys VALUES ('BOOST24', 'K1', x'0102')")
         conn.execute("INSERT INTO vouchers(serial, campaign_id, state) VALUES ('000000426995', 'BOOST24', 'active')")
         conn.execute("INSERT INTO outbox(idempotency_key, kind, serial, payload, created_utc) "
@@ -254,9 +256,12 @@ def test_every_older_schema_is_migrated_with_its_data(tmp_path: Path, version: i
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         if version >= 1:
             assert conn.execute("SELECT value FROM settings WHERE key = 'lang'").fetchone()[0] == '"en"'
+            # v4 drops the feed's cursor: the next sync pulls every voucher again, with what its buyer paid
+            assert conn.execute("SELECT key FROM settings ORDER BY key").fetchall() == [("lang",)]
             assert conn.execute("SELECT name FROM campaigns").fetchall() == [("Booster",)]
             assert conn.execute("SELECT public_key FROM campaign_keys").fetchone()[0] == b"\x01\x02"
-            assert conn.execute("SELECT state, sold_here FROM vouchers").fetchall() == [("active", 0)]
+            assert conn.execute("SELECT state, sold_here, paid_cents FROM vouchers").fetchall() == \
+                [("active", 0, None)]  # what its buyer paid comes with the next full snapshot of the feed
             assert conn.execute("SELECT idempotency_key FROM outbox").fetchall() == [("k1",)]
     store = LedgerStore(db)
     store.append(_entry(1))  # the migrated file works
