@@ -58,7 +58,14 @@ class FirstRunWizard(QWizard):
         f2.addRow(self.tr("Owner PIN (4 to 8 digits)"), self.pin)
         f2.addRow("", self.pin_message)
         p2.validatePage = self._save_role  # type: ignore[method-assign]
-        # 3. camera and scanner tests
+        p3 = self._camera_page()
+        for page in (p1, p2, p3):
+            self.addPage(page)
+        self.finished.connect(lambda _r: (self._stop_camera(), self.runner.shutdown()))
+
+    def _camera_page(self) -> QWizardPage:
+        """3. camera and scanner tests"""
+        till = self.till
         p3 = QWizardPage()
         p3.setTitle(self.tr("Camera and scanner test"))
         self.camera_index = QLineEdit(str(till.settings.get("ui.camera") or "0"))
@@ -77,9 +84,7 @@ class FirstRunWizard(QWizard):
         v3.addWidget(self.scan_result)
         self.camera_button.clicked.connect(self.test_camera)
         self.scan_test.returnPressed.connect(self._scanner_tested)
-        for page in (p1, p2, p3):
-            self.addPage(page)
-        self.finished.connect(lambda _r: (self._stop_camera(), self.runner.shutdown()))
+        return p3
 
     def _in_worker(self, fn: Any, *args: Any) -> BaseException | None:
         """Run ``fn`` in a worker while the wizard keeps painting (a local event loop); its error or None."""

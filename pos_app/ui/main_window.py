@@ -63,25 +63,7 @@ class MainWindow(QMainWindow):
         self.owner.closed_day.connect(lambda _c: (self.cashier.refresh_today(), self.seller.refresh_today()))
         self.cashier.camera_toggled.connect(self.toggle_camera)
         self._shortcuts()
-
-        # USB scanner: one app-wide filter; its scans go to the screen in front
-        app = QApplication.instance()
-        self.wedge = WedgeFilter(self, max_gap_ms=float(till.settings.get("ui.scanner_gap_ms", 30)), min_len=6)
-        self.wedge.scanned.connect(lambda text: self.on_scan(text, "scanner"))
-        if app is not None:
-            app.installEventFilter(self.wedge)
-
-        self.scanner: CameraScanner | None = None
-        self.camera_paused = False
-        self._camera_loop = demo
-        if camera_source is None and not demo:
-            saved = till.settings.get("ui.camera")
-            camera_source = saved if saved not in (None, "", "none") else None
-        self.camera_source = camera_source
-        if isinstance(camera_source, (str, int, Path)):  # Gestion shows the camera in use, the demo's too
-            self.owner.settings.camera_edit.setText(str(camera_source))
-        self.start_camera(camera_source, loop=demo)
-
+        self._init_scanners(till, camera_source, demo)
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start(STATUS_POLL_MS)
@@ -101,6 +83,24 @@ class MainWindow(QMainWindow):
         self.seller.refresh_today()
         self.tabs.setCurrentIndex(0)
         self._screen_changed(0)
+
+    def _init_scanners(self, till: Any, camera_source: Any, demo: bool) -> None:
+        """The USB scanner (one app-wide filter; its scans go to the screen in front) and the camera."""
+        app = QApplication.instance()
+        self.wedge = WedgeFilter(self, max_gap_ms=float(till.settings.get("ui.scanner_gap_ms", 30)), min_len=6)
+        self.wedge.scanned.connect(lambda text: self.on_scan(text, "scanner"))
+        if app is not None:
+            app.installEventFilter(self.wedge)
+        self.scanner: CameraScanner | None = None
+        self.camera_paused = False
+        self._camera_loop = demo
+        if camera_source is None and not demo:
+            saved = till.settings.get("ui.camera")
+            camera_source = saved if saved not in (None, "", "none") else None
+        self.camera_source = camera_source
+        if isinstance(camera_source, (str, int, Path)):  # Gestion shows the camera in use, the demo's too
+            self.owner.settings.camera_edit.setText(str(camera_source))
+        self.start_camera(camera_source, loop=demo)
 
     def _shortcuts(self) -> None:
         """The till's keys, wherever the focus is: F1-F5, F4 camera, Esc, Ctrl+Z undo, Ctrl+Q quit; Enter on
