@@ -1,11 +1,21 @@
-"""Typed codes: a model that checks the serial and its check digits as the cashier types."""
+"""Typed codes: a model that checks the serial and its check digits as the cashier types.
+
+Two lengths are valid: 20 digits (today's random numbers) and 12 (vouchers printed before them). Twelve digits
+that do not check are the start of a 20-digit number, not an error: the cashier is still typing.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
 
-from pos_app.core.codes import LEGACY_SERIAL_DIGITS, SERIAL_DIGITS, parse_code, serial_problem, unscramble_us_on_azerty
+from pos_app.core.codes import (
+    LEGACY_SERIAL_DIGITS,
+    SERIAL_DIGITS,
+    parse_code,
+    serial_problem,
+    unscramble_us_on_azerty,
+)
 
 
 class EntryState(Enum):
@@ -19,9 +29,9 @@ class EntryState(Enum):
 class EntryStatus:
     state: EntryState
     reason: str = ""   # stable CodeError reason (the UI has the words), "" when valid
-    serial: str = ""   # the canonical 12-digit serial when valid
-    missing: int = 0   # digits still to type while INCOMPLETE
-    missing_legacy: int = 0  # ...for an older 12-digit voucher (0 once past 12 digits)
+    serial: str = ""   # the canonical serial (20 digits, or 12 for an old voucher) when valid
+    missing: int = 0   # digits still to type to reach 20 while INCOMPLETE
+    missing_legacy: int = 0  # digits still to type to reach 12 (an old voucher), while under 12
 
 
 class ManualEntry:
@@ -50,15 +60,14 @@ def check_typed(text: str) -> EntryStatus:
         candidate = unscramble_us_on_azerty(text)  # caps-lock off on AZERTY gives "&é\"'..."
     problem = serial_problem(candidate)
     if problem is None:
-        serial = parse_code(candidate).serial
-        return EntryStatus(EntryState.VALID, "", serial)
+        return EntryStatus(EntryState.VALID, "", parse_code(candidate).serial)
     if problem.reason == "empty":
         return EntryStatus(EntryState.EMPTY, problem.reason)
-    if problem.reason == "too_short":
-        digits = sum(1 for c in candidate if "0" <= c <= "9")
-        return EntryStatus(EntryState.INCOMPLETE, problem.reason, missing=max(0, SERIAL_DIGITS - digits),
+    digits = sum(1 for c in candidate if "0" <= c <= "9")
+    if problem.reason == "too_short" or (problem.reason == "bad_check_digit" and digits == LEGACY_SERIAL_DIGITS):
+        return EntryStatus(EntryState.INCOMPLETE, "too_short", missing=SERIAL_DIGITS - digits,
                            missing_legacy=max(0, LEGACY_SERIAL_DIGITS - digits))
     return EntryStatus(EntryState.INVALID, problem.reason)
 
 
-__all__ = ["SERIAL_DIGITS", "EntryState", "EntryStatus", "ManualEntry", "check_typed"]
+__all__ = ["LEGACY_SERIAL_DIGITS", "SERIAL_DIGITS", "EntryState", "EntryStatus", "ManualEntry", "check_typed"]

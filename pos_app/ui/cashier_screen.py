@@ -110,11 +110,18 @@ class CashierScreen(QWidget):
         elif status.state is EntryState.VALID:
             self.hint.setText(self.tr("Valid number: press Enter"))
         elif status.state is EntryState.INCOMPLETE:
-            legacy = (self.tr(" (%1 on an older 12-digit voucher)").replace("%1", str(status.missing_legacy))
-                      if status.missing_legacy else "")
-            self.hint.setText(self.tr("Digits missing: %1").replace("%1", str(status.missing)) + legacy)
+            self.hint.setText(self._missing_text(status.missing, status.missing_legacy))
         else:
             self.hint.setText(words.say(status.reason))
+
+    def _missing_text(self, missing: int, missing_legacy: int) -> str:
+        """"Il manque N chiffres", and how many for an old 12-digit voucher while fewer than 12 are typed."""
+        if missing_legacy:
+            return (self.tr("%1 digits missing (%2 on an old 12-digit voucher)")
+                    .replace("%1", str(missing)).replace("%2", str(missing_legacy)))
+        if missing == 1:
+            return self.tr("1 digit missing")
+        return self.tr("%1 digits missing").replace("%1", str(missing))
 
     def enter(self) -> None:
         """Enter, wherever the focus is on this screen: check the typed code, else redeem what is shown."""

@@ -151,8 +151,10 @@ FR = {
 FR_MORE = {
     # Caisse
     "Valid number: press Enter": "Numéro valide : appuyez sur Entrée",
-    "Digits missing: %1": "Chiffres manquants : %1",
-    " (%1 on an older 12-digit voucher)": " (%1 sur un ancien bon à 12 chiffres)",
+    "%1 digits missing": "Il manque %1 chiffres",
+    "1 digit missing": "Il manque 1 chiffre",
+    "%1 digits missing (%2 on an old 12-digit voucher)":
+        "Il manque %1 chiffres (%2 sur un ancien bon à 12 chiffres)",
     "Type the voucher's number, then Enter": "Tapez le numéro du bon, puis Entrée",
     "Day of %1: %2 voucher(s), %3": "Journée du %1 : %2 bon(s), %3",
     "Resume the camera (F4)": "Reprendre la caméra (F4)",

@@ -15,12 +15,16 @@
         <translation>Numéro valide : appuyez sur Entrée</translation>
     </message>
     <message>
-        <source> (%1 on an older 12-digit voucher)</source>
-        <translation> (%1 sur un ancien bon à 12 chiffres)</translation>
+        <source>%1 digits missing (%2 on an old 12-digit voucher)</source>
+        <translation>Il manque %1 chiffres (%2 sur un ancien bon à 12 chiffres)</translation>
     </message>
     <message>
-        <source>Digits missing: %1</source>
-        <translation>Chiffres manquants : %1</translation>
+        <source>1 digit missing</source>
+        <translation>Il manque 1 chiffre</translation>
+    </message>
+    <message>
+        <source>%1 digits missing</source>
+        <translation>Il manque %1 chiffres</translation>
     </message>
     <message>
         <source>Day of %1: %2 voucher(s), %3</source>

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 
+from pos_app.core.codes import format_serial, is_valid_serial
 from pos_app.core.verdicts import Verdict
 from pos_app.scanning.synth import voucher_video
 
@@ -68,6 +69,35 @@ def test_usb_scanner_burst_is_a_scan(make_till, make_window, vouchers, qtbot) ->
     qtbot.waitUntil(lambda: cashier.panel.verdict is Verdict.ACCEPTED, timeout=WAIT)
     assert cashier.manual.text() == ""  # swallowed by the wedge filter, not typed into the field
     assert cashier.pending_code
+
+
+def test_typing_a_20_digit_number_by_hand(make_till, make_window, vouchers, qtbot) -> None:
+    """Past 12 digits that do not check, the hint counts down to 20 instead of saying "wrong number"."""
+    till = make_till()
+    cashier = make_window(till).cashier
+    v = vouchers.take()
+    while is_valid_serial(v["serial"][:12]):  # 1 in 97: its first 12 digits would be an old voucher's number
+        v = vouchers.take()
+    typed = format_serial(v["serial"])  # "1234 5678 ...", as printed
+    assert len(v["serial"]) == 20
+    cashier.manual.setFocus()
+
+    def type_by_hand(keys: str, then: str) -> None:
+        qtbot.keyClicks(cashier.manual, keys, delay=50)  # a person's pace, not a scanner burst
+        qtbot.waitUntil(lambda: cashier.manual.text() == then, timeout=WAIT)  # the filter releases held keys
+
+    type_by_hand(typed[:14], typed[:14])  # 12 digits
+    assert cashier.hint.text() == "Il manque 8 chiffres"
+    type_by_hand(typed[14:-1], typed[:-1])
+    assert cashier.hint.text() == "Il manque 1 chiffre"
+    type_by_hand(typed[-1] + "7", typed + "7")  # one digit too many
+    assert cashier.hint.text() == "le numéro est trop long"
+    qtbot.keyClick(cashier.manual, Qt.Key.Key_Backspace, delay=50)
+    qtbot.waitUntil(lambda: cashier.manual.text() == typed, timeout=WAIT)
+    assert cashier.hint.text() == "Numéro valide : appuyez sur Entrée"
+    qtbot.keyClick(cashier.manual, Qt.Key.Key_Return, delay=50)
+    qtbot.waitUntil(lambda: cashier.panel.verdict is Verdict.ACCEPTED, timeout=WAIT)
+    assert cashier.manual.text() == ""
 
 
 def test_server_stopped_gives_offline_verdict_and_badge(tmp_path: Path, make_window, qtbot) -> None:
