@@ -7,7 +7,6 @@ the retry replay the first answer.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -18,7 +17,10 @@ from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
 from ..core.ledger import EntryKind
 from ..core.timeutil import parse_utc_text, to_utc_text
 from ..core.verdicts import Mode, Verdict, VerdictDetail, judge
+from ..store import Connection
 from ..store.cache import CacheStore
+from ..store.ledger import LedgerStore
+from ..store.outbox import OutboxStore
 from .day_value import accepted_detail, looked_up_value
 from .policy import OfflineRefusal, offline_refusal
 
@@ -82,7 +84,7 @@ class RedemptionService:
     # --- offline decision --------------------------------------------------------------------------------
 
     def offline_verdict(self, code: SignedCode | Any, *, for_redeem: bool = True,
-                        conn: sqlite3.Connection | None = None) -> VerdictDetail:
+                        conn: Connection | None = None) -> VerdictDetail:
         """Judge from the cache and the signature alone; on acceptance, apply the offline policy."""
         till = self.till
         cache: CacheStore = till.cache
@@ -122,7 +124,7 @@ class RedemptionService:
                                reason_data=refusal.data)
         return detail
 
-    def taken_here(self, conn: sqlite3.Connection, serial: str) -> VerdictDetail | None:
+    def taken_here(self, conn: Connection, serial: str) -> VerdictDetail | None:
         """ALREADY_REDEEMED when this till already holds a live redemption of ``serial``.
 
         An interrupted call (process killed, deadline) can leave that redemption pending with the voucher still
@@ -246,7 +248,7 @@ class RedemptionService:
                                         till.merchant_name)
         return RedemptionOutcome(detail, entry.seq, key)
 
-    def _write_pending(self, conn: sqlite3.Connection, code: Any, wire: str, amount: int, key: str,
+    def _write_pending(self, conn: Connection, code: Any, wire: str, amount: int, key: str,
                        body: dict[str, Any], mode: str, campaign_id: str | None = None) -> Any:
         till = self.till
         if campaign_id is None and isinstance(code, SignedCode):
@@ -258,24 +260,21 @@ class RedemptionService:
         till.outbox.insert_in(conn, key, "redeem", code.serial, {"code": wire, "body": body}, entry.seq)
         return entry
 
-    def confirm(self, seq: int, answer: dict[str, Any], conn: sqlite3.Connection | None = None) -> None:
+    def confirm(self, seq: int, answer: dict[str, Any], conn: Connection | None = None) -> None:
         """Record the API's acceptance of the redemption at ledger ``seq`` (idempotent)."""
         till = self.till
 
-        def work(c: sqlite3.Connection) -> None:
-            done = c.execute("SELECT 1 FROM ledger WHERE kind = 'redemption_confirmed' AND ref_seq = ?",
-                             (seq,)).fetchone()
-            if not done:
+        def work(c: Connection) -> None:
+            if not LedgerStore.has_ref_in(c, EntryKind.REDEMPTION_CONFIRMED, seq):
                 till.ledger.append_in(c, till.entry(
                     EntryKind.REDEMPTION_CONFIRMED, voucher=answer.get("serial"),
                     campaign_id=answer.get("campaign_id"), amount_cents=int(answer.get("amount_cents") or 0),
                     ref_seq=seq, data={"redemption_id": answer.get("redemption_id"),
                                        "redeemed_at": answer.get("redeemed_at")}))
-            row = c.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
-            if row:
-                till.outbox.set_state_in(c, row[0], "done", answer)
-            voided = c.execute("SELECT 1 FROM ledger WHERE kind = 'void' AND ref_seq = ?", (seq,)).fetchone()
-            if not voided:
+            row_id = OutboxStore.id_for_ledger_seq_in(c, seq)
+            if row_id is not None:
+                till.outbox.set_state_in(c, row_id, "done", answer)
+            if not LedgerStore.has_ref_in(c, EntryKind.VOID, seq):
                 CacheStore.mark_redeemed_in(c, answer.get("serial") or "", answer.get("campaign_id"),
                                             answer.get("redeemed_at") or "", till.merchant_name)
 
@@ -292,13 +291,12 @@ class RedemptionService:
                 EntryKind.REDEMPTION_REJECTED, voucher=detail.serial, ref_seq=seq, mode=detail.mode.value,
                 data={"verdict": detail.verdict.value, "code": exc.code,
                       "redeemed_at": exc.extra.get("redeemed_at"), "redeemed_by": exc.extra.get("redeemed_by")}))
-            row = conn.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
-            if row:
-                till.outbox.set_state_in(conn, row[0], "rejected", {"error": exc.code, **exc.extra})
+            row_id = OutboxStore.id_for_ledger_seq_in(conn, seq)
+            if row_id is not None:
+                till.outbox.set_state_in(conn, row_id, "rejected", {"error": exc.code, **exc.extra})
             if detail.verdict is Verdict.ALREADY_REDEEMED and detail.serial:
-                conn.execute("UPDATE vouchers SET state = 'redeemed', redeemed_at = ?, redeemed_by = ?"
-                             " WHERE serial = ?", (exc.extra.get("redeemed_at"), exc.extra.get("redeemed_by"),
-                                                  detail.serial))
+                CacheStore.set_redeemed_in(conn, detail.serial, exc.extra.get("redeemed_at"),
+                                           exc.extra.get("redeemed_by"))
 
     def _fallback(self, code: Any, seq: int, key: str, body: dict[str, Any], exc: Unavailable) -> RedemptionOutcome:
         """The API did not answer: the pending redemption is judged offline, in one transaction."""
@@ -309,10 +307,10 @@ class RedemptionService:
             if detail.accepted:
                 till.ledger.append_in(conn, till.entry(EntryKind.OFFLINE_SWITCH, voucher=code.serial, ref_seq=seq,
                                                        mode="offline", data={"reason": exc.code}))
-                row = conn.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
+                row_id = _row_id(conn, seq)
                 # The upload says offline; if the first attempt did land, the server answers
                 # idempotency_key_reused and the sync resends the original body (see sync.py).
-                till.outbox.set_payload_in(conn, row[0], {"code": body_code(conn, row[0]),
+                till.outbox.set_payload_in(conn, row_id, {"code": body_code(conn, row_id),
                                                           "body": {**body, "offline": True},
                                                           "maybe_sent": maybe_sent})
                 CacheStore.mark_redeemed_in(conn, code.serial, detail.campaign_id, body["client_time"],
@@ -321,10 +319,10 @@ class RedemptionService:
                 till.ledger.append_in(conn, till.entry(
                     EntryKind.REDEMPTION_REJECTED, voucher=code.serial, ref_seq=seq, mode="offline",
                     data={"verdict": detail.verdict.value, "reason": detail.reason, "network": exc.code}))
-                row = conn.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
+                row_id = _row_id(conn, seq)
                 # If the request may have reached the server, the sync asks again with the same key and voids a
                 # redemption it finds ('verify'); otherwise nothing was sent and nothing will be.
-                till.outbox.set_state_in(conn, row[0], "verify" if maybe_sent else "cancelled",
+                till.outbox.set_state_in(conn, row_id, "verify" if maybe_sent else "cancelled",
                                          {"offline_verdict": detail.verdict.value})
         return RedemptionOutcome(detail, seq, key)
 
@@ -336,14 +334,12 @@ class RedemptionService:
 
         till = self.till
         with till.db.reading() as conn:
-            row = conn.execute(
-                "SELECT seq, ts_utc, voucher, amount_cents, campaign_id, idempotency_key FROM ledger r"
-                " WHERE kind = 'redemption' AND seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL"
-                " AND kind IN ('void', 'redemption_rejected', 'redemption_conflict')) ORDER BY seq DESC LIMIT 1"
-            ).fetchone()
-        if row is None:
+            last = LedgerStore.last_live_in(conn, EntryKind.REDEMPTION, _SETTLED)
+        if last is None:
             return VoidOutcome(False, VoidResult.NOTHING_TO_VOID)
-        seq, ts, serial, amount, campaign_id, rkey = row
+        # a redemption always holds its serial and its key
+        seq, ts, serial, amount, campaign_id, rkey = (last.seq, last.ts_utc, last.voucher or "", last.amount_cents,
+                                                      last.campaign_id, last.idempotency_key or "")
         if till.clock() - parse_utc_text(ts) > timedelta(seconds=till.void_window_s):
             return VoidOutcome(False, VoidResult.WINDOW_PASSED, serial, amount, window_s=till.void_window_s)
         red_row = till.outbox.by_key(rkey)
@@ -383,10 +379,10 @@ class RedemptionService:
             till.outbox.set_state_in(conn, oid, "done", answer)
         return VoidOutcome(True, VoidResult.VOIDED, serial, amount)
 
-    def record_void(self, conn: sqlite3.Connection, seq: int, serial: str, campaign_id: str | None, amount: int,
+    def record_void(self, conn: Connection, seq: int, serial: str, campaign_id: str | None, amount: int,
                     key: str, mode: str, answer: dict[str, Any] | None) -> None:
         """Append the VOID entry of redemption ``seq`` unless one exists; the voucher is active again locally."""
-        if conn.execute("SELECT 1 FROM ledger WHERE kind = 'void' AND ref_seq = ?", (seq,)).fetchone():
+        if LedgerStore.has_ref_in(conn, EntryKind.VOID, seq):
             return
         till = self.till
         till.ledger.append_in(conn, till.entry(EntryKind.VOID, voucher=serial, campaign_id=campaign_id,
@@ -395,7 +391,16 @@ class RedemptionService:
         CacheStore.mark_active_in(conn, serial)
 
 
-def body_code(conn: sqlite3.Connection, row_id: int) -> str:
-    import json
+# what settles a redemption for good: it cannot be voided any more
+_SETTLED = (EntryKind.VOID, EntryKind.REDEMPTION_REJECTED, EntryKind.REDEMPTION_CONFLICT)
 
-    return json.loads(conn.execute("SELECT payload FROM outbox WHERE id = ?", (row_id,)).fetchone()[0])["code"]
+
+def _row_id(conn: Connection, seq: int) -> int:
+    """The outbox row of the pending operation at ledger ``seq`` (written with it: always there)."""
+    row_id = OutboxStore.id_for_ledger_seq_in(conn, seq)
+    assert row_id is not None
+    return row_id
+
+
+def body_code(conn: Connection, row_id: int) -> str:
+    return str(OutboxStore.payload_in(conn, row_id)["code"])

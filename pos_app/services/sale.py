@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,7 +12,10 @@ from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
 from ..core.ledger import EntryKind
 from ..core.timeutil import parse_utc_text, to_utc_text
 from ..core.verdicts import Mode, Verdict
+from ..store import Connection
 from ..store.cache import CacheStore
+from ..store.ledger import LedgerStore
+from ..store.outbox import OutboxStore
 from .policy import offline_refusal
 
 if TYPE_CHECKING:
@@ -175,20 +177,20 @@ class SaleService:
         return SaleOutcome(True, "accepted", "offline", "sold_offline", code.serial, ledger_seq=seq,
                            idempotency_key=key, **money)
 
-    def confirm(self, seq: int, answer: dict[str, Any], conn: sqlite3.Connection | None = None) -> None:
+    def confirm(self, seq: int, answer: dict[str, Any], conn: Connection | None = None) -> None:
         till = self.till
 
-        def work(c: sqlite3.Connection) -> None:
-            if not c.execute("SELECT 1 FROM ledger WHERE kind = 'sale_confirmed' AND ref_seq = ?", (seq,)).fetchone():
+        def work(c: Connection) -> None:
+            if not LedgerStore.has_ref_in(c, EntryKind.SALE_CONFIRMED, seq):
                 till.ledger.append_in(c, till.entry(
                     EntryKind.SALE_CONFIRMED, voucher=answer.get("serial"), campaign_id=answer.get("campaign_id"),
                     amount_cents=int(answer.get("face_value_cents") or 0),
                     price_cents=int(answer.get("sale_price_cents") or 0), topup_cents=int(answer.get("topup_cents")
                                                                                           or 0),
                     ref_seq=seq, data={"sale_id": answer.get("sale_id"), "activated_at": answer.get("activated_at")}))
-            row = c.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
-            if row:
-                till.outbox.set_state_in(c, row[0], "done", answer)
+            row_id = OutboxStore.id_for_ledger_seq_in(c, seq)
+            if row_id is not None:
+                till.outbox.set_state_in(c, row_id, "done", answer)
             CacheStore.mark_sold_here_in(c, answer.get("serial") or "", answer.get("campaign_id"), active=True)
 
         if conn is not None:
@@ -203,21 +205,22 @@ class SaleService:
 
         till = self.till
         with till.db.reading() as conn:
-            row = conn.execute(
-                "SELECT seq, ts_utc, voucher, amount_cents, price_cents, topup_cents, campaign_id, idempotency_key"
-                " FROM ledger WHERE kind = 'sale' AND seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL"
-                " AND kind IN ('sale_void', 'sale_rejected', 'sale_conflict')) ORDER BY seq DESC LIMIT 1").fetchone()
-        if row is None:
+            last = LedgerStore.last_live_in(conn, EntryKind.SALE,
+                                            (EntryKind.SALE_VOID, EntryKind.SALE_REJECTED, EntryKind.SALE_CONFLICT))
+        if last is None:
             return SaleOutcome(False, "nothing", till.mode)
-        seq, ts, serial, face, price, topup, campaign_id, skey = row
-        money = {"price_cents": price, "face_value_cents": face, "topup_cents": topup}
+        # a sale always holds its serial and its key
+        seq, ts, serial, campaign_id, skey = (last.seq, last.ts_utc, last.voucher or "", last.campaign_id,
+                                              last.idempotency_key or "")
+        face, price, topup = last.amount_cents, last.price_cents, last.topup_cents
+        money: dict[str, Any] = {"price_cents": price, "face_value_cents": face, "topup_cents": topup}
         if till.clock() - parse_utc_text(ts) > timedelta(seconds=till.void_window_s):
             return SaleOutcome(False, "void_window_passed", till.mode, None, serial, **money)
         sale_row = till.outbox.by_key(skey)
         key, day = new_key(), till.open_day()  # the day is kept with the void: its retries send the same body
         synced = sale_row is not None and sale_row.state == "done"
 
-        def record(conn: sqlite3.Connection, mode: str) -> int:
+        def record(conn: Connection, mode: str) -> int:
             void = till.ledger.append_in(conn, till.entry(
                 EntryKind.SALE_VOID, voucher=serial, campaign_id=campaign_id, amount_cents=face, price_cents=price,
                 topup_cents=topup, ref_seq=seq, idempotency_key=key, mode=mode))

@@ -6,10 +6,8 @@ outbox row stays, in state 'conflict'.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -17,10 +15,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import ApiError, AuthError, ClientError, Refusal, Unavailable
-from ..core.ledger import EntryKind
+from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import to_utc_text
+from ..store import Connection
 from ..store.cache import CacheStore
+from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxRow
+from ..store.settings import Settings
 from .closing_report import report_closings
 from .ledger_check import LEDGER_REFUSALS, send_head
 
@@ -73,9 +74,17 @@ class TillStatus:
     cached_vouchers: int
 
 
-def _set_in(conn: sqlite3.Connection, key: str, value: Any) -> None:
-    conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                 (key, json.dumps(value, ensure_ascii=False)))
+def _opened_at(row: OutboxRow) -> int:
+    """The ledger seq of the redemption or sale a 'redeem' or 'activate' row uploads (written with it)."""
+    assert row.ledger_seq is not None
+    return row.ledger_seq
+
+
+def _entry_at(conn: Connection, seq: int) -> LedgerEntry:
+    """The entry a void refers to (the ledger keeps every entry: it is there)."""
+    entry = LedgerStore.at_seq_in(conn, seq)
+    assert entry is not None
+    return entry
 
 
 class SyncService:
@@ -177,9 +186,8 @@ class SyncService:
                           "redeemed_by": exc.extra.get("redeemed_by"), "message": exc.message}))
                 till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code, **exc.extra})
                 if exc.code == "already_redeemed":
-                    conn.execute("UPDATE vouchers SET state = 'redeemed', redeemed_at = ?, redeemed_by = ?"
-                                 " WHERE serial = ?", (exc.extra.get("redeemed_at"), exc.extra.get("redeemed_by"),
-                                                      row.serial))
+                    CacheStore.set_redeemed_in(conn, row.serial, exc.extra.get("redeemed_at"),
+                                               exc.extra.get("redeemed_by"))
             report.conflicts += 1
             return
         except ClientError as exc:
@@ -194,7 +202,7 @@ class SyncService:
         if row.state == "verify":
             # The till refused it offline but the request had landed: take it back upstream at once.
             with till.db.transaction() as conn:
-                till.redemptions.confirm(row.ledger_seq, answer, conn)
+                till.redemptions.confirm(_opened_at(row), answer, conn)
             from .till import new_key
 
             key = new_key()
@@ -205,16 +213,14 @@ class SyncService:
                 report.errors.append(f"verify_void:{exc.code}")
                 return
             with till.db.transaction() as conn:
-                till.redemptions.record_void(conn, row.ledger_seq, row.serial or "", answer.get("campaign_id"),
+                till.redemptions.record_void(conn, _opened_at(row), row.serial or "", answer.get("campaign_id"),
                                              int(answer.get("amount_cents") or 0), key, "online", None)
                 till.outbox.set_state_in(conn, row.id, "done", answer)
             report.pushed += 1
             return
         with till.db.transaction() as conn:
-            till.redemptions.confirm(row.ledger_seq, answer, conn)
-            voided = conn.execute("SELECT 1 FROM ledger WHERE kind = 'void' AND ref_seq = ?",
-                                  (row.ledger_seq,)).fetchone()
-            if voided:
+            till.redemptions.confirm(_opened_at(row), answer, conn)
+            if LedgerStore.has_ref_in(conn, EntryKind.VOID, row.ledger_seq):
                 CacheStore.mark_active_in(conn, row.serial or "")
         report.pushed += 1
 
@@ -254,8 +260,9 @@ class SyncService:
             return
         with till.db.transaction() as conn:
             seq = int(row.payload["ref_seq"])
-            r = conn.execute("SELECT voucher, campaign_id, amount_cents FROM ledger WHERE seq = ?", (seq,)).fetchone()
-            till.redemptions.record_void(conn, seq, r[0], r[1], r[2], row.idempotency_key, "online", answer)
+            r = _entry_at(conn, seq)
+            till.redemptions.record_void(conn, seq, r.voucher or "", r.campaign_id, r.amount_cents,
+                                         row.idempotency_key, "online", answer)
             till.outbox.set_state_in(conn, row.id, "done", answer)
         report.pushed += 1
 
@@ -275,7 +282,7 @@ class SyncService:
             report.conflicts += 1
             return
         with till.db.transaction() as conn:
-            till.sales.confirm(row.ledger_seq, answer, conn)
+            till.sales.confirm(_opened_at(row), answer, conn)
         report.pushed += 1
 
     def _push_sale_void(self, row: OutboxRow, report: SyncReport) -> None:
@@ -288,13 +295,13 @@ class SyncService:
             return
         with till.db.transaction() as conn:
             seq = int(row.payload["ref_seq"])
-            if not conn.execute("SELECT 1 FROM ledger WHERE kind = 'sale_void' AND ref_seq = ?", (seq,)).fetchone():
-                r = conn.execute("SELECT voucher, campaign_id, amount_cents, price_cents, topup_cents FROM ledger"
-                                 " WHERE seq = ?", (seq,)).fetchone()
+            if not LedgerStore.has_ref_in(conn, EntryKind.SALE_VOID, seq):
+                r = _entry_at(conn, seq)
                 till.ledger.append_in(conn, till.entry(
-                    EntryKind.SALE_VOID, voucher=r[0], campaign_id=r[1], amount_cents=r[2], price_cents=r[3],
-                    topup_cents=r[4], ref_seq=seq, idempotency_key=row.idempotency_key, mode="online"))
-                CacheStore.unmark_sold_in(conn, r[0])
+                    EntryKind.SALE_VOID, voucher=r.voucher, campaign_id=r.campaign_id, amount_cents=r.amount_cents,
+                    price_cents=r.price_cents, topup_cents=r.topup_cents, ref_seq=seq,
+                    idempotency_key=row.idempotency_key, mode="online"))
+                CacheStore.unmark_sold_in(conn, r.voucher or "")
             till.outbox.set_state_in(conn, row.id, "done", answer)
         report.pushed += 1
 
@@ -321,14 +328,11 @@ class SyncService:
             with till.db.transaction() as conn:
                 till.cache.apply_changes(changes, conn)
                 # What this till took but the server does not know yet stays taken locally.
-                conn.execute("UPDATE vouchers SET state = 'redeemed' WHERE serial IN (SELECT serial FROM outbox"
-                             " WHERE kind = 'redeem' AND state = 'pending')"
-                             " AND serial NOT IN (SELECT voucher FROM ledger WHERE kind = 'void'"
-                             " AND voucher IS NOT NULL)")
+                CacheStore.keep_pending_redeemed_in(conn)
                 cursor = page.get("next_cursor") or cursor
-                _set_in(conn, "cursor", cursor)
+                Settings.set_in(conn, "cursor", cursor)
                 if not page.get("has_more"):
-                    _set_in(conn, "cache_synced_utc", to_utc_text(till.clock()))
+                    Settings.set_in(conn, "cache_synced_utc", to_utc_text(till.clock()))
             report.pulled += len(changes)
             if progress:
                 progress(SyncProgress("pull", report.pulled, None, api.bytes_in - self._b0))

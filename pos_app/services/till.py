@@ -20,7 +20,7 @@ from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import business_day, parse_utc_text, to_utc_text, utc_now
 from ..store.cache import CacheStore
 from ..store.closings import ClosingStore
-from ..store.db import Database, default_home, open_home
+from ..store.db import Connection, Database, default_home, open_home
 from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxStore
 from ..store.settings import Settings
@@ -192,7 +192,8 @@ class Till:
     # --- network state -----------------------------------------------------------------------------------
 
     def auth_blocked(self) -> str | None:
-        return self.settings.get("auth_blocked")
+        blocked: str | None = self.settings.get("auth_blocked")
+        return blocked
 
     def note_auth_failure(self, exc: ApiError) -> None:
         """401/403: stop offline acceptance until an authenticated call succeeds again (or a reconfiguration)."""
@@ -262,18 +263,13 @@ class Till:
     def append(self, kind: EntryKind, **fields: Any) -> LedgerEntry:
         return self.ledger.append(self.entry(kind, **fields))
 
-    def today_offline_cents(self, conn: Any | None = None) -> int:
+    def today_offline_cents(self, conn: Connection | None = None) -> int:
         """Face value accepted offline today (pending or confirmed; not rejected, conflicting or voided)."""
         day = business_day(self.clock()).isoformat()
-        sql = ("SELECT COALESCE(SUM(r.amount_cents), 0) FROM ledger r WHERE r.kind = 'redemption'"
-               " AND r.business_day = ? AND (r.mode = 'offline' OR r.seq IN"
-               " (SELECT ref_seq FROM ledger WHERE kind = 'offline_switch' AND ref_seq IS NOT NULL))"
-               " AND r.seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL AND kind IN"
-               " ('redemption_rejected', 'redemption_conflict', 'void'))")
         if conn is not None:
-            return int(conn.execute(sql, (day,)).fetchone()[0])
+            return LedgerStore.offline_redeemed_cents_in(conn, day)
         with self.db.reading() as c:
-            return int(c.execute(sql, (day,)).fetchone()[0])
+            return LedgerStore.offline_redeemed_cents_in(c, day)
 
 
 def test_pause(name: str) -> None:

@@ -1,5 +1,5 @@
 """SQLite store of one till: offline cache, outbox, ledger, closings and settings, in one file per home."""
 
-from .db import Database, StoreError, default_home, open_home
+from .db import Connection, Database, StoreError, default_home, open_home
 
-__all__ = ["Database", "StoreError", "default_home", "open_home"]
+__all__ = ["Connection", "Database", "StoreError", "default_home", "open_home"]

@@ -112,6 +112,20 @@ class CacheStore:
                      (serial, campaign_id or "", at, by))
 
     @staticmethod
+    def set_redeemed_in(conn: sqlite3.Connection, serial: str | None, at: str | None, by: str | None) -> None:
+        """The server says the voucher is already redeemed (when, where): the cache says so too."""
+        conn.execute("UPDATE vouchers SET state = 'redeemed', redeemed_at = ?, redeemed_by = ?"
+                     " WHERE serial = ?", (at, by, serial))
+
+    @staticmethod
+    def keep_pending_redeemed_in(conn: sqlite3.Connection) -> None:
+        """What this till took but the server does not know yet (pending, not voided) stays taken locally."""
+        conn.execute("UPDATE vouchers SET state = 'redeemed' WHERE serial IN (SELECT serial FROM outbox"
+                     " WHERE kind = 'redeem' AND state = 'pending')"
+                     " AND serial NOT IN (SELECT voucher FROM ledger WHERE kind = 'void'"
+                     " AND voucher IS NOT NULL)")
+
+    @staticmethod
     def mark_active_in(conn: sqlite3.Connection, serial: str) -> None:
         """Undo a local 'redeemed' mark after a void."""
         conn.execute("UPDATE vouchers SET state = 'active', redeemed_at = NULL, redeemed_by = NULL"

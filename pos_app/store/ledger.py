@@ -99,6 +99,36 @@ class LedgerStore:
             " WHERE ref_seq IS NOT NULL AND voucher = ? AND kind IN ('void', 'redemption_rejected',"
             " 'redemption_conflict')) ORDER BY seq DESC LIMIT 1", (serial, serial)).fetchone()
         return _row_to_entry(row) if row else None
+    @staticmethod
+    def has_ref_in(conn: sqlite3.Connection, kind: str, ref_seq: int | None) -> bool:
+        """Whether an entry of ``kind`` refers to entry ``ref_seq`` (a confirmation, a void...)."""
+        row = conn.execute("SELECT 1 FROM ledger WHERE kind = ? AND ref_seq = ?", (kind, ref_seq)).fetchone()
+        return row is not None
+
+    @staticmethod
+    def at_seq_in(conn: sqlite3.Connection, seq: int) -> LedgerEntry | None:
+        row = conn.execute(f"{_SELECT} WHERE seq = ?", (seq,)).fetchone()
+        return _row_to_entry(row) if row else None
+
+    @staticmethod
+    def last_live_in(conn: sqlite3.Connection, kind: str, settled_by: tuple[str, ...]) -> LedgerEntry | None:
+        """The last entry of ``kind`` that no entry of ``settled_by`` refers to (e.g. the last sale not voided)."""
+        marks = ",".join("?" * len(settled_by))
+        sql = (f"{_SELECT} WHERE kind = ? AND seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL"
+               f" AND kind IN ({marks})) ORDER BY seq DESC LIMIT 1")
+        row = conn.execute(sql, (kind, *settled_by)).fetchone()
+        return _row_to_entry(row) if row else None
+
+    @staticmethod
+    def offline_redeemed_cents_in(conn: sqlite3.Connection, day: str) -> int:
+        """Face value accepted offline on ``day`` (pending or confirmed; not rejected, conflicting or voided)."""
+        return int(conn.execute(
+            "SELECT COALESCE(SUM(r.amount_cents), 0) FROM ledger r WHERE r.kind = 'redemption'"
+            " AND r.business_day = ? AND (r.mode = 'offline' OR r.seq IN"
+            " (SELECT ref_seq FROM ledger WHERE kind = 'offline_switch' AND ref_seq IS NOT NULL))"
+            " AND r.seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL AND kind IN"
+            " ('redemption_rejected', 'redemption_conflict', 'void'))", (day,)).fetchone()[0])
+
     # --- named reads of the books (inside the caller's transaction or read) ----------------------------------
 
     @staticmethod

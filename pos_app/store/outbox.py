@@ -31,7 +31,7 @@ class OutboxRow:
 _COLS = "id, idempotency_key, kind, serial, payload, state, attempts, ledger_seq, result"
 
 
-def _row(r: tuple) -> OutboxRow:
+def _row(r: tuple[Any, ...]) -> OutboxRow:
     return OutboxRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7], json.loads(r[8]) if r[8] else None)
 
 
@@ -46,7 +46,8 @@ class OutboxStore:
                            " VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (key, kind, serial, json.dumps(payload, sort_keys=True), to_utc_text(utc_now()), state,
                             ledger_seq))
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT always sets it
+        return cur.lastrowid
 
     @staticmethod
     def set_state_in(conn: sqlite3.Connection, row_id: int, state: str, result: dict[str, Any] | None = None,
@@ -57,6 +58,18 @@ class OutboxStore:
     @staticmethod
     def set_payload_in(conn: sqlite3.Connection, row_id: int, payload: dict[str, Any]) -> None:
         conn.execute("UPDATE outbox SET payload = ? WHERE id = ?", (json.dumps(payload, sort_keys=True), row_id))
+
+    @staticmethod
+    def id_for_ledger_seq_in(conn: sqlite3.Connection, seq: int) -> int | None:
+        """The id of the row written with the ledger entry ``seq``, if any."""
+        row = conn.execute("SELECT id FROM outbox WHERE ledger_seq = ?", (seq,)).fetchone()
+        return int(row[0]) if row else None
+
+    @staticmethod
+    def payload_in(conn: sqlite3.Connection, row_id: int) -> dict[str, Any]:
+        payload: dict[str, Any] = json.loads(conn.execute("SELECT payload FROM outbox WHERE id = ?",
+                                                          (row_id,)).fetchone()[0])
+        return payload
 
     def note_attempt(self, row_id: int, error: str | None) -> None:
         with self.db.transaction() as conn:
@@ -79,7 +92,7 @@ class OutboxStore:
 
     def count_pending(self) -> int:
         with self.db.reading() as conn:
-            return conn.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+            return int(conn.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()[0])
 
     def all(self) -> list[OutboxRow]:
         with self.db.reading() as conn:

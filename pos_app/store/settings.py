@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .db import Database
+from .db import Connection, Database
 
 
 class Settings:
@@ -21,11 +21,16 @@ class Settings:
 
     def set(self, key: str, value: Any) -> None:
         with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value, ensure_ascii=False)),
-            )
+            self.set_in(conn, key, value)
+
+    @staticmethod
+    def set_in(conn: Connection, key: str, value: Any) -> None:
+        """Write one setting inside the caller's transaction (e.g. the sync cursor with the page it read)."""
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
 
     def all(self) -> dict[str, Any]:
         with self.db.reading() as conn:
