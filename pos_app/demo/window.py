@@ -29,7 +29,7 @@ class DemoControls(QToolBar):
 
     def __init__(self, window: Any, env: DemoEnvironment, lang: str = "fr") -> None:
         super().__init__("demo")
-        self.window, self.env = window, env
+        self.main_window, self.env = window, env
         self.setObjectName("demoBar")
         self.setMovable(False)
         self.banner = QLabel()
@@ -75,16 +75,16 @@ class DemoControls(QToolBar):
 
     def _ensure_all_screens(self) -> None:
         """The demo shows Caisse, Vente and Gestion whatever the first token's roles are."""
-        names = [n for n, _ in self.window.screens]
+        names = [n for n, _ in self.main_window.screens]
         if "seller" not in names:
             index = names.index("owner") if "owner" in names else len(names)
-            self.window.screens.insert(index, ("seller", self.window.seller))
-            self.window.tabs.insertTab(index, self.window.seller, "")
-            self.window.retranslate()
+            self.main_window.screens.insert(index, ("seller", self.main_window.seller))
+            self.main_window.tabs.insertTab(index, self.main_window.seller, "")
+            self.main_window.retranslate()
 
     def _tab_changed(self, index: int) -> None:
-        widget: QWidget = self.window.tabs.widget(index)
-        name = next((n for n, w in self.window.screens if w is widget), None)
+        widget: QWidget = self.main_window.tabs.widget(index)
+        name = next((n for n, w in self.main_window.screens if w is widget), None)
         role = ROLE_OF_SCREEN.get(name or "")
         if role and role != self.env.role:
             self._use(self.env.switch_role(role))  # local server: GET /me answers in milliseconds
@@ -97,18 +97,18 @@ class DemoControls(QToolBar):
 
     def set_role(self, role: str) -> None:
         """Switch to ``role`` (cashier, tobacconist, owner): its screen comes to the front, its token in use."""
-        self.window.show_screen(SCREEN_OF_ROLE[role])
+        self.main_window.show_screen(SCREEN_OF_ROLE[role])
         if self.env.role != role:
             self._use(self.env.switch_role(role))
 
     def _use(self, till: Any) -> None:
         """The window's screens work on the role's own till and books from now on."""
-        if till is None or till is self.window.ctx.till:
+        if till is None or till is self.main_window.ctx.till:
             return
         from pos_app.services.books import Books
 
-        self.window.ctx.till = till
-        self.window.ctx.books = Books(till.db, till.home, clock=till.clock)
+        self.main_window.ctx.till = till
+        self.main_window.ctx.books = Books(till.db, till.home, clock=till.clock)
 
     def print_vouchers(self, path: Path) -> Path:
         """Write the A4 sheet of demo vouchers to ``path``."""
@@ -117,18 +117,18 @@ class DemoControls(QToolBar):
     def ask_and_print(self) -> None:
         from pos_app.ui.dialogs import ask_save_path
 
-        settings = QSettings(str(self.env.home / "ui.ini"), QSettings.Format.IniFormat)
-        path = ask_save_path(self.window, settings, self.print_button.text(), self.tr("demo-vouchers.pdf"),
+        settings = QSettings(str((self.env.home or Path.home()) / "ui.ini"), QSettings.Format.IniFormat)
+        path = ask_save_path(self.main_window, settings, self.print_button.text(), self.tr("demo-vouchers.pdf"),
                              "PDF (*.pdf)")
         if path is None:
             return
         try:
             self.print_vouchers(path)
         except Exception as exc:
-            QMessageBox.warning(self.window, self.print_button.text(),
+            QMessageBox.warning(self.main_window, self.print_button.text(),
                                 self.tr("Cannot print: %1").replace("%1", str(exc)))
             return
-        self.window.statusBar().showMessage(self.tr("Voucher sheet saved: %1").replace("%1", str(path)), 10_000)
+        self.main_window.statusBar().showMessage(self.tr("Voucher sheet saved: %1").replace("%1", str(path)), 10_000)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
@@ -177,7 +177,7 @@ def run_demo_window(env: DemoEnvironment, lang: str) -> int:
 
     app = create_app()
     window = MainWindow(env.till, camera_source=env.camera_source, lang=lang, demo=True)
-    window.demo_controls = DemoControls(window, env, lang)  # kept alive with the window
+    controls = DemoControls(window, env, lang)  # noqa: F841 - Qt owns the toolbar; kept alive with the loop
     tick = quit_on_signals(app)
     window.show()
     exit_after = os.environ.get("POS_APP_DEMO_EXIT_AFTER_S")

@@ -20,7 +20,8 @@ __all__ = ["MainWindow", "create_app", "run_app"]
 
 def create_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication (reused when one exists), high-DPI friendly, with the app's style sheet."""
-    app = QApplication.instance()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else None
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(list(argv if argv is not None else sys.argv))
@@ -31,7 +32,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
     if icon_path("accepted").is_file():
         app.setWindowIcon(QIcon(str(icon_path("accepted"))))
-    return app  # type: ignore[return-value]
+    return app
 
 
 def run_app(till: Any, camera_source: Any = None, lang: str = "fr", demo: bool = False) -> int:

@@ -61,7 +61,7 @@ class FirstRunWizard(QWizard):
         p3 = self._camera_page()
         for page in (p1, p2, p3):
             self.addPage(page)
-        self.finished.connect(lambda _r: (self._stop_camera(), self.runner.shutdown()))
+        self.finished.connect(self._finished)
 
     def _camera_page(self) -> QWizardPage:
         """3. camera and scanner tests"""
@@ -88,9 +88,13 @@ class FirstRunWizard(QWizard):
 
     def _in_worker(self, fn: Any, *args: Any) -> BaseException | None:
         """Run ``fn`` in a worker while the wizard keeps painting (a local event loop); its error or None."""
-        loop, outcome = QEventLoop(), []
-        self.runner.run(fn, *args, on_done=lambda _r: (outcome.append(None), loop.quit()),
-                        on_error=lambda e: (outcome.append(e), loop.quit()))
+        loop, outcome = QEventLoop(), list[BaseException | None]()
+
+        def finish(error: BaseException | None) -> None:
+            outcome.append(error)
+            loop.quit()
+
+        self.runner.run(fn, *args, on_done=lambda _r: finish(None), on_error=finish)
         self.setEnabled(False)
         try:
             loop.exec()
@@ -135,6 +139,10 @@ class FirstRunWizard(QWizard):
         text = self.scan_test.text()
         self.scan_result.setText(self.tr("Scanner read: %1").replace("%1", text[:40]))
         self.scan_test.clear()
+
+    def _finished(self, _result: int) -> None:
+        self._stop_camera()
+        self.runner.shutdown()
 
     def _stop_camera(self) -> None:
         if self.scanner is not None:

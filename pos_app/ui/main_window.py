@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._screen_changed)
         self.owner.language_chosen.connect(self.set_language)
         self.owner.settings_saved.connect(self.apply_settings)
-        self.owner.closed_day.connect(lambda _c: (self.cashier.refresh_today(), self.seller.refresh_today()))
+        self.owner.closed_day.connect(self._day_closed)
         self.cashier.camera_toggled.connect(self.toggle_camera)
         self._shortcuts()
         self._init_scanners(till, camera_source, demo)
@@ -201,8 +201,14 @@ class MainWindow(QMainWindow):
         widget = self.tabs.widget(index)
         if widget is not self.owner:
             self.owner.lock()  # Gestion locks again as soon as one leaves it
-        if hasattr(widget, "focus_entry"):
-            widget.focus_entry()
+        focus_entry = getattr(widget, "focus_entry", None)
+        if focus_entry is not None:
+            focus_entry()
+
+    def _day_closed(self, _closing: Any) -> None:
+        """Caisse and Vente count the next open day at once."""
+        self.cashier.refresh_today()
+        self.seller.refresh_today()
 
     def _undo(self) -> None:
         widget = self.tabs.currentWidget()

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, QSettings, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QSettings, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from . import words
@@ -17,7 +17,7 @@ from .dialogs import ask_save_path
 
 def day_name(day: date) -> str:
     """"lundi 30/11/2026" / "Monday 30/11/2026", in the installed language."""
-    return QLocale().toString(day, "dddd dd/MM/yyyy")
+    return QLocale().toString(QDate(day.year, day.month, day.day), "dddd dd/MM/yyyy")
 
 
 class ReportsTab(QWidget):

@@ -108,7 +108,8 @@ class OwnerScreen(QWidget):
 
     # --- the day --------------------------------------------------------------------------------------
     def day(self) -> date:
-        return self.day_edit.date().toPython()
+        chosen = self.day_edit.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def server(self) -> Any:
         """The central API for the report's reconciliation, unless the till is not configured or held offline."""

@@ -76,7 +76,7 @@ PROBLEMS = {pins.PinProblem.NOT_DIGITS: QT_TRANSLATE_NOOP("PinSetupPage", "The P
 
 def problem_text(problem: pins.PinProblem) -> str:
     """Words for a refused new PIN (the set-up page's and the settings tab's)."""
-    return QCoreApplication.translate("PinSetupPage", PROBLEMS[problem])
+    return QCoreApplication.translate("PinSetupPage", str(PROBLEMS[problem]))
 
 
 class PinSetupPage(QWidget):

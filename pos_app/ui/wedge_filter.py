@@ -13,7 +13,7 @@ import time
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from pos_app.scanning.wedge import WedgeAction, WedgeDetector
 
@@ -56,7 +56,7 @@ class WedgeFilter(QObject):
         # Handle each key once, where it is going: the QWindow sees it before the widget, and a key the focus
         # widget ignores propagates to its parents with the same event.
         focus = QApplication.focusWidget()
-        if not obj.isWidgetType() or (obj is not focus if focus is not None else not obj.isWindow()):
+        if not isinstance(obj, QWidget) or (obj is not focus if focus is not None else not obj.isWindow()):
             return False
         assert isinstance(event, QKeyEvent)
         if event.isAutoRepeat():

@@ -22,7 +22,7 @@ from pos_app.core.verdicts import Mode, Verdict, VerdictDetail
 
 CONTEXT = "Words"
 
-WORDS: dict[str, str] = {
+WORDS: dict[str, object] = {  # object: what QT_TRANSLATE_NOOP is typed to return
     # --- verdicts (core.verdicts.Verdict) and the server's refusal codes -------------------------------------
     "accepted": QT_TRANSLATE_NOOP("Words", "accepted"),
     "already_redeemed": QT_TRANSLATE_NOOP("Words", "already redeemed"),
@@ -161,8 +161,8 @@ def say(code: str | None, facts: Mapping[str, object] | None = None) -> str:
         return ""
     values = _Facts({k: fact_text(k, v) for k, v in (facts or {}).items()})
     if code in WORDS:
-        return QCoreApplication.translate(CONTEXT, WORDS[code]).format_map(values)
-    return QCoreApplication.translate(CONTEXT, UNKNOWN_CODE).format_map(_Facts(code=code))
+        return QCoreApplication.translate(CONTEXT, str(WORDS[code])).format_map(values)
+    return QCoreApplication.translate(CONTEXT, str(UNKNOWN_CODE)).format_map(_Facts(code=code))
 
 
 def say_error(exc: BaseException) -> str:
