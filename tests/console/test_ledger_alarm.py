@@ -59,7 +59,7 @@ def test_a_tampered_till_is_shown_and_only_an_admin_resets_it(page: Any, server:
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "ledger_chain_broken"
 
     login(page, *ACCOUNTANT)
-    assert "1 caisse(s) au journal incohérent" in page.locator("#tills-in-alarm").inner_text()
+    assert "1 caisse au journal incohérent : à vérifier." in page.locator("#tills-in-alarm").inner_text()
     page.goto(f"/console/merchants/{mid}")
     row = page.locator(f"#terminal-{tid}")
     assert row.locator(".alarm").inner_text().startswith(BADGE)

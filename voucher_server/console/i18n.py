@@ -117,8 +117,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "synchronisation commence un nouveau journal.",
                           "After checking the till (file replaced or restored): its next sync starts a new ledger."),
     "ledger_reset_done": ("Journal de la caisse réinitialisé.", "The till's ledger was reset."),
-    "tills_in_alarm": ("{count} caisse(s) au journal incohérent : à vérifier.",
-                       "{count} till(s) with an inconsistent ledger: to check."),
+    "tills_in_alarm_one": ("1 caisse au journal incohérent : à vérifier.",
+                           "1 till with an inconsistent ledger: to check."),
+    "tills_in_alarm": ("{count} caisses au journal incohérent : à vérifier.",
+                       "{count} tills with an inconsistent ledger: to check."),
     "back_to_merchant": ("Retour au commerce", "Back to the shop"),
     # vouchers
     "vouchers_title": ("Bons", "Vouchers"),
