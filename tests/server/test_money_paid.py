@@ -10,10 +10,12 @@ from datetime import date, timedelta
 from pos_app.core.campaigns import Campaign
 from pos_app.core.timeutil import business_day, utc_now
 from voucher_server import admin
+from voucher_server.console.figures import campaign_figures
 from voucher_server.db import Database
+from voucher_server.models import Campaign as CampaignRow
 from voucher_server.models import Terminal, Voucher
 from voucher_server.services.funders import add_funder, funder_invoice, link_funder
-from voucher_server.services.liability import liability
+from voucher_server.services.liability import breakage, liability
 from voucher_server.services.orders import place_order
 from voucher_server.services.periods import Period
 
@@ -68,8 +70,11 @@ def test_redeemed_at_what_the_buyer_paid_and_the_funder_charged_the_rest(api: Ap
     with db.reading() as s:
         owed = {c["campaign_id"]: (c["outstanding_cents"], c["buyers_cents"], c["topup_cents"])
                 for c in liability(s, today).as_json()["campaigns"]}
+        # At LIVE's end (its top-up over by then) what would expire: 12 + 9 + 10 €, no top-up.
+        left_at_end = breakage(s, "LIVE", today).as_json()
     # ENDED: 12 + 9 + 10 €, no top-up left; LIVE: 3 x 12 €, top-up 0 + 2 + 2 €.
     assert (owed["ENDED"], owed["LIVE"]) == ((3100, 3100, 0), (3600, 3200, 400))
+    assert (left_at_end["expired_cents"], left_at_end["topup_cents"]) == (3100, 0)
     look = api.client.get(f"{P}/vouchers/{codes['ENDED'][0]}", headers=api.h(token)).json()
     assert (look["value_cents"], look["paid_cents"], look["topup_ended"]) == (1200, 1200, True)
     amounts = {}
@@ -86,6 +91,9 @@ def test_redeemed_at_what_the_buyer_paid_and_the_funder_charged_the_rest(api: Ap
         invoices = {cid: funder_invoice(s, fid, Period(today, today)).topup_cents
                     for cid, fid in (("ENDED", "F0001"), ("LIVE", "F0002"))}
         left = {c["campaign_id"]: c["outstanding_cents"] for c in liability(s, today).as_json()["campaigns"]}
+        dashboard = {cid: campaign_figures(s, s.get(CampaignRow, cid), today).total.topup_spent_cents  # type: ignore[arg-type]
+                     for cid in ("ENDED", "LIVE")}
     db.dispose()
     assert invoices == {"ENDED": 0, "LIVE": 400}  # LIVE: the 9 € and the 10 € vouchers, 2 € each
     assert (left["ENDED"], left["LIVE"]) == (0, 0)
+    assert dashboard == {"ENDED": 0, "LIVE": 400}  # the console's top-up spent: the same rule
