@@ -40,10 +40,12 @@ run: venv translations
 
 test: venv translations
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 screenshots: venv translations
 	xvfb-run -a $(BIN)/python tools/screenshots.py

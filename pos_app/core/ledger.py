@@ -91,14 +91,15 @@ class ChainReport:
     reason: str = ""
 
 
-def verify_chain(entries: Iterable[LedgerEntry], acknowledged: tuple[int, str] | None = None) -> ChainReport:
+def verify_chain(entries: Iterable[LedgerEntry], acknowledged: tuple[int, str] | None = None,
+                 anchor: tuple[int, str] = (1, GENESIS_HASH)) -> ChainReport:
     """Check a ledger read in ``seq`` order.
 
     ``acknowledged`` is a head (seq, hash) once confirmed elsewhere (by the central API): the chain must
-    still contain it, so a deleted tail is caught.
+    still contain it, so a deleted tail is caught. ``anchor`` is (first seq, hash before it) for a part of a
+    ledger, such as an exported archive.
     """
-    prev_hash = GENESIS_HASH
-    expected_seq = 1
+    expected_seq, prev_hash = anchor
     checked = 0
     for entry in entries:
         if entry.seq != expected_seq:
