@@ -38,25 +38,6 @@ class ClaimRefusal(StrEnum):
     OFFLINE_LIMIT_REACHED = "offline_limit_reached"
 
 
-CLAIM_WORDS: dict[ClaimRefusal, tuple[str, str]] = {
-    ClaimRefusal.OFFLINE_NOT_ALLOWED: ("Hors ligne non autorisé pour cette caisse",
-                                       "Offline use is not allowed for this till"),
-    ClaimRefusal.CLAIM_IN_FUTURE: ("Refusé : l'heure de la caisse est en avance", "Refused: the till's clock is ahead"),
-    ClaimRefusal.CLAIM_TOO_OLD: ("Refusé : opération hors ligne trop ancienne", "Refused: offline operation too old"),
-    ClaimRefusal.CLAIM_BEFORE_SALE: ("Refusé : bon utilisé avant d'avoir été vendu",
-                                     "Refused: voucher used before it was sold"),
-    ClaimRefusal.EXPIRED: ("Bon expiré à cette date", "Voucher expired on that date"),
-    ClaimRefusal.NOT_YET_VALID: ("Bon pas encore valable à cette date", "Voucher not valid yet on that date"),
-    ClaimRefusal.OFFLINE_LIMIT_REACHED: ("Refusé : plafond hors ligne du jour dépassé",
-                                         "Refused: daily offline limit exceeded"),
-}
-
-
-def claim_message(refusal: ClaimRefusal, lang: str = "fr") -> str:
-    fr, en = CLAIM_WORDS[refusal]
-    return en if lang == "en" else fr
-
-
 @dataclass(frozen=True, slots=True)
 class ClaimPolicy:
     """The operator's offline policy of one terminal, as the server holds it."""

@@ -8,9 +8,30 @@ from typing import Any
 
 from ..core import daybook
 from ..core.carryover import Regularisation
-from ..core.claims import ClaimRefusal, claim_message
+from ..core.claims import ClaimRefusal
 from ..core.verdicts import Verdict
 from .labels import day_text, money, t, when
+
+# The central API's refusals of an offline claim (pos_app.core.claims), as the report says them.
+_CLAIMS: dict[ClaimRefusal, tuple[str, str]] = {
+    ClaimRefusal.OFFLINE_NOT_ALLOWED: ("Hors ligne non autorisé pour cette caisse",
+                                       "Offline use is not allowed for this till"),
+    ClaimRefusal.CLAIM_IN_FUTURE: ("Refusé : l'heure de la caisse est en avance", "Refused: the till's clock is ahead"),
+    ClaimRefusal.CLAIM_TOO_OLD: ("Refusé : opération hors ligne trop ancienne", "Refused: offline operation too old"),
+    ClaimRefusal.CLAIM_BEFORE_SALE: ("Refusé : bon utilisé avant d'avoir été vendu",
+                                     "Refused: voucher used before it was sold"),
+    ClaimRefusal.EXPIRED: ("Bon expiré à cette date", "Voucher expired on that date"),
+    ClaimRefusal.NOT_YET_VALID: ("Bon pas encore valable à cette date", "Voucher not valid yet on that date"),
+    ClaimRefusal.OFFLINE_LIMIT_REACHED: ("Refusé : plafond hors ligne du jour dépassé",
+                                         "Refused: daily offline limit exceeded"),
+}
+
+
+def claim_message(refusal: ClaimRefusal, lang: str = "fr") -> str:
+    fr, en = _CLAIMS[refusal]
+    return en if lang == "en" else fr
+
+
 
 # (French, English) templates; {n} a count, {a} an amount
 _FIGURES: dict[str, tuple[str, str]] = {

@@ -142,3 +142,12 @@ def test_cli_report_close_day(home: Path, tmp_path: Path, capsys, books: Books, 
     assert out["csv_rows"] == 6 and out["closing_hash"] == closed["hash"]
     assert out["totals"]["owed_by_operator_cents"] == 4400
     assert "Reconciliation report" in pdf_text(tmp_path / "a.pdf")
+
+
+def test_every_offline_claim_refusal_is_said_in_both_languages() -> None:
+    from pos_app.core.claims import ClaimRefusal
+    from pos_app.reports.explain import claim_message
+
+    for refusal in ClaimRefusal:
+        fr, en = claim_message(refusal), claim_message(refusal, "en")
+        assert fr and en and fr != en and refusal.value not in (fr, en)

@@ -11,7 +11,6 @@ from pos_app.core.claims import (
     Claim,
     ClaimPolicy,
     ClaimRefusal,
-    claim_message,
     earliest_claim,
     judge_claim,
 )
@@ -58,7 +57,6 @@ def test_sale_campaign_policy_and_daily_cap() -> None:
     assert judge(t, day_total_cents=4801) is ClaimRefusal.OFFLINE_LIMIT_REACHED
     closed = ClaimPolicy(offline_allowed=False, max_offline_total_cents_per_day=6000, max_cache_age_seconds=86400)
     assert judge_claim(Claim(client_time=t, amount_cents=1200), closed, NOW, NOW) is ClaimRefusal.OFFLINE_NOT_ALLOWED
-    assert all(claim_message(r) and claim_message(r, "en") for r in ClaimRefusal)
 
 
 def test_reports_say_claim_refusals_in_words() -> None:
