@@ -17,6 +17,10 @@ from pos_app.core.money import format_cents
 from .db import Database
 from .models import Campaign, Voucher
 from .services.documents import new_pdf
+from .services.periods import core_campaign
+
+# What a query of the vouchers to print needs: what each buyer paid (deferred otherwise: one query per voucher).
+SHEET_OPTIONS = undefer(Voucher.paid_cents)
 
 COLS, ROWS = 2, 4  # 8 vouchers per A4 page
 CARD_W, CARD_H, MARGIN = 95.0, 68.0, 10.0
@@ -54,17 +58,19 @@ def _runs(modules: Sequence[bool]) -> list[tuple[int, int]]:
     return out
 
 
-def _value_lines(camp: Campaign) -> tuple[str, str]:
-    """The value and the validity as printed; a temporary top-up says what the voucher is worth after it."""
+def _value_lines(camp: Campaign, paid_cents: int | None = None) -> tuple[str, str]:
+    """The value and the validity as printed; a temporary top-up says what the voucher is worth after it (what
+    its buyer paid: core ``value_on``; nothing to say when that is the face value, a company's order at 12 €)."""
     valid = f"Valable du {camp.valid_from:%d/%m/%Y} au {camp.valid_until:%d/%m/%Y} inclus"
-    if camp.topup_until is not None and camp.topup_until < camp.valid_until:
+    after = core_campaign(camp).value_on(camp.valid_until, paid_cents)
+    if camp.topup_until is not None and camp.topup_until < camp.valid_until and after < camp.face_value_cents:
         valid += (f". {format_cents(camp.face_value_cents)} jusqu'au {camp.topup_until:%d/%m/%Y}, "
-                  f"puis {format_cents(camp.sale_price_cents)}")
+                  f"puis {format_cents(after)}")
     return format_cents(camp.face_value_cents), valid
 
 
 def _card(pdf: FPDF, camp: Campaign, v: Voucher, x: float, y: float) -> None:
-    value, valid = _value_lines(camp)
+    value, valid = _value_lines(camp, v.paid_cents)  # callers load paid_cents with SHEET_OPTIONS
     pdf.set_draw_color(150, 150, 150)
     pdf.set_line_width(0.2)
     with pdf.local_context(dash_pattern={"dash": 1, "gap": 1}):
@@ -118,7 +124,8 @@ def print_vouchers(db: Database, campaign_id: str, pdf: Path, state: str | None 
         camp = s.get(Campaign, campaign_id, options=[undefer(Campaign.topup_until)])
         if camp is None:
             raise SystemExit(f"no campaign {campaign_id}")
-        query = select(Voucher).where(Voucher.campaign_id == campaign_id).order_by(Voucher.serial)
+        query = select(Voucher).options(SHEET_OPTIONS).where(Voucher.campaign_id == campaign_id) \
+            .order_by(Voucher.serial)
         if state:
             query = query.where(Voucher.state == state)
         if serials is not None:

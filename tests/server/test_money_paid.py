@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import os
 from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import undefer
 
 from pos_app.core.campaigns import Campaign
+from pos_app.core.money import format_cents
 from pos_app.core.timeutil import business_day, utc_now
 from voucher_server import admin
 from voucher_server.console.figures import campaign_figures
 from voucher_server.db import Database
 from voucher_server.models import Campaign as CampaignRow
 from voucher_server.models import Terminal, Voucher
+from voucher_server.printing import _value_lines, print_vouchers
 from voucher_server.services.funders import add_funder, funder_invoice, link_funder
 from voucher_server.services.liability import breakage, liability
 from voucher_server.services.orders import place_order
@@ -59,6 +64,20 @@ def _campaigns(api: Api) -> dict[str, list[str]]:
             codes[cid] = [s.get(Voucher, serial).code for serial in [*serials, *sold]]  # type: ignore[union-attr]
     db.dispose()
     return codes
+
+
+def test_printed_value_after_the_topup_is_what_the_buyer_paid(api: Api, tmp_path: Path) -> None:
+    _campaigns(api)
+    db = Database(api.db_url)
+    with db.reading() as s:
+        camp = s.get(CampaignRow, "ENDED", options=[undefer(CampaignRow.topup_until)])
+        assert camp is not None
+        after = {p: _value_lines(camp, p)[1].partition(", puis ")[2] for p in (1200, 900, None)}
+    # A company's 12 € voucher keeps its face value: no "then" on it.
+    assert after == {1200: "", 900: format_cents(900), None: format_cents(1000)}
+    assert print_vouchers(db, "ENDED", tmp_path / "bons.pdf") == 3  # paid_cents loaded with the vouchers
+    assert (tmp_path / "bons.pdf").read_bytes().startswith(b"%PDF")
+    db.dispose()
 
 
 def test_redeemed_at_what_the_buyer_paid_and_the_funder_charged_the_rest(api: Api) -> None:

@@ -175,10 +175,11 @@ def _sheets(s: Session, order: Any, path: Path) -> None:
     from sqlalchemy import select
 
     from ..models import Campaign, Voucher
-    from ..printing import voucher_sheets
+    from ..printing import SHEET_OPTIONS, voucher_sheets
 
     camp = s.get(Campaign, order.campaign_id)
-    vouchers = s.scalars(select(Voucher).where(Voucher.serial.in_(order.vouchers)).order_by(Voucher.serial)).all()
+    vouchers = s.scalars(select(Voucher).options(SHEET_OPTIONS).where(Voucher.serial.in_(order.vouchers))
+                         .order_by(Voucher.serial)).all()
     path.write_bytes(voucher_sheets(camp, vouchers))  # type: ignore[arg-type]
 
 

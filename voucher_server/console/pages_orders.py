@@ -13,7 +13,7 @@ from pos_app.core.timeutil import business_day, utc_now
 
 from ..models import Campaign, Voucher
 from ..models_money import CampaignFunder
-from ..printing import voucher_sheets
+from ..printing import SHEET_OPTIONS, voucher_sheets
 from ..services import funders as funder_service
 from ..services.documents import funder_invoice_document, liability_document, order_invoice_document
 from ..services.liability import breakage, liability
@@ -87,7 +87,8 @@ def order_sheets(page: Annotated[Page, Depends(viewer)], oid: OrderId) -> Respon
     with page.db.reading() as s:
         order = get_order(s, oid)
         camp = s.get(Campaign, order.campaign_id)
-        vouchers = s.scalars(select(Voucher).where(Voucher.serial.in_(order.vouchers)).order_by(Voucher.serial)).all()
+        vouchers = s.scalars(select(Voucher).options(SHEET_OPTIONS).where(Voucher.serial.in_(order.vouchers))
+                             .order_by(Voucher.serial)).all()
         assert camp is not None
         data = voucher_sheets(camp, vouchers)  # inside the session: the campaign's deferred columns load here
     headers = {**HEADERS, "Content-Disposition": f'attachment; filename="bons-commande-{oid}.pdf"'}

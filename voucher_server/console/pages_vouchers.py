@@ -14,7 +14,7 @@ from pos_app.core.timeutil import business_day, utc_now
 
 from .. import admin as server_admin
 from ..models import SERIAL_LEN, Activity, Campaign, Merchant, Terminal, Voucher
-from ..printing import voucher_sheets
+from ..printing import SHEET_OPTIONS, voucher_sheets
 from ..services.periods import core_campaign
 from . import audit
 from .audit import AuditAction, record
@@ -92,7 +92,8 @@ def sheets(page: Annotated[Page, Depends(viewer)], cid: str) -> Response:
         camp = s.get(Campaign, cid)
         if camp is None:
             raise NotFound()
-        query = select(Voucher).where(Voucher.campaign_id == cid).order_by(Voucher.serial).limit(limit)
+        query = select(Voucher).options(SHEET_OPTIONS).where(Voucher.campaign_id == cid).order_by(Voucher.serial) \
+            .limit(limit)
         if state in {st.value for st in VoucherState}:
             query = query.where(Voucher.state == state)
         data = voucher_sheets(camp, s.scalars(query).all())  # in the session: deferred columns load
