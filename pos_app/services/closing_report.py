@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from ..api.errors import ClientError, Refusal
 from ..store.closings import ClosingStore
-
-if TYPE_CHECKING:
-    from .till import Till
+from .context import TillContext
 
 SETTING = "closings_reported_seq"  # ledger seq of the last day closing the server acknowledged
 
 
-def report_closings(till: Till, budget: Callable[[float], float]) -> int:
+def report_closings(till: TillContext, budget: Callable[[float], float]) -> int:
     """Post the day closings the server has not acknowledged yet; returns how many were sent. Raises the API's
     errors (the sync pass stops there and tries again next time)."""
     done = int(till.settings.get(SETTING) or 0)

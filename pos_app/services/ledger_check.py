@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..api.errors import ClientError, Refusal
 from ..core.timeutil import to_utc_text
-
-if TYPE_CHECKING:
-    from .till import Till
+from .context import TillContext
 
 LEDGER_REFUSALS = ("ledger_chain_broken", "ledger_head_regressed", "ledger_entry_unknown", "ledger_broken_on_till")
 PAGE = 5000
@@ -37,7 +34,7 @@ class LedgerVerdict:
     against_server: bool = False
 
 
-def send_head(till: Till, budget: Callable[[float], float]) -> int | None:
+def send_head(till: TillContext, budget: Callable[[float], float]) -> int | None:
     """Upload the links since the acknowledged head, page by page; the acknowledged seq, or None (empty ledger).
 
     The whole file is verified first (:func:`verify_local`); a broken chain is reported to the server, which
@@ -70,7 +67,7 @@ def send_head(till: Till, budget: Callable[[float], float]) -> int | None:
     return after
 
 
-def verify_local(till: Till) -> LedgerVerdict:
+def verify_local(till: TillContext) -> LedgerVerdict:
     """The file, the chain and the outbox rows, without the network."""
     problem = till.db.integrity_problem()
     head_seq, head_hash = till.ledger.head()
@@ -87,7 +84,7 @@ def verify_local(till: Till) -> LedgerVerdict:
     return LedgerVerdict(True, report.checked, report.head_seq, report.head_hash)
 
 
-def compare_with_server(till: Till, local: LedgerVerdict) -> LedgerVerdict:
+def compare_with_server(till: TillContext, local: LedgerVerdict) -> LedgerVerdict:
     """``local`` (an intact chain) compared with the server's copy; raises the API client's errors when the
     server does not answer."""
     bad = _compare_with_server(till, local)
@@ -96,7 +93,7 @@ def compare_with_server(till: Till, local: LedgerVerdict) -> LedgerVerdict:
     return LedgerVerdict(True, local.checked, local.head_seq, local.head_hash, against_server=True)
 
 
-def _compare_with_server(till: Till, local: LedgerVerdict) -> LedgerVerdict | None:
+def _compare_with_server(till: TillContext, local: LedgerVerdict) -> LedgerVerdict | None:
     after, server_head = 0, 0
     while True:
         page = till.api.ledger_chain(after)

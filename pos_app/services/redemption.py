@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
 from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
@@ -21,11 +21,9 @@ from ..store import Connection
 from ..store.cache import CacheStore
 from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxStore
+from .context import ConfigError, ConfigProblem, TillContext, new_key, test_pause
 from .day_value import accepted_detail, looked_up_value
 from .policy import OfflineRefusal, offline_refusal
-
-if TYPE_CHECKING:
-    from .till import Till
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +76,7 @@ def refusal_detail(exc: Refusal, serial: str | None, mode: Mode = Mode.ONLINE) -
 class RedemptionService:
     """Use cases of a merchant's till: check a voucher, redeem it, void the last redemption."""
 
-    def __init__(self, till: Till) -> None:
+    def __init__(self, till: TillContext) -> None:
         self.till = till
 
     # --- offline decision --------------------------------------------------------------------------------
@@ -175,8 +173,6 @@ class RedemptionService:
 
     def redeem(self, code_text: str) -> RedemptionOutcome:
         """Redeem ``code_text``: pending entry + outbox row first, then the API, then confirm or reject."""
-        from .till import new_key, test_pause
-
         till = self.till
         try:
             code = parse_code(code_text)
@@ -197,8 +193,6 @@ class RedemptionService:
 
         api = till.api  # configuration and token problems surface here, before anything is written
         if not till.tokens.get():
-            from .till import ConfigError, ConfigProblem
-
             raise ConfigError(ConfigProblem.NO_TOKEN)
         with till.db.transaction() as conn:
             taken = self.taken_here(conn, code.serial)
@@ -330,8 +324,6 @@ class RedemptionService:
 
     def void_last(self) -> VoidOutcome:
         """Void this till's last live redemption within the void window; both entries stay in the ledger."""
-        from .till import new_key
-
         till = self.till
         with till.db.reading() as conn:
             last = LedgerStore.last_live_in(conn, EntryKind.REDEMPTION, _SETTLED)

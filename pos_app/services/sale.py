@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
 from ..core.campaigns import Validity, VoucherState
@@ -16,10 +16,8 @@ from ..store import Connection
 from ..store.cache import CacheStore
 from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxStore
+from .context import ConfigError, ConfigProblem, TillContext, new_key, test_pause
 from .policy import offline_refusal
-
-if TYPE_CHECKING:
-    from .till import Till
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +40,7 @@ class SaleOutcome:
 
 
 class SaleService:
-    def __init__(self, till: Till) -> None:
+    def __init__(self, till: TillContext) -> None:
         self.till = till
 
     def _card(self, code_text: str) -> tuple[Any, Any, Any] | SaleOutcome:
@@ -99,8 +97,6 @@ class SaleService:
     def sell(self, code_text: str) -> SaleOutcome:
         """Activate a voucher card at its campaign's sale price (once the price is collected). Never raises for
         bad input."""
-        from .till import new_key, test_pause
-
         till = self.till
         card = self._card(code_text)
         if isinstance(card, SaleOutcome):
@@ -114,8 +110,6 @@ class SaleService:
         money = _money(campaign)
         api = till.api  # configuration and token problems surface here, before anything is written
         if not till.tokens.get():
-            from .till import ConfigError, ConfigProblem
-
             raise ConfigError(ConfigProblem.NO_TOKEN)
         with till.db.transaction() as conn:
             entry = till.ledger.append_in(conn, till.entry(
@@ -201,8 +195,6 @@ class SaleService:
 
     def void_last(self) -> SaleOutcome:
         """Void this till's last live sale within the void window."""
-        from .till import new_key
-
         till = self.till
         with till.db.reading() as conn:
             last = LedgerStore.last_live_in(conn, EntryKind.SALE,

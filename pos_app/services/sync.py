@@ -11,8 +11,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..api.errors import ApiError, AuthError, ClientError, Refusal, Unavailable
 from ..core.ledger import EntryKind, LedgerEntry
@@ -23,10 +22,11 @@ from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxRow
 from ..store.settings import Settings
 from .closing_report import report_closings
+from .context import TillContext, new_key
 from .ledger_check import LEDGER_REFUSALS, send_head
-
-if TYPE_CHECKING:
-    from .till import Till
+from .redemption import RedemptionService
+from .sale import SaleService
+from .sync_records import SyncProgress, SyncReport, TillStatus
 
 log = logging.getLogger(__name__)
 UPLOAD_BUDGET = 15.0  # seconds per uploaded item: nobody waits at the counter for the sync
@@ -34,44 +34,14 @@ UPLOAD_BUDGET = 15.0  # seconds per uploaded item: nobody waits at the counter f
 SYNC_PASS_BUDGET = 120.0
 
 
-@dataclass(frozen=True, slots=True)
-class SyncProgress:
-    phase: str  # push, pull, head, done
-    items_done: int
-    items_total: int | None
-    bytes: int  # received during this pass so far
-
-
-@dataclass(slots=True)
-class SyncReport:
-    pushed: int = 0
-    conflicts: int = 0
-    pulled: int = 0
-    bytes: int = 0
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    head_acked: int | None = None
+class SyncTill(TillContext, Protocol):
+    """The till as the sync sees it: also the use cases whose confirmations and voids it records."""
 
     @property
-    def ok(self) -> bool:
-        return not self.errors
+    def redemptions(self) -> RedemptionService: ...
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"pushed": self.pushed, "conflicts": self.conflicts, "pulled": self.pulled, "bytes": self.bytes,
-                "errors": list(self.errors), "warnings": list(self.warnings), "head_acked": self.head_acked}
-
-
-@dataclass(frozen=True, slots=True)
-class TillStatus:
-    mode: str
-    cache_age_s: float | None
-    outbox_count: int
-    last_sync_utc: str | None
-    offline_allowed: bool
-    merchant_name: str
-    roles: list[str]
-    auth_blocked: str | None
-    cached_vouchers: int
+    @property
+    def sales(self) -> SaleService: ...
 
 
 def _opened_at(row: OutboxRow) -> int:
@@ -88,7 +58,7 @@ def _entry_at(conn: Connection, seq: int) -> LedgerEntry:
 
 
 class SyncService:
-    def __init__(self, till: Till) -> None:
+    def __init__(self, till: SyncTill) -> None:
         self.till = till
         self._lock = threading.Lock()  # one sync at a time (loop thread, CLI, UI button)
         self._b0 = 0  # bytes received before the current pass (progress reports this pass's bytes)
@@ -203,8 +173,6 @@ class SyncService:
             # The till refused it offline but the request had landed: take it back upstream at once.
             with till.db.transaction() as conn:
                 till.redemptions.confirm(_opened_at(row), answer, conn)
-            from .till import new_key
-
             key = new_key()
             try:
                 till.api.void_redemption(int(answer["redemption_id"]), key, budget=self.budget(UPLOAD_BUDGET),

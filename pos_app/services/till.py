@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,46 +22,20 @@ from ..store.db import Connection, Database, default_home, open_home
 from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxStore
 from ..store.settings import Settings
+from .context import ConfigError, ConfigProblem, new_key, test_pause
 from .policy import OfflinePolicy, effective_policy
+from .redemption import RedemptionService
+from .sale import SaleService
+from .sync import SyncLoop, SyncService
 
 # After a network failure, verdicts go straight to the offline decision for this long (the sync loop probes).
 OFFLINE_HOLD_S = 30.0
-
-
-class ConfigProblem(StrEnum):
-    """Why the till cannot work or be configured (stable codes; the UI and the CLI have the words)."""
-
-    NOT_CONFIGURED = "not_configured"
-    NO_TOKEN = "no_token"
-    EMPTY_TOKEN = "empty_token"
-    BAD_URL = "bad_server_url"
-    TOKEN_REFUSED = "token_refused"  # error: the server's code
-    SERVER_UNREACHABLE = "server_unreachable"  # error: the API client's code
-
-
-class ConfigError(RuntimeError):
-    """The till is not configured (no server URL or no token), or configuring failed: ``code`` says which
-    (a ``ConfigProblem``, or the API's ``insecure_url`` / ``invalid_url``); ``error`` is the server's code."""
-
-    def __init__(self, code: str, error: str | None = None) -> None:
-        super().__init__(f"{code}: {error}" if error else str(code))
-        self.code = code
-        self.error = error
-
-
-def new_key() -> str:
-    """A fresh idempotency key (32 hex characters, in the API's alphabet)."""
-    return uuid.uuid4().hex
 
 
 class Till:
     """One till home. Every call blocks: the UI runs them in workers."""
 
     def __init__(self, home: Path, db: Database, tokens: TokenProvider, clock: Callable[[], datetime]) -> None:
-        from .redemption import RedemptionService
-        from .sale import SaleService
-        from .sync import SyncService
-
         self.home = home
         self.db = db
         self.tokens = tokens
@@ -224,8 +196,6 @@ class Till:
 
     def start_sync_loop(self, interval: float = 30.0, **kw: Any) -> Any:
         """Start the background sync (every ``interval`` s, at reconnect, on demand via ``loop.wake()``)."""
-        from .sync import SyncLoop
-
         loop = SyncLoop(self.sync, interval=interval, **kw)
         self.on_reconnect = loop.wake
         loop.start()
@@ -272,11 +242,6 @@ class Till:
             return LedgerStore.offline_redeemed_cents_in(c, day)
 
 
-def test_pause(name: str) -> None:
-    """Test hook: ``POS_APP_TEST_PAUSE_AFTER_SEND=<seconds>`` sleeps between the server's answer and the local
-    commit, so a test can kill -9 the till there. Never set in production."""
-    import os
-
-    value = os.environ.get(name)
-    if value:
-        time.sleep(float(value))
+# ConfigError, ConfigProblem and new_key live in .context (the use cases raise and use them too); named here
+# for the callers of the till.
+__all__ = ["OFFLINE_HOLD_S", "ConfigError", "ConfigProblem", "Till", "new_key", "test_pause"]
