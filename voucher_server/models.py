@@ -132,6 +132,12 @@ class Terminal(Base):
     # an older migration (the upgrade test); read when used (offline claims only).
     last_online_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
                                                             server_default=FetchedValue(), deferred=True)
+    # The terminal's latest outage (core.claims.Outage): its offline claims are judged from its start while it
+    # ended recently, whatever online calls came first. Deferred with a server default, like last_online_at.
+    outage_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
+                                                          server_default=FetchedValue(), deferred=True)
+    outage_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
+                                                          server_default=FetchedValue(), deferred=True)
     # Set when the till sent a ledger head that does not extend the acknowledged chain (tampering, or a till file
     # restored from a backup): the operator's console shows it; cleared by the operator only. Deferred with a
     # server default, like last_online_at: seeding works on a database at an older migration.

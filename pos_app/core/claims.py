@@ -6,7 +6,8 @@ A claim is an offline redemption, sale or void with the till's ``client_time``. 
 1. the terminal may not work offline at all (``offline_allowed`` false): ``offline_not_allowed``;
 2. ``client_time`` is later than the server's clock plus CLOCK_SKEW: ``claim_in_future``;
 3. ``client_time`` is earlier than the terminal's last online contact before the upload minus the offline window
-   (``max_cache_age_seconds`` + CLAIM_GRACE): ``claim_too_old`` — a till cannot work offline longer than its
+   (``max_cache_age_seconds`` + CLAIM_GRACE), or than the start of an outage that ended within that window:
+   ``claim_too_old`` — a till cannot work offline longer than its
    cache may age, so a claim older than that was not made offline since it last spoke to the server;
 4. ``client_time`` is before the voucher was sold: ``claim_before_sale``;
 5. ``client_time`` is outside the campaign's validity: ``expired`` / ``not_yet_valid``;
@@ -65,21 +66,39 @@ class Claim:
     campaign: Campaign | None = None
 
 
-def earliest_claim(policy: ClaimPolicy, now: datetime, last_online: datetime | None) -> datetime:
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """The terminal's latest silence of more than OUTAGE_GAP: its last contact before it (``since``) and its first
+    contact after it (``until``)."""
+
+    since: datetime
+    until: datetime
+
+
+OUTAGE_GAP = timedelta(minutes=5)  # the tills sync every 30 s while online: a longer silence is an outage
+
+
+def earliest_claim(policy: ClaimPolicy, now: datetime, last_online: datetime | None,
+                   outage: Outage | None = None) -> datetime:
     """The earliest ``client_time`` believed; ``last_online`` is the terminal's last online contact before the
-    upload (None when it never had one: the server's clock then)."""
+    upload (None when it never had one: the server's clock then).
+
+    A till back from an outage may make online calls (a cashier's check) before its sync uploads what it took
+    while offline: those claims are judged from the outage's start, while the outage ended within the window."""
     anchor = now if last_online is None else min(last_online, now)
+    if outage is not None and now - outage.until <= policy.window:
+        anchor = min(anchor, outage.since)
     return anchor - policy.window
 
 
-def judge_claim(claim: Claim, policy: ClaimPolicy, now: datetime, last_online: datetime | None
-                ) -> ClaimRefusal | None:
+def judge_claim(claim: Claim, policy: ClaimPolicy, now: datetime, last_online: datetime | None,
+                outage: Outage | None = None) -> ClaimRefusal | None:
     """The first bound the claim breaks, in the order of the module's docstring, or None when it is believable."""
     if not policy.offline_allowed:
         return ClaimRefusal.OFFLINE_NOT_ALLOWED
     if claim.client_time > now + CLOCK_SKEW:
         return ClaimRefusal.CLAIM_IN_FUTURE
-    if claim.client_time < earliest_claim(policy, now, last_online):
+    if claim.client_time < earliest_claim(policy, now, last_online, outage):
         return ClaimRefusal.CLAIM_TOO_OLD
     if claim.sold_at is not None and claim.client_time < claim.sold_at:
         return ClaimRefusal.CLAIM_BEFORE_SALE

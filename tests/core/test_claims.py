@@ -64,3 +64,16 @@ def test_reports_say_claim_refusals_in_words() -> None:
 
     assert conflict_words("claim_too_old") == "Refusé : opération hors ligne trop ancienne : non remboursable"
     assert conflict_words("offline_limit_reached", lang="en") == "Refused: daily offline limit exceeded: not reimbursed"
+
+
+def test_an_outage_that_ended_recently_anchors_the_window_at_its_start() -> None:
+    from pos_app.core.claims import Outage
+
+    outage = Outage(since=NOW - timedelta(days=3), until=NOW - timedelta(minutes=2))
+    took = NOW - timedelta(days=2)  # accepted offline during the outage, uploaded after a check at NOW
+    claim = Claim(client_time=took, amount_cents=1200)
+    assert judge_claim(claim, POLICY, NOW, NOW) is ClaimRefusal.CLAIM_TOO_OLD  # from the last contact alone
+    assert judge_claim(claim, POLICY, NOW, NOW, outage) is None
+    assert earliest_claim(POLICY, NOW, NOW, outage) == outage.since - POLICY.window
+    ended_long_ago = Outage(since=outage.since, until=NOW - POLICY.window - timedelta(seconds=1))
+    assert judge_claim(claim, POLICY, NOW, NOW, ended_long_ago) is ClaimRefusal.CLAIM_TOO_OLD

@@ -75,8 +75,17 @@ def test_window_counts_from_the_last_online_contact(api: Api) -> None:
     sql(api.db_url, "UPDATE terminals SET last_online_at = :at WHERE id = :id", at=now - timedelta(days=3), id=tid)
     assert code(upload(api, t, next(serials), "anchor-ok-1", now - timedelta(days=3, hours=20))) == "ok"
     assert code(upload(api, t, next(serials), "anchor-old-1", now - timedelta(days=4, hours=2))) == "409 claim_too_old"
-    # An online request moves the anchor to now: the same age is now too old.
+    # Back online, the till checks a voucher before its sync uploads the rest: the silence before that request
+    # was an outage, and what the till took during it is judged from the outage's start.
     assert api.client.get(f"{P}/me", headers=api.h(t)).status_code == 200
+    sql(api.db_url, "UPDATE terminals SET outage_since = :since, outage_until = :until, last_online_at = :until"
+        " WHERE id = :id", since=now - timedelta(days=3), until=now, id=tid)
+    assert code(upload(api, t, next(serials), "anchor-outage-1", now - timedelta(days=3))) == "ok"
+    assert code(upload(api, t, next(serials), "anchor-outage-2", now - timedelta(days=4, hours=2))) == \
+        "409 claim_too_old"
+    # Long after that outage ended, the anchor is the last contact again: the same age is now too old.
+    sql(api.db_url, "UPDATE terminals SET outage_until = :until WHERE id = :id", until=now - timedelta(days=2),
+        id=tid)
     assert code(upload(api, t, next(serials), "anchor-now-1", now - timedelta(days=3))) == "409 claim_too_old"
 
 

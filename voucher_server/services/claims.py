@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from pos_app.core.campaigns import Campaign
-from pos_app.core.claims import Claim, ClaimPolicy, judge_claim
+from pos_app.core.claims import Claim, ClaimPolicy, Outage, judge_claim
 
 from ..db import Database, aware
 from ..errors import ApiError
@@ -37,7 +37,9 @@ def judge_offline(s: Session, who: Caller, client: datetime, now: datetime, day:
     policy = ClaimPolicy(t.offline_allowed, t.max_offline_total_cents_per_day, t.max_cache_age_seconds)
     claim = Claim(client_time=client, amount_cents=amount_cents,
                   day_total_cents=offline_day_total(s, who, day), sold_at=sold_at, campaign=campaign)
-    refusal = judge_claim(claim, policy, now, aware(t.last_online_at))
+    since, until = aware(t.outage_since), aware(t.outage_until)
+    outage = Outage(since, until) if since is not None and until is not None else None
+    refusal = judge_claim(claim, policy, now, aware(t.last_online_at), outage)
     if refusal is not None:
         raise ApiError(409, refusal.value)
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 
 import anyio.to_thread
-from sqlalchemy import update
+from sqlalchemy import and_, case, update
 
+from pos_app.core.claims import OUTAGE_GAP
 from pos_app.core.timeutil import utc_now
 
 from ..db import Database
@@ -64,6 +66,13 @@ class Contacts:
         if self._due(terminal_id):
             await anyio.to_thread.run_sync(self._write, terminal_id)
 
-    def _write(self, terminal_id: int) -> None:
+    def _write(self, terminal_id: int, now: datetime | None = None) -> None:
+        now = now or utc_now()
+        # A silence longer than OUTAGE_GAP since the last contact was an outage: remember when it began and ended
+        # (SET reads the row as it was, on SQLite and PostgreSQL alike).
+        gap = and_(Terminal.last_online_at.is_not(None), Terminal.last_online_at < now - OUTAGE_GAP)
         with self.db.writing() as s:
-            s.execute(update(Terminal).where(Terminal.id == terminal_id).values(last_online_at=utc_now()))
+            s.execute(update(Terminal).where(Terminal.id == terminal_id).values(
+                outage_since=case((gap, Terminal.last_online_at), else_=Terminal.outage_since),
+                outage_until=case((gap, now), else_=Terminal.outage_until),
+                last_online_at=now))
