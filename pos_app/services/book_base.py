@@ -14,7 +14,7 @@ from ..core.timeutil import Clock, business_day, utc_now
 from ..store.closings import ClosingStore
 from ..store.db import Database
 from ..store.ledger import LedgerStore
-from ..store.settings import Settings
+from ..store.settings import SettingKey, Settings
 from .signing import fingerprint, load_or_create_key, public_key_raw
 
 
@@ -59,11 +59,11 @@ class BookBase:
         self.closings = ClosingStore(db)
         self.settings = Settings(db)
         self._till_id, self._shop, self._siret = till_id, shop, siret
-        self.cashier = cashier if cashier is not None else str(self.settings.get("cashier") or "")
+        self.cashier = cashier if cashier is not None else str(self.settings.get(SettingKey.CASHIER) or "")
 
     # header facts: the till's identity as the till services store it (settings "me" = GET /me)
     def _me(self) -> dict[str, Any]:
-        me = self.settings.get("me") or {}
+        me = self.settings.get(SettingKey.ME) or {}
         return me if isinstance(me, dict) else {}
 
     @property

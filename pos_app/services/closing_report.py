@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 from ..api.errors import ClientError, Refusal
 from ..store.closings import ClosingStore
+from ..store.settings import SettingKey
 from .context import TillContext
 
-SETTING = "closings_reported_seq"  # ledger seq of the last day closing the server acknowledged
+SETTING = SettingKey.CLOSINGS_REPORTED_SEQ
 
 
 def report_closings(till: TillContext, budget: Callable[[float], float]) -> int:

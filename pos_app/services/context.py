@@ -18,6 +18,7 @@ from ..api.client import ApiClient
 from ..api.errors import ApiError
 from ..api.tokens import TokenProvider
 from ..core.ledger import EntryKind, LedgerEntry
+from ..core.verdicts import Mode
 from ..store.cache import CacheStore
 from ..store.db import Connection, Database
 from ..store.ledger import LedgerStore
@@ -78,7 +79,7 @@ class TillContext(Protocol):
     def configured(self) -> bool: ...
 
     @property
-    def mode(self) -> str: ...
+    def mode(self) -> Mode: ...
 
     @property
     def merchant_id(self) -> str: ...

@@ -20,7 +20,7 @@ from ..core.verdicts import Mode, Verdict, VerdictDetail, judge
 from ..store import Connection
 from ..store.cache import CacheStore
 from ..store.ledger import LedgerStore
-from ..store.outbox import OutboxStore
+from ..store.outbox import OutboxKind, OutboxState, OutboxStore
 from .context import ConfigError, ConfigProblem, TillContext, new_key, test_pause
 from .day_value import accepted_detail, looked_up_value
 from .policy import OfflineRefusal, offline_refusal
@@ -198,7 +198,7 @@ class RedemptionService:
             taken = self.taken_here(conn, code.serial)
             if taken is not None:
                 return RedemptionOutcome(taken)
-            entry = self._write_pending(conn, code, wire, amount, key, body, "online",
+            entry = self._write_pending(conn, code, wire, amount, key, body, Mode.ONLINE,
                                         campaign.id if campaign else None)
         try:
             answer = api.redeem(wire, body)
@@ -236,14 +236,14 @@ class RedemptionService:
                 return RedemptionOutcome(detail)
             body["offline"] = True
             # a typed serial has no campaign in itself: keep the one the cache judged it by
-            entry = self._write_pending(conn, code, wire, detail.amount_cents or amount, key, body, "offline",
+            entry = self._write_pending(conn, code, wire, detail.amount_cents or amount, key, body, Mode.OFFLINE,
                                         detail.campaign_id)
             CacheStore.mark_redeemed_in(conn, code.serial, detail.campaign_id, body["client_time"],
                                         till.merchant_name)
         return RedemptionOutcome(detail, entry.seq, key)
 
     def _write_pending(self, conn: Connection, code: Any, wire: str, amount: int, key: str,
-                       body: dict[str, Any], mode: str, campaign_id: str | None = None) -> Any:
+                       body: dict[str, Any], mode: Mode, campaign_id: str | None = None) -> Any:
         till = self.till
         if campaign_id is None and isinstance(code, SignedCode):
             campaign_id = code.campaign_id
@@ -251,7 +251,7 @@ class RedemptionService:
             EntryKind.REDEMPTION, voucher=code.serial, campaign_id=campaign_id, amount_cents=amount, mode=mode,
             idempotency_key=key, data={"client_time": body["client_time"]}))
         body["business_day"] = entry.business_day  # the server books it on the same day as this till
-        till.outbox.insert_in(conn, key, "redeem", code.serial, {"code": wire, "body": body}, entry.seq)
+        till.outbox.insert_in(conn, key, OutboxKind.REDEEM, code.serial, {"code": wire, "body": body}, entry.seq)
         return entry
 
     def confirm(self, seq: int, answer: dict[str, Any], conn: Connection | None = None) -> None:
@@ -267,7 +267,7 @@ class RedemptionService:
                                        "redeemed_at": answer.get("redeemed_at")}))
             row_id = OutboxStore.id_for_ledger_seq_in(c, seq)
             if row_id is not None:
-                till.outbox.set_state_in(c, row_id, "done", answer)
+                till.outbox.set_state_in(c, row_id, OutboxState.DONE, answer)
             if not LedgerStore.has_ref_in(c, EntryKind.VOID, seq):
                 CacheStore.mark_redeemed_in(c, answer.get("serial") or "", answer.get("campaign_id"),
                                             answer.get("redeemed_at") or "", till.merchant_name)
@@ -287,7 +287,7 @@ class RedemptionService:
                       "redeemed_at": exc.extra.get("redeemed_at"), "redeemed_by": exc.extra.get("redeemed_by")}))
             row_id = OutboxStore.id_for_ledger_seq_in(conn, seq)
             if row_id is not None:
-                till.outbox.set_state_in(conn, row_id, "rejected", {"error": exc.code, **exc.extra})
+                till.outbox.set_state_in(conn, row_id, OutboxState.REJECTED, {"error": exc.code, **exc.extra})
             if detail.verdict is Verdict.ALREADY_REDEEMED and detail.serial:
                 CacheStore.set_redeemed_in(conn, detail.serial, exc.extra.get("redeemed_at"),
                                            exc.extra.get("redeemed_by"))
@@ -300,7 +300,7 @@ class RedemptionService:
             detail = self.offline_verdict(code, conn=conn)
             if detail.accepted:
                 till.ledger.append_in(conn, till.entry(EntryKind.OFFLINE_SWITCH, voucher=code.serial, ref_seq=seq,
-                                                       mode="offline", data={"reason": exc.code}))
+                                                       mode=Mode.OFFLINE, data={"reason": exc.code}))
                 row_id = _row_id(conn, seq)
                 # The upload says offline; if the first attempt did land, the server answers
                 # idempotency_key_reused and the sync resends the original body (see sync.py).
@@ -311,12 +311,12 @@ class RedemptionService:
                                             till.merchant_name)
             else:
                 till.ledger.append_in(conn, till.entry(
-                    EntryKind.REDEMPTION_REJECTED, voucher=code.serial, ref_seq=seq, mode="offline",
+                    EntryKind.REDEMPTION_REJECTED, voucher=code.serial, ref_seq=seq, mode=Mode.OFFLINE,
                     data={"verdict": detail.verdict.value, "reason": detail.reason, "network": exc.code}))
                 row_id = _row_id(conn, seq)
                 # If the request may have reached the server, the sync asks again with the same key and voids a
                 # redemption it finds ('verify'); otherwise nothing was sent and nothing will be.
-                till.outbox.set_state_in(conn, row_id, "verify" if maybe_sent else "cancelled",
+                till.outbox.set_state_in(conn, row_id, OutboxState.VERIFY if maybe_sent else OutboxState.CANCELLED,
                                          {"offline_verdict": detail.verdict.value})
         return RedemptionOutcome(detail, seq, key)
 
@@ -336,13 +336,13 @@ class RedemptionService:
             return VoidOutcome(False, VoidResult.WINDOW_PASSED, serial, amount, window_s=till.void_window_s)
         red_row = till.outbox.by_key(rkey)
         key, day = new_key(), till.open_day()  # the day is kept with the void: its retries send the same body
-        if red_row is not None and red_row.state == "pending":
+        if red_row is not None and red_row.state == OutboxState.PENDING:
             # Not uploaded yet: cancel here now, and queue the void right after the redemption.
             with till.db.transaction() as conn:
                 void = till.ledger.append_in(conn, till.entry(
                     EntryKind.VOID, voucher=serial, campaign_id=campaign_id, amount_cents=amount, ref_seq=seq,
-                    idempotency_key=key, mode="offline", data={"queued": True}))
-                till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq,
+                    idempotency_key=key, mode=Mode.OFFLINE, data={"queued": True}))
+                till.outbox.insert_in(conn, key, OutboxKind.VOID, serial, {"redemption_key": rkey, "ref_seq": seq,
                                                                   "business_day": day}, void.seq)
                 CacheStore.mark_active_in(conn, serial)
             return VoidOutcome(True, VoidResult.VOIDED_QUEUED, serial, amount)
@@ -350,29 +350,29 @@ class RedemptionService:
         if rid is None:
             return VoidOutcome(False, VoidResult.NOT_FOUND_UPSTREAM, serial, amount)
         with till.db.transaction() as conn:
-            oid = till.outbox.insert_in(conn, key, "void", serial, {"redemption_key": rkey, "ref_seq": seq,
+            oid = till.outbox.insert_in(conn, key, OutboxKind.VOID, serial, {"redemption_key": rkey, "ref_seq": seq,
                                                                     "business_day": day}, None)
         try:
             answer = till.api.void_redemption(int(rid), key, business_day=day)
         except Unavailable:
             till.note_network(False)
             with till.db.transaction() as conn:
-                self.record_void(conn, seq, serial, campaign_id, amount, key, "offline", None)
+                self.record_void(conn, seq, serial, campaign_id, amount, key, Mode.OFFLINE, None)
             return VoidOutcome(True, VoidResult.VOIDED_OFFLINE, serial, amount)
         except ApiError as exc:
             with till.db.transaction() as conn:
-                till.outbox.set_state_in(conn, oid, "rejected", {"error": exc.code})
+                till.outbox.set_state_in(conn, oid, OutboxState.REJECTED, {"error": exc.code})
             if isinstance(exc, AuthError):
                 till.note_auth_failure(exc)
             return VoidOutcome(False, VoidResult.REFUSED, serial, amount, error=exc.code)
         till.note_network(True)
         with till.db.transaction() as conn:
-            self.record_void(conn, seq, serial, campaign_id, amount, key, "online", answer)
-            till.outbox.set_state_in(conn, oid, "done", answer)
+            self.record_void(conn, seq, serial, campaign_id, amount, key, Mode.ONLINE, answer)
+            till.outbox.set_state_in(conn, oid, OutboxState.DONE, answer)
         return VoidOutcome(True, VoidResult.VOIDED, serial, amount)
 
     def record_void(self, conn: Connection, seq: int, serial: str, campaign_id: str | None, amount: int,
-                    key: str, mode: str, answer: dict[str, Any] | None) -> None:
+                    key: str, mode: Mode, answer: dict[str, Any] | None) -> None:
         """Append the VOID entry of redemption ``seq`` unless one exists; the voucher is active again locally."""
         if LedgerStore.has_ref_in(conn, EntryKind.VOID, seq):
             return

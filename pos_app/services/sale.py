@@ -15,7 +15,7 @@ from ..core.verdicts import Mode, Verdict
 from ..store import Connection
 from ..store.cache import CacheStore
 from ..store.ledger import LedgerStore
-from ..store.outbox import OutboxStore
+from ..store.outbox import OutboxKind, OutboxState, OutboxStore
 from .context import ConfigError, ConfigProblem, TillContext, new_key, test_pause
 from .policy import offline_refusal
 
@@ -26,7 +26,7 @@ class SaleOutcome:
     # "sellable" (check), "accepted" (sold), "voided", or the refusal code (already_sold, blocked, forged,
     # malformed, expired, unknown, forbidden, offline_refused, nothing, void_window_passed, or the server's code)
     verdict: str
-    mode: str
+    mode: Mode
     reason: str | None = None  # a finer code: the CodeError reason, the offline-policy code, the server's code
     serial: str | None = None
     price_cents: int | None = None
@@ -75,17 +75,17 @@ class SaleService:
             return SaleOutcome(False, Verdict.FORGED.value, till.mode, None, code.serial, **money)
         if campaign.validity(till.clock()) is Validity.EXPIRED:
             return SaleOutcome(False, Verdict.EXPIRED.value, till.mode, "campaign_ended", code.serial, **money)
-        mode, state, sold_here = "offline", cv.state if cv else None, bool(cv and cv.sold_here)
+        mode, state, sold_here = Mode.OFFLINE, cv.state if cv else None, bool(cv and cv.sold_here)
         try:
             state, mode, sold_here = VoucherState(till.api.voucher(code.text if isinstance(code, SignedCode)
-                                                                   else code.serial)["state"]), "online", False
+                                                                   else code.serial)["state"]), Mode.ONLINE, False
             till.note_network(True)
         except Unavailable:
             till.note_network(False)
         except ApiError as exc:
             if isinstance(exc, AuthError):
                 till.note_auth_failure(exc)
-            return SaleOutcome(False, exc.code, "online", exc.code, code.serial, **money)
+            return SaleOutcome(False, exc.code, Mode.ONLINE, exc.code, code.serial, **money)
         if state is VoucherState.ISSUED and not sold_here:
             return SaleOutcome(True, "sellable", mode, None, code.serial, **money)
         if state is VoucherState.BLOCKED:
@@ -114,10 +114,11 @@ class SaleService:
         with till.db.transaction() as conn:
             entry = till.ledger.append_in(conn, till.entry(
                 EntryKind.SALE, voucher=code.serial, campaign_id=campaign.id, amount_cents=campaign.face_value_cents,
-                price_cents=campaign.sale_price_cents, topup_cents=campaign.topup_cents, mode="online",
+                price_cents=campaign.sale_price_cents, topup_cents=campaign.topup_cents, mode=Mode.ONLINE,
                 idempotency_key=key, data={"client_time": body["client_time"]}))
             body["business_day"] = entry.business_day  # the server books it on the same day as this till
-            row_id = till.outbox.insert_in(conn, key, "activate", code.serial, {"code": wire, "body": body}, entry.seq)
+            row_id = till.outbox.insert_in(conn, key, OutboxKind.ACTIVATE, code.serial, {"code": wire, "body": body},
+                                           entry.seq)
         try:
             answer = api.activate(wire, body)
         except Unavailable as exc:
@@ -131,14 +132,14 @@ class SaleService:
             with till.db.transaction() as conn:
                 till.ledger.append_in(conn, till.entry(EntryKind.SALE_REJECTED, voucher=code.serial, ref_seq=entry.seq,
                                                        data={"verdict": exc.code}))
-                till.outbox.set_state_in(conn, row_id, "rejected", {"error": exc.code})
+                till.outbox.set_state_in(conn, row_id, OutboxState.REJECTED, {"error": exc.code})
             verdict = exc.code if isinstance(exc, Refusal) else "refused"
-            return SaleOutcome(False, verdict, "online", exc.code, code.serial, ledger_seq=entry.seq,
+            return SaleOutcome(False, verdict, Mode.ONLINE, exc.code, code.serial, ledger_seq=entry.seq,
                                idempotency_key=key, **money)
         till.note_network(True)
         test_pause("POS_APP_TEST_PAUSE_AFTER_SEND")
         self.confirm(entry.seq, answer)
-        return SaleOutcome(True, "accepted", "online", None, code.serial, ledger_seq=entry.seq, idempotency_key=key,
+        return SaleOutcome(True, "accepted", Mode.ONLINE, None, code.serial, ledger_seq=entry.seq, idempotency_key=key,
                            **money)
 
     def _fallback(self, code: Any, campaign: Any, cv: Any, seq: int, row_id: int, key: str, wire: str,
@@ -158,17 +159,17 @@ class SaleService:
         with till.db.transaction() as conn:
             if reason:
                 till.ledger.append_in(conn, till.entry(EntryKind.SALE_REJECTED, voucher=code.serial, ref_seq=seq,
-                                                       mode="offline", data={"verdict": verdict, "reason": reason}))
-                till.outbox.set_state_in(conn, row_id, "cancelled", {"offline_verdict": verdict})
-                return SaleOutcome(False, verdict, "offline", reason, code.serial, ledger_seq=seq,
+                                                       mode=Mode.OFFLINE, data={"verdict": verdict, "reason": reason}))
+                till.outbox.set_state_in(conn, row_id, OutboxState.CANCELLED, {"offline_verdict": verdict})
+                return SaleOutcome(False, verdict, Mode.OFFLINE, reason, code.serial, ledger_seq=seq,
                                    idempotency_key=key, **money)
             till.ledger.append_in(conn, till.entry(EntryKind.OFFLINE_SWITCH, voucher=code.serial, ref_seq=seq,
-                                                   mode="offline", data={"reason": exc.code}))
+                                                   mode=Mode.OFFLINE, data={"reason": exc.code}))
             till.outbox.set_payload_in(conn, row_id, {"code": wire, "body": {**body, "offline": True},
                                                       "maybe_sent": maybe_sent})
             CacheStore.mark_sold_here_in(conn, code.serial, campaign.id, active=False)
         # sold here, not active centrally until the sync uploads it ("sold_offline")
-        return SaleOutcome(True, "accepted", "offline", "sold_offline", code.serial, ledger_seq=seq,
+        return SaleOutcome(True, "accepted", Mode.OFFLINE, "sold_offline", code.serial, ledger_seq=seq,
                            idempotency_key=key, **money)
 
     def confirm(self, seq: int, answer: dict[str, Any], conn: Connection | None = None) -> None:
@@ -184,7 +185,7 @@ class SaleService:
                     ref_seq=seq, data={"sale_id": answer.get("sale_id"), "activated_at": answer.get("activated_at")}))
             row_id = OutboxStore.id_for_ledger_seq_in(c, seq)
             if row_id is not None:
-                till.outbox.set_state_in(c, row_id, "done", answer)
+                till.outbox.set_state_in(c, row_id, OutboxState.DONE, answer)
             CacheStore.mark_sold_here_in(c, answer.get("serial") or "", answer.get("campaign_id"), active=True)
 
         if conn is not None:
@@ -210,9 +211,9 @@ class SaleService:
             return SaleOutcome(False, "void_window_passed", till.mode, None, serial, **money)
         sale_row = till.outbox.by_key(skey)
         key, day = new_key(), till.open_day()  # the day is kept with the void: its retries send the same body
-        synced = sale_row is not None and sale_row.state == "done"
+        synced = sale_row is not None and sale_row.state == OutboxState.DONE
 
-        def record(conn: Connection, mode: str) -> int:
+        def record(conn: Connection, mode: Mode) -> int:
             void = till.ledger.append_in(conn, till.entry(
                 EntryKind.SALE_VOID, voucher=serial, campaign_id=campaign_id, amount_cents=face, price_cents=price,
                 topup_cents=topup, ref_seq=seq, idempotency_key=key, mode=mode))
@@ -220,27 +221,27 @@ class SaleService:
             return void.seq
 
         with till.db.transaction() as conn:
-            vseq = None if synced else record(conn, "offline")
-            oid = till.outbox.insert_in(conn, key, "sale_void", serial, {"sale_key": skey, "ref_seq": seq,
+            vseq = None if synced else record(conn, Mode.OFFLINE)
+            oid = till.outbox.insert_in(conn, key, OutboxKind.SALE_VOID, serial, {"sale_key": skey, "ref_seq": seq,
                                                                          "business_day": day}, vseq)
         if not synced:
-            return SaleOutcome(True, "voided", "offline", "voided_offline", serial, **money)
+            return SaleOutcome(True, "voided", Mode.OFFLINE, "voided_offline", serial, **money)
         sale_id = int((sale_row.result or {})["sale_id"]) if sale_row is not None else 0  # synced: both are set
         try:
             answer = till.api.void_sale(sale_id, key, business_day=day)
         except Unavailable:
             till.note_network(False)
             with till.db.transaction() as conn:
-                record(conn, "offline")
-            return SaleOutcome(True, "voided", "offline", "voided_offline", serial, **money)
+                record(conn, Mode.OFFLINE)
+            return SaleOutcome(True, "voided", Mode.OFFLINE, "voided_offline", serial, **money)
         except ApiError as exc:
             with till.db.transaction() as conn:
-                till.outbox.set_state_in(conn, oid, "rejected", {"error": exc.code})
-            return SaleOutcome(False, exc.code, "online", exc.code, serial, **money)
+                till.outbox.set_state_in(conn, oid, OutboxState.REJECTED, {"error": exc.code})
+            return SaleOutcome(False, exc.code, Mode.ONLINE, exc.code, serial, **money)
         with till.db.transaction() as conn:
-            record(conn, "online")
-            till.outbox.set_state_in(conn, oid, "done", answer)
-        return SaleOutcome(True, "voided", "online", None, serial, **money)
+            record(conn, Mode.ONLINE)
+            till.outbox.set_state_in(conn, oid, OutboxState.DONE, answer)
+        return SaleOutcome(True, "voided", Mode.ONLINE, None, serial, **money)
 
 def _money(campaign: Any) -> dict[str, Any]:
     """The amounts, name and validity of one card of ``campaign``, as SaleOutcome fields (the receipt's facts)."""

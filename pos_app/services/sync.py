@@ -16,11 +16,12 @@ from typing import Any, Protocol
 from ..api.errors import ApiError, AuthError, ClientError, Refusal, Unavailable
 from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import to_utc_text
+from ..core.verdicts import Mode
 from ..store import Connection
 from ..store.cache import CacheStore
 from ..store.ledger import LedgerStore
-from ..store.outbox import OutboxRow
-from ..store.settings import Settings
+from ..store.outbox import OutboxKind, OutboxRow, OutboxState
+from ..store.settings import SettingKey, Settings
 from .closing_report import report_closings
 from .context import TillContext, new_key
 from .ledger_check import LEDGER_REFUSALS, send_head
@@ -70,7 +71,8 @@ class SyncService:
     def status(self) -> TillStatus:
         t = self.till
         return TillStatus(mode=t.mode, cache_age_s=t.cache_age_s(), outbox_count=t.outbox.count_pending(),
-                          last_sync_utc=t.settings.get("last_sync_utc"), offline_allowed=t.policy().offline_allowed,
+                          last_sync_utc=t.settings.get(SettingKey.LAST_SYNC_UTC),
+                          offline_allowed=t.policy().offline_allowed,
                           merchant_name=t.merchant_name, roles=t.roles, auth_blocked=t.auth_blocked(),
                           cached_vouchers=t.cache.count())
 
@@ -89,7 +91,7 @@ class SyncService:
                 self._pull(report, progress)
                 self._head(report)
                 self.till.note_network(True)
-                self.till.settings.set("last_sync_utc", to_utc_text(self.till.clock()))
+                self.till.settings.set(SettingKey.LAST_SYNC_UTC, to_utc_text(self.till.clock()))
             except AuthError as exc:
                 self.till.note_auth_failure(exc)
                 report.errors.append(f"auth:{exc.code}")
@@ -112,7 +114,7 @@ class SyncService:
 
     def _push(self, report: SyncReport, progress: Callable[[SyncProgress], None] | None) -> None:
         rows = self.till.outbox.pending()
-        verify = [r for r in self.till.outbox.all() if r.state == "verify"]
+        verify = [r for r in self.till.outbox.all() if r.state == OutboxState.VERIFY]
         total = len(rows) + len(verify)
         for i, row in enumerate(rows + verify):
             self._push_row(row, report)
@@ -121,8 +123,8 @@ class SyncService:
 
     def _push_row(self, row: OutboxRow, report: SyncReport) -> None:
         till = self.till
-        handler = {"redeem": self._push_redeem, "void": self._push_void, "activate": self._push_activate,
-                   "sale_void": self._push_sale_void}[row.kind]
+        handler = {OutboxKind.REDEEM: self._push_redeem, OutboxKind.VOID: self._push_void,
+                   OutboxKind.ACTIVATE: self._push_activate, OutboxKind.SALE_VOID: self._push_sale_void}[row.kind]
         try:
             handler(row, report)
         except (Unavailable, AuthError) as exc:
@@ -145,16 +147,16 @@ class SyncService:
         try:
             answer = self._send_with_replay(lambda b: till.api.redeem(code, b, budget=self.budget(UPLOAD_BUDGET)), row)
         except Refusal as exc:
-            if row.state == "verify":
+            if row.state == OutboxState.VERIFY:
                 with till.db.transaction() as conn:
-                    till.outbox.set_state_in(conn, row.id, "cancelled", {"error": exc.code})
+                    till.outbox.set_state_in(conn, row.id, OutboxState.CANCELLED, {"error": exc.code})
                 return
             with till.db.transaction() as conn:
                 till.ledger.append_in(conn, till.entry(
                     EntryKind.REDEMPTION_CONFLICT, voucher=row.serial, ref_seq=row.ledger_seq,
                     data={"verdict": exc.code, "redeemed_at": exc.extra.get("redeemed_at"),
                           "redeemed_by": exc.extra.get("redeemed_by"), "message": exc.message}))
-                till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code, **exc.extra})
+                till.outbox.set_state_in(conn, row.id, OutboxState.CONFLICT, {"error": exc.code, **exc.extra})
                 if exc.code == "already_redeemed":
                     CacheStore.set_redeemed_in(conn, row.serial, exc.extra.get("redeemed_at"),
                                                exc.extra.get("redeemed_by"))
@@ -166,10 +168,10 @@ class SyncService:
                 till.ledger.append_in(conn, till.entry(
                     EntryKind.REDEMPTION_CONFLICT, voucher=row.serial, ref_seq=row.ledger_seq,
                     data={"verdict": exc.code, "message": exc.message}))
-                till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
+                till.outbox.set_state_in(conn, row.id, OutboxState.CONFLICT, {"error": exc.code})
             report.conflicts += 1
             return
-        if row.state == "verify":
+        if row.state == OutboxState.VERIFY:
             # The till refused it offline but the request had landed: take it back upstream at once.
             with till.db.transaction() as conn:
                 till.redemptions.confirm(_opened_at(row), answer, conn)
@@ -182,8 +184,8 @@ class SyncService:
                 return
             with till.db.transaction() as conn:
                 till.redemptions.record_void(conn, _opened_at(row), row.serial or "", answer.get("campaign_id"),
-                                             int(answer.get("amount_cents") or 0), key, "online", None)
-                till.outbox.set_state_in(conn, row.id, "done", answer)
+                                             int(answer.get("amount_cents") or 0), key, Mode.ONLINE, None)
+                till.outbox.set_state_in(conn, row.id, OutboxState.DONE, answer)
             report.pushed += 1
             return
         with till.db.transaction() as conn:
@@ -200,12 +202,12 @@ class SyncService:
         """
         till = self.till
         parent = till.outbox.by_key(row.payload[parent_key])
-        if parent is None or parent.state in ("conflict", "rejected", "cancelled"):
+        if parent is None or parent.state in (OutboxState.CONFLICT, OutboxState.REJECTED, OutboxState.CANCELLED):
             with till.db.transaction() as conn:
-                till.outbox.set_state_in(conn, row.id, "cancelled", {"reason": "nothing upstream to void"})
+                till.outbox.set_state_in(conn, row.id, OutboxState.CANCELLED, {"reason": "nothing upstream to void"})
             return None
         upstream_id = (parent.result or {}).get(id_field)
-        if parent.state != "done" or upstream_id is None:
+        if parent.state != OutboxState.DONE or upstream_id is None:
             raise Unavailable("order", unsent)
         try:
             return send(int(upstream_id))
@@ -213,7 +215,7 @@ class SyncService:
             if exc.code == "already_voided":
                 return {"already_voided": True}
             with till.db.transaction() as conn:
-                till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
+                till.outbox.set_state_in(conn, row.id, OutboxState.CONFLICT, {"error": exc.code})
             report.conflicts += 1
             report.errors.append(f"{row.kind}:{exc.code}")
             return None
@@ -230,8 +232,8 @@ class SyncService:
             seq = int(row.payload["ref_seq"])
             r = _entry_at(conn, seq)
             till.redemptions.record_void(conn, seq, r.voucher or "", r.campaign_id, r.amount_cents,
-                                         row.idempotency_key, "online", answer)
-            till.outbox.set_state_in(conn, row.id, "done", answer)
+                                         row.idempotency_key, Mode.ONLINE, answer)
+            till.outbox.set_state_in(conn, row.id, OutboxState.DONE, answer)
         report.pushed += 1
 
     def _push_activate(self, row: OutboxRow, report: SyncReport) -> None:
@@ -245,7 +247,7 @@ class SyncService:
                 till.ledger.append_in(conn, till.entry(EntryKind.SALE_CONFLICT, voucher=row.serial,
                                                        ref_seq=row.ledger_seq,
                                                        data={"verdict": exc.code, "message": exc.message}))
-                till.outbox.set_state_in(conn, row.id, "conflict", {"error": exc.code})
+                till.outbox.set_state_in(conn, row.id, OutboxState.CONFLICT, {"error": exc.code})
                 CacheStore.unmark_sold_in(conn, row.serial or "")
             report.conflicts += 1
             return
@@ -268,9 +270,9 @@ class SyncService:
                 till.ledger.append_in(conn, till.entry(
                     EntryKind.SALE_VOID, voucher=r.voucher, campaign_id=r.campaign_id, amount_cents=r.amount_cents,
                     price_cents=r.price_cents, topup_cents=r.topup_cents, ref_seq=seq,
-                    idempotency_key=row.idempotency_key, mode="online"))
+                    idempotency_key=row.idempotency_key, mode=Mode.ONLINE))
                 CacheStore.unmark_sold_in(conn, r.voucher or "")
-            till.outbox.set_state_in(conn, row.id, "done", answer)
+            till.outbox.set_state_in(conn, row.id, OutboxState.DONE, answer)
         report.pushed += 1
 
     # --- pull --------------------------------------------------------------------------------------------
@@ -281,7 +283,7 @@ class SyncService:
         me = api.me(budget=self.budget(10))
         till.store_me(me)
         till.cache.replace_campaigns(api.campaigns(budget=self.budget(30)))
-        cursor = till.settings.get("cursor")
+        cursor = till.settings.get(SettingKey.CURSOR)
         while True:
             try:
                 page = api.changes(cursor, limit=5000, budget=self.budget(60))
@@ -298,9 +300,9 @@ class SyncService:
                 # What this till took but the server does not know yet stays taken locally.
                 CacheStore.keep_pending_redeemed_in(conn)
                 cursor = page.get("next_cursor") or cursor
-                Settings.set_in(conn, "cursor", cursor)
+                Settings.set_in(conn, SettingKey.CURSOR, cursor)
                 if not page.get("has_more"):
-                    Settings.set_in(conn, "cache_synced_utc", to_utc_text(till.clock()))
+                    Settings.set_in(conn, SettingKey.CACHE_SYNCED_UTC, to_utc_text(till.clock()))
             report.pulled += len(changes)
             if progress:
                 progress(SyncProgress("pull", report.pulled, None, api.bytes_in - self._b0))

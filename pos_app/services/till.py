@@ -16,12 +16,13 @@ from ..api.urls import InsecureUrl, check_server_url
 from ..core.daybook import open_day_after
 from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import business_day, parse_utc_text, to_utc_text, utc_now
+from ..core.verdicts import Mode
 from ..store.cache import CacheStore
 from ..store.closings import ClosingStore
 from ..store.db import Connection, Database, default_home, open_home
 from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxStore
-from ..store.settings import Settings
+from ..store.settings import SettingKey, Settings
 from .context import ConfigError, ConfigProblem, new_key, test_pause
 from .policy import OfflinePolicy, effective_policy
 from .redemption import RedemptionService
@@ -70,12 +71,12 @@ class Till:
 
     @property
     def configured(self) -> bool:
-        return bool(self.settings.get("server_url"))
+        return bool(self.settings.get(SettingKey.SERVER_URL))
 
     @property
     def api(self) -> ApiClient:
         if self._api is None:
-            url = self.settings.get("server_url")
+            url = self.settings.get(SettingKey.SERVER_URL)
             if not url:
                 raise ConfigError(ConfigProblem.NOT_CONFIGURED)
             try:
@@ -103,12 +104,12 @@ class Till:
         finally:
             probe.close()
         self.tokens.set(token)
-        old = self.settings.get("server_url")
-        self.settings.set("server_url", server_url.rstrip("/"))
+        old = self.settings.get(SettingKey.SERVER_URL)
+        self.settings.set(SettingKey.SERVER_URL, server_url.rstrip("/"))
         self.store_me(me)
-        self.settings.set("auth_blocked", None)
+        self.settings.set(SettingKey.AUTH_BLOCKED, None)
         if old and old.rstrip("/") != server_url.rstrip("/"):
-            self.settings.set("cursor", None)  # another server: its cursors mean nothing here
+            self.settings.set(SettingKey.CURSOR, None)  # another server: its cursors mean nothing here
         self.append(EntryKind.CONFIG_CHANGE, data={"server_url": server_url.rstrip("/"),
                                                    "merchant": me.get("merchant", {}).get("name"),
                                                    "terminal": me.get("terminal", {}).get("name")})
@@ -118,12 +119,12 @@ class Till:
         return me
 
     def store_me(self, me: dict[str, Any]) -> None:
-        self.settings.set("me", {k: me.get(k) for k in ("terminal", "merchant", "roles", "campaigns",
+        self.settings.set(SettingKey.ME, {k: me.get(k) for k in ("terminal", "merchant", "roles", "campaigns",
                                                           "offline_policy", "void_window_seconds")})
 
     @property
     def me(self) -> dict[str, Any]:
-        return self.settings.get("me") or {}
+        return self.settings.get(SettingKey.ME) or {}
 
     @property
     def merchant_id(self) -> str:
@@ -144,40 +145,40 @@ class Till:
 
     @property
     def cashier(self) -> str:
-        return str(self.settings.get("cashier") or "")
+        return str(self.settings.get(SettingKey.CASHIER) or "")
 
     @property
     def void_window_s(self) -> int:
         return int(self.me.get("void_window_seconds") or 600)
 
     def policy(self) -> OfflinePolicy:
-        return effective_policy(self.me.get("offline_policy"), self.settings.get("owner_policy"))
+        return effective_policy(self.me.get("offline_policy"), self.settings.get(SettingKey.OWNER_POLICY))
 
     def set_owner_policy(self, **limits: Any) -> None:
         """The owner's tightenings (offline_allowed, max_offline_total_cents_per_day, max_cache_age_seconds)."""
-        current = dict(self.settings.get("owner_policy") or {})
+        current = dict(self.settings.get(SettingKey.OWNER_POLICY) or {})
         current.update({k: v for k, v in limits.items() if k in ("offline_allowed", "max_offline_total_cents_per_day",
                                                                    "max_cache_age_seconds")})
-        self.settings.set("owner_policy", current)
+        self.settings.set(SettingKey.OWNER_POLICY, current)
         self.append(EntryKind.CONFIG_CHANGE, data={"owner_policy": current})
 
     # --- network state -----------------------------------------------------------------------------------
 
     def auth_blocked(self) -> str | None:
-        blocked: str | None = self.settings.get("auth_blocked")
+        blocked: str | None = self.settings.get(SettingKey.AUTH_BLOCKED)
         return blocked
 
     def note_auth_failure(self, exc: ApiError) -> None:
         """401/403: stop offline acceptance until an authenticated call succeeds again (or a reconfiguration)."""
         if not self.auth_blocked():
-            self.settings.set("auth_blocked", exc.code)
+            self.settings.set(SettingKey.AUTH_BLOCKED, exc.code)
             self.append(EntryKind.OFFLINE_SWITCH, data={"auth_blocked": exc.code})
 
     def _lift_auth_block(self) -> None:
         """The server just accepted the token (an answer other than 401/403): offline acceptance is back."""
         blocked = self.auth_blocked()
         if blocked:
-            self.settings.set("auth_blocked", None)
+            self.settings.set(SettingKey.AUTH_BLOCKED, None)
             self.append(EntryKind.OFFLINE_SWITCH, data={"auth_unblocked": blocked})
 
     def note_network(self, ok: bool) -> None:
@@ -207,12 +208,12 @@ class Till:
             return self.last_failure is not None and time.monotonic() - self.last_failure < OFFLINE_HOLD_S
 
     @property
-    def mode(self) -> str:
-        """'offline' since the last network failure, until a call succeeds again."""
-        return "offline" if self.last_failure is not None else "online"
+    def mode(self) -> Mode:
+        """Offline since the last network failure, until a call succeeds again."""
+        return Mode.OFFLINE if self.last_failure is not None else Mode.ONLINE
 
     def cache_age_s(self) -> float | None:
-        synced = self.settings.get("cache_synced_utc")
+        synced = self.settings.get(SettingKey.CACHE_SYNCED_UTC)
         if not synced:
             return None
         return max(0.0, (self.clock() - parse_utc_text(synced)).total_seconds())

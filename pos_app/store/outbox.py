@@ -9,20 +9,37 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from ..core.timeutil import to_utc_text, utc_now
 from .db import Database
 
 
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+    CANCELLED = "cancelled"
+    VERIFY = "verify"  # refused offline after a request that may have landed: the sync asks the server again
+
+
+class OutboxKind(StrEnum):
+    REDEEM = "redeem"
+    VOID = "void"
+    ACTIVATE = "activate"
+    SALE_VOID = "sale_void"
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxRow:
     id: int
     idempotency_key: str
-    kind: str  # redeem, void, activate, sale_void
+    kind: OutboxKind
     serial: str | None
     payload: dict[str, Any]
-    state: str
+    state: OutboxState
     attempts: int
     ledger_seq: int | None
     result: dict[str, Any] | None
@@ -32,7 +49,8 @@ _COLS = "id, idempotency_key, kind, serial, payload, state, attempts, ledger_seq
 
 
 def _row(r: tuple[Any, ...]) -> OutboxRow:
-    return OutboxRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7], json.loads(r[8]) if r[8] else None)
+    return OutboxRow(r[0], r[1], OutboxKind(r[2]), r[3], json.loads(r[4]), OutboxState(r[5]), r[6], r[7],
+                     json.loads(r[8]) if r[8] else None)
 
 
 class OutboxStore:
@@ -40,8 +58,8 @@ class OutboxStore:
         self.db = db
 
     @staticmethod
-    def insert_in(conn: sqlite3.Connection, key: str, kind: str, serial: str | None, payload: dict[str, Any],
-                  ledger_seq: int | None, state: str = "pending") -> int:
+    def insert_in(conn: sqlite3.Connection, key: str, kind: OutboxKind, serial: str | None, payload: dict[str, Any],
+                  ledger_seq: int | None, state: OutboxState = OutboxState.PENDING) -> int:
         cur = conn.execute("INSERT INTO outbox(idempotency_key, kind, serial, payload, created_utc, state, ledger_seq)"
                            " VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (key, kind, serial, json.dumps(payload, sort_keys=True), to_utc_text(utc_now()), state,
@@ -50,7 +68,7 @@ class OutboxStore:
         return cur.lastrowid
 
     @staticmethod
-    def set_state_in(conn: sqlite3.Connection, row_id: int, state: str, result: dict[str, Any] | None = None,
+    def set_state_in(conn: sqlite3.Connection, row_id: int, state: OutboxState, result: dict[str, Any] | None = None,
                      error: str | None = None) -> None:
         conn.execute("UPDATE outbox SET state = ?, result = COALESCE(?, result), last_error = ? WHERE id = ?",
                      (state, json.dumps(result, sort_keys=True) if result is not None else None, error, row_id))

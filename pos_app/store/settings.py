@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Any
 
 from .db import Connection, Database
+
+
+class SettingKey(StrEnum):
+    """The keys the services keep (the UI's own preferences are the ``ui.*`` keys)."""
+
+    SERVER_URL = "server_url"
+    ME = "me"  # what GET /me said of this till (terminal, merchant, roles, policy)
+    CASHIER = "cashier"
+    OWNER_POLICY = "owner_policy"
+    AUTH_BLOCKED = "auth_blocked"
+    CURSOR = "cursor"  # of /changes
+    CACHE_SYNCED_UTC = "cache_synced_utc"
+    LAST_SYNC_UTC = "last_sync_utc"
+    CLOSINGS_REPORTED_SEQ = "closings_reported_seq"  # ledger seq of the last day closing the server acknowledged
 
 
 class Settings:
