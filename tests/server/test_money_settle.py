@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from pos_app.core import codes
 from voucher_server.cli import main
 from voucher_server.db import Database
 from voucher_server.services import bank, orders, sepa, settlement
@@ -157,7 +158,7 @@ def test_order_command(tmp_path: Path) -> None:
     sheets = " ".join(subprocess.run(["pdftotext", str(tmp_path / "sheets.pdf"), "-"], capture_output=True,
                                      text=True, check=True).stdout.split())
     serial = order["vouchers"][0]
-    assert f"{serial[:4]} {serial[4:8]} {serial[8:]}" in sheets and "puis 10,00 €" in sheets
+    assert codes.format_serial(serial) in sheets and "puis 10,00 €" in sheets
     invoice = subprocess.run(["pdftotext", str(tmp_path / "inv.pdf"), "-"], capture_output=True, text=True,
                              check=True).stdout
     assert "30,00 €" in invoice and "Mairie" in invoice
