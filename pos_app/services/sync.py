@@ -27,7 +27,7 @@ from .context import TillContext, new_key
 from .ledger_check import LEDGER_REFUSALS, send_head
 from .redemption import RedemptionService
 from .sale import SaleService
-from .sync_records import SyncProgress, SyncReport, TillStatus
+from .sync_records import SyncPhase, SyncProgress, SyncReport, TillStatus
 
 log = logging.getLogger(__name__)
 UPLOAD_BUDGET = 15.0  # seconds per uploaded item: nobody waits at the counter for the sync
@@ -102,7 +102,7 @@ class SyncService:
                 report.errors.append(f"api:{exc.code}")
             report.bytes = api.bytes_in - start_bytes
             if progress:
-                progress(SyncProgress("done", report.pushed + report.pulled, None, report.bytes))
+                progress(SyncProgress(SyncPhase.DONE, report.pushed + report.pulled, None, report.bytes))
             return report
 
     def budget(self, seconds: float) -> float:
@@ -119,7 +119,7 @@ class SyncService:
         for i, row in enumerate(rows + verify):
             self._push_row(row, report)
             if progress:
-                progress(SyncProgress("push", i + 1, total, self.till.api.bytes_in - self._b0))
+                progress(SyncProgress(SyncPhase.PUSH, i + 1, total, self.till.api.bytes_in - self._b0))
 
     def _push_row(self, row: OutboxRow, report: SyncReport) -> None:
         till = self.till
@@ -305,7 +305,7 @@ class SyncService:
                     Settings.set_in(conn, SettingKey.CACHE_SYNCED_UTC, to_utc_text(till.clock()))
             report.pulled += len(changes)
             if progress:
-                progress(SyncProgress("pull", report.pulled, None, api.bytes_in - self._b0))
+                progress(SyncProgress(SyncPhase.PULL, report.pulled, None, api.bytes_in - self._b0))
             if not page.get("has_more"):
                 break
 

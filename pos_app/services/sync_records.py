@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
+
+
+class SyncPhase(StrEnum):
+    PUSH = "push"
+    PULL = "pull"
+    HEAD = "head"
+    DONE = "done"
 
 
 @dataclass(frozen=True, slots=True)
 class SyncProgress:
-    phase: str  # push, pull, head, done
+    phase: SyncPhase
     items_done: int
     items_total: int | None
     bytes: int  # received during this pass so far
