@@ -11,8 +11,10 @@ from datetime import date
 from typing import Any
 
 from ..core.campaigns import Campaign, VoucherState
+from ..core.ledger import EntryKind
 from ..core.timeutil import to_utc_text, utc_now
 from .db import Database
+from .outbox import OutboxKind, OutboxState
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +123,8 @@ class CacheStore:
     def keep_pending_redeemed_in(conn: sqlite3.Connection) -> None:
         """What this till took but the server does not know yet (pending, not voided) stays taken locally."""
         conn.execute("UPDATE vouchers SET state = 'redeemed' WHERE serial IN (SELECT serial FROM outbox"
-                     " WHERE kind = 'redeem' AND state = 'pending')"
-                     " AND serial NOT IN (SELECT voucher FROM ledger WHERE kind = 'void'"
+                     f" WHERE kind = '{OutboxKind.REDEEM}' AND state = '{OutboxState.PENDING}')"
+                     f" AND serial NOT IN (SELECT voucher FROM ledger WHERE kind = '{EntryKind.VOID}'"
                      " AND voucher IS NOT NULL)")
 
     @staticmethod

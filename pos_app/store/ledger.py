@@ -10,7 +10,10 @@ from dataclasses import fields
 from typing import Any
 
 from ..core.ledger import GENESIS_HASH, ChainReport, EntryKind, LedgerEntry, verify_chain
+from ..core.verdicts import Mode
 from .db import Database
+
+_K = EntryKind  # the kinds' values are spelled into the SQL text: the same statements as literal strings
 
 _COLUMNS = [f.name for f in fields(LedgerEntry)]
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM ledger"
@@ -95,9 +98,9 @@ class LedgerStore:
         """This till's redemption of ``serial`` that still holds the voucher (pending or confirmed: not rejected,
         voided or in conflict), if any."""
         row = conn.execute(
-            f"{_SELECT} WHERE kind = 'redemption' AND voucher = ? AND seq NOT IN (SELECT ref_seq FROM ledger"
-            " WHERE ref_seq IS NOT NULL AND voucher = ? AND kind IN ('void', 'redemption_rejected',"
-            " 'redemption_conflict')) ORDER BY seq DESC LIMIT 1", (serial, serial)).fetchone()
+            f"{_SELECT} WHERE kind = '{_K.REDEMPTION}' AND voucher = ? AND seq NOT IN (SELECT ref_seq FROM ledger"
+            f" WHERE ref_seq IS NOT NULL AND voucher = ? AND kind IN ('{_K.VOID}', '{_K.REDEMPTION_REJECTED}',"
+            f" '{_K.REDEMPTION_CONFLICT}')) ORDER BY seq DESC LIMIT 1", (serial, serial)).fetchone()
         return _row_to_entry(row) if row else None
     @staticmethod
     def has_ref_in(conn: sqlite3.Connection, kind: str, ref_seq: int | None) -> bool:
@@ -123,11 +126,11 @@ class LedgerStore:
     def offline_redeemed_cents_in(conn: sqlite3.Connection, day: str) -> int:
         """Face value accepted offline on ``day`` (pending or confirmed; not rejected, conflicting or voided)."""
         return int(conn.execute(
-            "SELECT COALESCE(SUM(r.amount_cents), 0) FROM ledger r WHERE r.kind = 'redemption'"
-            " AND r.business_day = ? AND (r.mode = 'offline' OR r.seq IN"
-            " (SELECT ref_seq FROM ledger WHERE kind = 'offline_switch' AND ref_seq IS NOT NULL))"
+            f"SELECT COALESCE(SUM(r.amount_cents), 0) FROM ledger r WHERE r.kind = '{_K.REDEMPTION}'"
+            f" AND r.business_day = ? AND (r.mode = '{Mode.OFFLINE}' OR r.seq IN"
+            f" (SELECT ref_seq FROM ledger WHERE kind = '{_K.OFFLINE_SWITCH}' AND ref_seq IS NOT NULL))"
             " AND r.seq NOT IN (SELECT ref_seq FROM ledger WHERE ref_seq IS NOT NULL AND kind IN"
-            " ('redemption_rejected', 'redemption_conflict', 'void'))", (day,)).fetchone()[0])
+            f" ('{_K.REDEMPTION_REJECTED}', '{_K.REDEMPTION_CONFLICT}', '{_K.VOID}'))", (day,)).fetchone()[0])
 
     # --- named reads of the books (inside the caller's transaction or read) ----------------------------------
 

@@ -95,7 +95,8 @@ class OutboxStore:
 
     def pending(self) -> list[OutboxRow]:
         with self.db.reading() as conn:
-            rows = conn.execute(f"SELECT {_COLS} FROM outbox WHERE state = 'pending' ORDER BY id").fetchall()
+            sql = f"SELECT {_COLS} FROM outbox WHERE state = '{OutboxState.PENDING}' ORDER BY id"
+            rows = conn.execute(sql).fetchall()
         return [_row(r) for r in rows]
 
     def by_key(self, key: str) -> OutboxRow | None:
@@ -110,7 +111,7 @@ class OutboxStore:
 
     def count_pending(self) -> int:
         with self.db.reading() as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()[0])
+            return int(conn.execute(f"SELECT COUNT(*) FROM outbox WHERE state = '{OutboxState.PENDING}'").fetchone()[0])
 
     def all(self) -> list[OutboxRow]:
         with self.db.reading() as conn:
