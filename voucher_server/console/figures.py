@@ -65,7 +65,7 @@ def campaign_figures(s: Session, camp: Campaign, today: date) -> CampaignFigures
     """Every figure of the dashboard for ``camp`` as of the Paris day ``today``."""
     out = CampaignFigures(camp.id, today, expired=today > camp.valid_until)
     _voucher_states(s, camp, out)
-    names = dict(s.execute(select(Merchant.id, Merchant.name)).tuples().all())
+    names = dict(s.execute(select(Merchant.id, Merchant.name)).all())
     core = core_campaign(camp)
     for kind, merchant_id, amount, price, the_day, n in _activity_groups(s, camp.id):
         sign = _SIGN[kind] * n
@@ -97,7 +97,7 @@ def _activity_groups(s: Session, campaign_id: str) -> list[tuple[str, str | None
     base = select(*cols).join(Voucher, Voucher.serial == Activity.serial)
     grouped = s.execute(base.add_columns(Activity.business_day, func.count())
                         .where(*where, Activity.business_day.is_not(None))
-                        .group_by(*cols, Activity.business_day)).tuples().all()
+                        .group_by(*cols, Activity.business_day)).all()
     out = [(k, m, int(a), _int(p), d, int(n)) for k, m, a, p, d, n in grouped if d is not None]
     older = s.execute(base.add_columns(Activity.business_time)
                       .where(*where, Activity.business_day.is_(None))).all()
@@ -112,7 +112,7 @@ def _int(cents: int | None) -> int | None:
 
 def _voucher_states(s: Session, camp: Campaign, out: CampaignFigures) -> None:
     counts = dict(s.execute(select(Voucher.state, func.count()).where(Voucher.campaign_id == camp.id)
-                            .group_by(Voucher.state)).tuples().all())
+                            .group_by(Voucher.state)).all())
     out.issued = sum(counts.values())
     out.unsold = counts.get(VoucherState.ISSUED.value, 0)
     out.blocked = counts.get(VoucherState.BLOCKED.value, 0)
