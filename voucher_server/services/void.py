@@ -20,6 +20,22 @@ from .context import Caller, Context
 from .idempotency import run_idempotent
 
 
+def _voidable(ctx: Context, s: Session, now: datetime, who: Caller, ref_id: int, kinds: tuple[str, str],
+              not_yours: str) -> Activity:
+    """The activity of kind ``kinds[0]`` that this caller may undo now with a ``kinds[1]``: its own, not undone
+    yet, within the void window (counted from the server's time of the activity)."""
+    done = s.get(Activity, ref_id)
+    if done is None or done.kind != kinds[0]:
+        raise ApiError(404, "not_found")
+    if done.merchant_id != who.merchant_id:
+        raise ApiError(403, "forbidden", not_yours)
+    if s.scalar(select(Activity.id).where(Activity.kind == kinds[1], Activity.ref_id == ref_id)) is not None:
+        raise ApiError(409, "already_voided")
+    if now - aware(done.server_time) > ctx.void_window:  # type: ignore[operator]
+        raise ApiError(409, "void_window_passed")
+    return done
+
+
 def void_redemption(ctx: Context, who: Caller, rid: int, body: VoidBody) -> Answer:
     """Put a redeemed voucher back to active, by the shop that redeemed it, within the window."""
     if not who.is_merchant:
@@ -33,15 +49,7 @@ def void_redemption(ctx: Context, who: Caller, rid: int, body: VoidBody) -> Answ
 
 def _void_redemption(ctx: Context, s: Session, now: datetime, who: Caller, rid: int,
                      body: VoidBody) -> tuple[int, dict[str, Any], int | None]:
-    red = s.get(Activity, rid)
-    if red is None or red.kind != "redeem":
-        raise ApiError(404, "not_found")
-    if red.merchant_id != who.merchant_id:
-        raise ApiError(403, "forbidden", "Ce passage appartient à un autre commerce.")
-    if s.scalar(select(Activity.id).where(Activity.kind == "void", Activity.ref_id == rid)) is not None:
-        raise ApiError(409, "already_voided")
-    if now - aware(red.server_time) > ctx.void_window:  # type: ignore[operator]
-        raise ApiError(409, "void_window_passed")
+    red = _voidable(ctx, s, now, who, rid, ("redeem", "void"), "Ce passage appartient à un autre commerce.")
     act = Activity(kind="void", serial=red.serial, campaign_id=red.campaign_id, terminal_id=who.terminal_id,
                    merchant_id=who.merchant_id, amount_cents=red.amount_cents,
                    idempotency_key=body.idempotency_key, server_time=now, business_time=now, ref_id=rid,
@@ -70,15 +78,7 @@ def void_sale(ctx: Context, who: Caller, sid: int, body: VoidBody) -> Answer:
 
 def _void_sale(ctx: Context, s: Session, now: datetime, who: Caller, sid: int,
                body: VoidBody) -> tuple[int, dict[str, Any], int | None]:
-    sale = s.get(Activity, sid)
-    if sale is None or sale.kind != "activate":
-        raise ApiError(404, "not_found")
-    if sale.merchant_id != who.merchant_id:
-        raise ApiError(403, "forbidden", "Cette vente appartient à un autre vendeur.")
-    if s.scalar(select(Activity.id).where(Activity.kind == "sale_void", Activity.ref_id == sid)) is not None:
-        raise ApiError(409, "already_voided")
-    if now - aware(sale.server_time) > ctx.void_window:  # type: ignore[operator]
-        raise ApiError(409, "void_window_passed")
+    sale = _voidable(ctx, s, now, who, sid, ("activate", "sale_void"), "Cette vente appartient à un autre vendeur.")
     v = s.get(Voucher, sale.serial)
     if v is None or v.state != "active" or v.sale_id != sid:
         raise ApiError(409, "voucher_spent")
