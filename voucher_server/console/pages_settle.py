@@ -97,6 +97,12 @@ def statement_detail(page: Annotated[Page, Depends(viewer)], mid: str, kind: str
     return Response(data, media_type=media, headers=headers)
 
 
+def _method(page: Page, default: PaymentMethod) -> PaymentMethod:
+    """The form's payment method; anything else (a forged form) is the usual one for that page."""
+    chosen = page.field("method")
+    return PaymentMethod(chosen) if chosen in set(PaymentMethod) else default
+
+
 @router.get("/statements/{mid}.{kind}")
 def statement_file(page: Annotated[Page, Depends(viewer)], mid: str, kind: str) -> Response:
     period, _raw, _errors = period_of(page)
@@ -109,8 +115,7 @@ def statement_file(page: Annotated[Page, Depends(viewer)], mid: str, kind: str) 
 def statement_paid(page: Annotated[Page, Depends(admin)], mid: str) -> Response:
     assert page.me is not None
     period, _raw, _errors = period_of(page, "form")
-    method = PaymentMethod(page.field("method")) if page.field("method") in set(PaymentMethod) else \
-        PaymentMethod.TRANSFER
+    method = _method(page, PaymentMethod.TRANSFER)
     try:
         with page.db.writing() as s:
             paid = mark_statement_paid(s, mid, period, page.me.email, utc_now(), method, page.field("reference"))
@@ -143,8 +148,7 @@ def remittance_file(page: Annotated[Page, Depends(viewer)], sid: str, kind: str)
 def remittance_received(page: Annotated[Page, Depends(admin)], sid: str) -> Response:
     assert page.me is not None
     period, _raw, _errors = period_of(page, "form")
-    method = PaymentMethod(page.field("method")) if page.field("method") in set(PaymentMethod) else \
-        PaymentMethod.CASH
+    method = _method(page, PaymentMethod.CASH)
     try:
         with page.db.writing() as s:
             got = mark_remittance_received(s, sid, period, method, page.me.email, utc_now())
