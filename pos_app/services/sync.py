@@ -27,7 +27,7 @@ from .context import TillContext, new_key
 from .ledger_check import LEDGER_REFUSALS, send_head
 from .redemption import RedemptionService
 from .sale import SaleService
-from .sync_records import SyncPhase, SyncProgress, SyncReport, TillStatus
+from .sync_records import SyncError, SyncPhase, SyncProgress, SyncReport, SyncStage, TillStatus
 
 log = logging.getLogger(__name__)
 UPLOAD_BUDGET = 15.0  # seconds per uploaded item: nobody waits at the counter for the sync
@@ -94,12 +94,12 @@ class SyncService:
                 self.till.settings.set(SettingKey.LAST_SYNC_UTC, to_utc_text(self.till.clock()))
             except AuthError as exc:
                 self.till.note_auth_failure(exc)
-                report.errors.append(f"auth:{exc.code}")
+                report.errors.append(SyncError(SyncStage.AUTH, exc.code))
             except Unavailable as exc:
                 self.till.note_network(False)
-                report.errors.append(f"unavailable:{exc.code}")
+                report.errors.append(SyncError(SyncStage.UNAVAILABLE, exc.code))
             except ApiError as exc:
-                report.errors.append(f"api:{exc.code}")
+                report.errors.append(SyncError(SyncStage.API, exc.code))
             report.bytes = api.bytes_in - start_bytes
             if progress:
                 progress(SyncProgress(SyncPhase.DONE, report.pushed + report.pulled, None, report.bytes))
@@ -109,7 +109,7 @@ class SyncService:
         """``seconds`` for the next call, cut to what is left of this pass; Unavailable once it is spent."""
         left = self._deadline - time.monotonic()
         if left <= 0.05:
-            raise Unavailable("timeout", "Synchronisation interrompue : le serveur central est trop lent.")
+            raise Unavailable("timeout", "sync pass stopped: the central server is too slow")
         return min(seconds, left)
 
     def _push(self, report: SyncReport, progress: Callable[[SyncProgress], None] | None) -> None:
@@ -180,7 +180,7 @@ class SyncService:
                 till.api.void_redemption(int(answer["redemption_id"]), key, budget=self.budget(UPLOAD_BUDGET),
                                          business_day=till.open_day())
             except Refusal as exc:
-                report.errors.append(f"verify_void:{exc.code}")
+                report.errors.append(SyncError(SyncStage.VERIFY_VOID, exc.code))
                 return
             with till.db.transaction() as conn:
                 till.redemptions.record_void(conn, _opened_at(row), row.serial or "", answer.get("campaign_id"),
@@ -195,7 +195,7 @@ class SyncService:
         report.pushed += 1
 
     def _void_upstream(self, row: OutboxRow, report: SyncReport, parent_key: str, id_field: str,
-                       unsent: str, send: Callable[[int], dict[str, Any]]) -> dict[str, Any] | None:
+                       stage: SyncStage, send: Callable[[int], dict[str, Any]]) -> dict[str, Any] | None:
         """What pushing a redemption void and a sale void share: find what it voids, send, sort the refusal.
 
         Returns the server's answer, or None when the row is settled (cancelled or conflict) and nothing is left.
@@ -208,7 +208,7 @@ class SyncService:
             return None
         upstream_id = (parent.result or {}).get(id_field)
         if parent.state != OutboxState.DONE or upstream_id is None:
-            raise Unavailable("order", unsent)
+            raise Unavailable("order", f"the {parent_key.removesuffix('_key')} must be sent before its void")
         try:
             return send(int(upstream_id))
         except Refusal as exc:
@@ -217,13 +217,13 @@ class SyncService:
             with till.db.transaction() as conn:
                 till.outbox.set_state_in(conn, row.id, OutboxState.CONFLICT, {"error": exc.code})
             report.conflicts += 1
-            report.errors.append(f"{row.kind}:{exc.code}")
+            report.errors.append(SyncError(stage, exc.code))
             return None
 
     def _push_void(self, row: OutboxRow, report: SyncReport) -> None:
         till = self.till
         answer = self._void_upstream(
-            row, report, "redemption_key", "redemption_id", "Le bon encaissé doit être envoyé avant son annulation.",
+            row, report, "redemption_key", "redemption_id", SyncStage.VOID,
             lambda rid: till.api.void_redemption(rid, row.idempotency_key, budget=self.budget(UPLOAD_BUDGET),
                                                 business_day=row.payload.get("business_day")))
         if answer is None:
@@ -258,7 +258,7 @@ class SyncService:
     def _push_sale_void(self, row: OutboxRow, report: SyncReport) -> None:
         till = self.till
         answer = self._void_upstream(
-            row, report, "sale_key", "sale_id", "La vente doit être envoyée avant son annulation.",
+            row, report, "sale_key", "sale_id", SyncStage.SALE_VOID,
             lambda sid: till.api.void_sale(sid, row.idempotency_key, budget=self.budget(UPLOAD_BUDGET),
                                           business_day=row.payload.get("business_day")))
         if answer is None:
@@ -317,7 +317,8 @@ class SyncService:
                 raise
             # The server's copy of this till's chain does not continue into this file (an entry edited or
             # deleted, a shortened or replaced file): the operator is alerted there; here the sync fails.
-            report.errors.append(f"ledger:{exc.code}:{exc.extra.get('seq')}")
+            seq = exc.extra.get("seq")
+            report.errors.append(SyncError(SyncStage.LEDGER, exc.code, int(seq) if seq is not None else None))
 
 
 class SyncLoop(threading.Thread):
@@ -353,9 +354,9 @@ class SyncLoop(threading.Thread):
                 report = self.sync.sync_once(self.progress)
             except Exception as exc:  # never let the thread die: a store error is reported and retried
                 log.warning("sync failed: %s", type(exc).__name__)
-                report = SyncReport(errors=[f"local:{type(exc).__name__}"])
+                report = SyncReport(errors=[SyncError(SyncStage.LOCAL, type(exc).__name__)])
             self.runs += 1
-            self.failures = self.failures + 1 if any(e.startswith("unavailable") for e in report.errors) else 0
+            self.failures = self.failures + 1 if report.unavailable else 0
             if self.on_report:
                 self.on_report(report)
             self._wake.wait(self.next_delay())

@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from pos_app.services.books import Books
+from pos_app.services.sync_records import SyncReport, TillStatus
 
 from . import i18n
 from .camera import CameraScanner, open_scanner
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         self.ctx.runner.run(self.ctx.till.sync.status, on_done=self._status, on_error=lambda e: None)
 
-    def _status(self, status: Any) -> None:
+    def _status(self, status: TillStatus) -> None:
         self.status.show_status(status)
         self.cashier.panel.set_mode(status.mode)
 
@@ -235,7 +236,7 @@ class MainWindow(QMainWindow):
         self.ctx.runner.run(self.ctx.till.sync.sync_once, self.status.progress.emit,
                             on_done=self._synced, on_error=self._sync_failed)
 
-    def _synced(self, report: Any) -> None:
+    def _synced(self, report: SyncReport) -> None:
         self._syncing = False
         self.status.progress.emit(None)
         self.refresh_status()

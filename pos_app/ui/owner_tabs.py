@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.money import format_cents
 from pos_app.core.timeutil import paris_text, parse_utc_text
+from pos_app.core.verdicts import Mode
 
 from . import words
 
@@ -79,7 +80,7 @@ class LedgerTab(QWidget):
             when = paris_text(parse_utc_text(x.ts_utc)) if x.ts_utc else ""
             cells = [when, self._kind_text(x.kind), x.voucher, x.campaign_id,
                      format_cents(x.amount_cents, self.ctx.lang),
-                     self._status_text(x.status) + (" " + self.tr("(offline)") if x.mode == "offline" else "")]
+                     self._status_text(x.status) + (" " + self.tr("(offline)") if x.mode == Mode.OFFLINE else "")]
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

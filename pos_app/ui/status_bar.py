@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from pos_app.core.timeutil import paris_text, parse_utc_text
+from pos_app.core.verdicts import Mode
+from pos_app.services.sync_records import SyncPhase, SyncProgress, TillStatus
 
 
 class TillStatusBar(QStatusBar):
@@ -32,11 +32,11 @@ class TillStatusBar(QStatusBar):
             self.addWidget(w)
         self.addPermanentWidget(self.bar)
         self.progress.connect(self._on_progress)
-        self.status: Any = None
+        self.status: TillStatus | None = None
         self.show_status(None)
 
-    def show_status(self, status: Any) -> None:
-        """Show a TillStatus (pos_app.services.sync), or 'unknown' when None."""
+    def show_status(self, status: TillStatus | None) -> None:
+        """Show a TillStatus, or 'unknown' when None."""
         self.status = status
         if status is None:
             self.mode.setText(self.tr("Mode: …"))
@@ -45,7 +45,7 @@ class TillStatusBar(QStatusBar):
             self.last_sync.setText("")
             self.auth.hide()
             return
-        online = status.mode == "online"
+        online = status.mode == Mode.ONLINE
         self.mode.setText(self.tr("● Online") if online else self.tr("● OFFLINE"))
         self.mode.setStyleSheet("color:#1b7f2a;font-weight:bold" if online else "color:#b85c00;font-weight:bold")
         # a refused token stops offline acceptance until the server accepts the token again: say so while it lasts
@@ -62,8 +62,8 @@ class TillStatusBar(QStatusBar):
         when = paris_text(parse_utc_text(last)) if last else self.tr("never")
         self.last_sync.setText(self.tr("Last sync: %1").replace("%1", when))
 
-    def _on_progress(self, p: Any) -> None:
-        if p is None or p.phase == "done":
+    def _on_progress(self, p: SyncProgress | None) -> None:
+        if p is None or p.phase is SyncPhase.DONE:
             self.bar.hide()
             return
         self.bar.show()

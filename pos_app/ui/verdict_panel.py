@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from pos_app.core.money import format_cents
-from pos_app.core.verdicts import Verdict, VerdictDetail
+from pos_app.core.verdicts import Mode, Verdict, VerdictDetail
 
 from . import words
 from .resources import svg_pixmap
@@ -39,7 +39,7 @@ class VerdictPanel(QFrame):
         self.lang = lang
         self.level = "idle"
         self.verdict: Verdict | None = None
-        self.mode: str | None = None
+        self.mode: Mode | None = None
         self._state: tuple = ("idle",)
         self.icon = QLabel()
         self.icon.setFixedSize(120, 120)
@@ -127,18 +127,18 @@ class VerdictPanel(QFrame):
         bits = [detail.campaign_name or detail.campaign_id or "", detail.serial or ""]
         self.detail.setText("\n".join(line for line in ("  ·  ".join(b for b in bits if b),
                                                           words.verdict_facts(detail)) if line))
-        self._set_badge(str(detail.mode.value if hasattr(detail.mode, "value") else detail.mode))
+        self._set_badge(detail.mode)
 
-    def set_mode(self, mode: str | None) -> None:
+    def set_mode(self, mode: Mode | None) -> None:
         """Online/offline badge from the status poll (kept until the next verdict)."""
         self._set_badge(mode)
 
-    def _set_badge(self, mode: str | None) -> None:
+    def _set_badge(self, mode: Mode | None) -> None:
         self.mode = mode
-        if mode == "offline":
+        if mode is Mode.OFFLINE:
             self.badge.setText(self.tr("OFFLINE"))
             self.badge.setStyleSheet("background:#b85c00;color:white;padding:6px;border-radius:6px;font-weight:bold")
-        elif mode == "online":
+        elif mode is Mode.ONLINE:
             self.badge.setText(self.tr("ONLINE"))
             self.badge.setStyleSheet("background:#1b7f2a;color:white;padding:6px;border-radius:6px;font-weight:bold")
         else:

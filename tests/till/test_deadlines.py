@@ -17,6 +17,7 @@ from pos_app.core import daybook
 from pos_app.core.timeutil import business_day, utc_now
 from pos_app.core.verdicts import Mode, Verdict
 from pos_app.services.books import Books
+from pos_app.services.sync_records import SyncError, SyncStage
 from pos_app.services.till import Till
 from voucher_server.testing import FaultServer
 
@@ -55,7 +56,7 @@ def test_trickling_server_gives_a_verdict_within_3_s_and_sync_gives_up_then_resu
         start = time.monotonic()
         report = t.sync.sync_once()
         assert time.monotonic() - start <= 4.5
-        assert report.errors == ["unavailable:timeout"] and t.outbox.count_pending() == 1
+        assert report.errors == [SyncError(SyncStage.UNAVAILABLE, "timeout")] and t.outbox.count_pending() == 1
     finally:
         proxy.close()
     point_at(t, server.url)

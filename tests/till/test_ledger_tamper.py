@@ -15,6 +15,7 @@ import requests
 
 from pos_app.cli import main
 from pos_app.core.ledger import EntryKind
+from pos_app.services.sync_records import SyncError, SyncStage
 from pos_app.services.till import Till
 
 
@@ -60,7 +61,7 @@ def server_alarm(server, token: str) -> tuple[str | None, int | None]:
 
 def sync_refused(till: Till, code: str, seq: int) -> None:
     report = till.sync.sync_once()
-    assert report.errors == [f"ledger:{code}:{seq}"], report.errors
+    assert report.errors == [SyncError(SyncStage.LEDGER, code, seq)], report.errors
 
 
 def test_an_intact_ledger_verifies_against_the_server(synced, capsys) -> None:

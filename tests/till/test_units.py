@@ -12,6 +12,7 @@ from pathlib import Path
 from pos_app.api.tokens import MemoryTokenProvider
 from pos_app.services.policy import OfflinePolicy, OfflineRefusal, effective_policy, offline_refusal
 from pos_app.services.sync import SyncLoop
+from pos_app.services.sync_records import SyncError, SyncReport, SyncStage
 from pos_app.services.till import Till
 from pos_app.store.cache import CacheStore
 from pos_app.store.db import Database
@@ -79,7 +80,7 @@ def test_sync_loop_wakes_backs_off_and_stops_cleanly(tmp_path: Path):
         time.sleep(0.05)
     loop.stop()
     assert not loop.is_alive()
-    assert reports and reports[0].errors and loop.failures >= 1
+    assert reports and reports[0].unavailable and loop.failures >= 1
     delays = [loop.next_delay() for _ in range(20)]
     assert len(set(delays)) > 1  # jitter
     till.close()
@@ -148,3 +149,12 @@ def test_the_tills_files_are_private(tmp_path: Path) -> None:
         assert stat.S_IMODE(legacy.stat().st_mode) == 0o600  # tightened when an older file is opened
     finally:
         os.umask(old)
+
+
+def test_sync_errors_are_typed_and_keep_their_cli_spelling() -> None:
+    report = SyncReport(errors=[SyncError(SyncStage.UNAVAILABLE, "timeout"),
+                                SyncError(SyncStage.LEDGER, "ledger_head_regressed", 7)])
+    assert report.as_dict()["errors"] == ["unavailable:timeout", "ledger:ledger_head_regressed:7"]
+    assert report.unavailable and not report.ok
+    refused = SyncReport(errors=[SyncError(SyncStage.AUTH, "unauthorized")])
+    assert not refused.unavailable and refused.as_dict()["errors"] == ["auth:unauthorized"]
