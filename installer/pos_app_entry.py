@@ -2,8 +2,8 @@
 
 One executable, three jobs: the app (``pos_app.cli``); ``--selftest`` (always dispatched here, so a bundle can
 be checked even before the GUI command handles it); and ``--voucher-server ARGS`` which runs
-``voucher_server.cli`` — the demo starts its embedded central API as a subprocess of this same executable,
-because a frozen app has no ``python -m``.
+``voucher_server.process`` (the server's command line behind its parent watchdog) — the demo starts its embedded
+central API as a subprocess of this same executable, because a frozen app has no ``python -m``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def main() -> int:
     multiprocessing.freeze_support()
     argv = sys.argv[1:]
     if argv[:1] == ["--voucher-server"]:
-        from pos_app.demo_server import main as server_main
+        from voucher_server.process import main as server_main
 
         return server_main(argv[1:])
     if "--selftest" in argv:

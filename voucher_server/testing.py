@@ -1,4 +1,4 @@
-"""LiveServer: the real voucher server in a subprocess, for tests, the demo and benchmarks.
+"""LiveServer: the real voucher server in a subprocess (``process.ServerProcess``), for tests and benchmarks.
 
     with LiveServer() as srv:          # fresh SQLite file, seeded
         requests.get(srv.url + "/api/v1/health")
@@ -10,67 +10,40 @@ Environment knobs for the server: ``void_window`` (seconds), ``rate``/``burst`` 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any
-from urllib.error import URLError
-from urllib.request import urlopen
+from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from .process import REPO, ServerProcess, free_port
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["REPO", "FaultServer", "LiveServer", "SeedVouchers", "free_port"]
 
 
-class LiveServer:
-    """A real `voucher_server.cli serve` subprocess on 127.0.0.1 with its own database."""
+class LiveServer(ServerProcess):
+    """A real ``voucher_server.cli serve`` subprocess on 127.0.0.1 with its own database (a fresh SQLite file in
+    a temporary folder unless ``db_url`` is given), tied to the test process: it never outlives it."""
 
     def __init__(self, db_url: str | None = None, seed: bool = True, *, void_window: float | None = None,
                  rate: float | None = None, burst: float | None = None, workers: int = 1,
                  env: dict[str, str] | None = None, startup_timeout: float = 60.0) -> None:
         self._tmp = tempfile.mkdtemp(prefix="voucher_server_")
-        self.db_url = db_url or f"sqlite:///{Path(self._tmp) / 'server.sqlite3'}"
+        knobs = {"VOUCHER_SERVER_VOID_WINDOW": void_window, "VOUCHER_SERVER_RATE": rate,
+                 "VOUCHER_SERVER_BURST": burst}
+        full_env = dict(os.environ)
+        full_env.setdefault("VOUCHER_SERVER_SECRET", "live-server-test-secret")
+        full_env.update({k: str(v) for k, v in knobs.items() if v is not None})
+        full_env.update(env or {})
+        super().__init__(db_url or f"sqlite:///{Path(self._tmp) / 'server.sqlite3'}", Path(self._tmp),
+                         env=full_env, workers=workers, startup_timeout=startup_timeout)
         self.seed_path = Path(self._tmp) / "seed.json"
-        self.log_path = Path(self._tmp) / "server.log"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.seed: dict[str, Any] = {}
-        self.workers = workers
-        self.startup_timeout = startup_timeout
-        self.env = dict(os.environ)
-        self.env.setdefault("VOUCHER_SERVER_SECRET", "live-server-test-secret")
-        self.env["PYTHONPATH"] = str(REPO) + os.pathsep + self.env.get("PYTHONPATH", "")
-        if void_window is not None:
-            self.env["VOUCHER_SERVER_VOID_WINDOW"] = str(void_window)
-        if rate is not None:
-            self.env["VOUCHER_SERVER_RATE"] = str(rate)
-        if burst is not None:
-            self.env["VOUCHER_SERVER_BURST"] = str(burst)
-        self.env.update(env or {})
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
         if seed:
-            self._run_seed()
-
-    def _run_seed(self) -> None:
-        out = subprocess.run([sys.executable, "-m", "voucher_server.cli", "seed-demo", "--db", self.db_url,
-                              "--json", str(self.seed_path)], env=self.env, cwd=str(REPO), capture_output=True,
-                             text=True, timeout=300)
-        if out.returncode != 0:
-            raise RuntimeError(f"seed-demo failed: {out.stderr[-2000:]}")
-        self.seed = json.loads(self.seed_path.read_text(encoding="utf-8"))
+            self.seed = self.seed_demo(self.seed_path)
 
     def reset_ledger(self, token: str) -> None:
         """What the operator does before a new till file takes over a terminal (its chain starts again); tests
@@ -95,58 +68,8 @@ class LiveServer:
         """A demo token: the ``index``-th terminal of that role (in the demo campaign or outside it)."""
         found = [t for t in self.seed["terminals"]
                  if t["role"] == role and t.get("in_campaign", True) == in_campaign]
-        return found[index]["token"]
-
-    def start(self) -> LiveServer:
-        """Start (or restart) the server on the same port and database; returns when /health answers."""
-        if self._proc is not None and self._proc.poll() is None:
-            return self
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "voucher_server.cli", "serve", "--db", self.db_url, "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(self.workers)],
-            env=self.env, cwd=str(REPO), stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                raise RuntimeError(f"voucher server exited: {self.log_path.read_text(errors='replace')[-2000:]}")
-            try:
-                with urlopen(self.url + "/api/v1/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        return self
-            except (URLError, OSError):
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("voucher server did not answer /health in time")
-
-    def stop(self) -> None:
-        """Terminate the server and wait for it."""
-        if self._proc is not None:
-            if self._proc.poll() is None:
-                self._proc.terminate()
-                try:
-                    self._proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    self._proc.kill()
-                    self._proc.wait()
-            self._proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def kill(self) -> None:
-        """SIGKILL the server (a crash, for tests)."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.send_signal(signal.SIGKILL)
-            self._proc.wait()
-        self._proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        token: str = found[index]["token"]
+        return token
 
     def close(self) -> None:
         """Stop and remove the temporary folder."""
