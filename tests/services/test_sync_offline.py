@@ -33,7 +33,8 @@ def test_a_failed_pass_keeps_the_outbox_in_order(shop: Shop) -> None:
     before = [(r.idempotency_key, r.kind, r.state, r.ledger_seq) for r in shop.till.outbox.all()]
     head = shop.till.ledger.head()
     report = shop.till.sync.sync_once()
-    assert not report.ok and len(report.errors) == 1 and "connection" in report.errors[0]
+    error, = report.errors
+    assert not report.ok and report.unavailable and (error.stage, error.code) == ("unavailable", "connection")
     assert (report.pushed, report.pulled, report.head_acked) == (0, 0, None)
     assert [(r.idempotency_key, r.kind, r.state, r.ledger_seq) for r in shop.till.outbox.all()] == before
     assert [r.kind for r in shop.till.outbox.pending()] == ["redeem", "redeem", "redeem", "void"]
