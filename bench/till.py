@@ -98,7 +98,7 @@ def main() -> int:
         times, fallbacks = [], 0
         for i in range(args.checks):
             code = codes[i % len(codes)]
-            till.last_failure = None  # measure the online path every time
+            till.network.last_failure = None  # measure the online path every time
             t0 = time.perf_counter()
             d = till.redemptions.check(code)
             times.append(time.perf_counter() - t0)
@@ -113,9 +113,9 @@ def main() -> int:
 
     # --- offline verdicts with 1 000 000 cached vouchers -----------------------------------------------------
     big = Till.open(work / "big", token_provider=MemoryTokenProvider("x" * 20))
-    big.settings.set("me", {"merchant": {"id": "M0001", "name": "Boulangerie Martin"}, "roles": ["merchant"],
-                            "offline_policy": {"offline_allowed": True, "max_offline_total_cents_per_day": 60000,
-                                               "max_cache_age_seconds": 86400}})
+    big.store_me({"merchant": {"id": "M0001", "name": "Boulangerie Martin"}, "roles": ["merchant"],
+                  "offline_policy": {"offline_allowed": True, "max_offline_total_cents_per_day": 60000,
+                                     "max_cache_age_seconds": 86400}})
     big.cache.replace_campaigns(campaigns)
     t0 = time.perf_counter()
     batch = []

@@ -68,7 +68,7 @@ def scenario(tmp: Path, server: object) -> tuple[object, str, str]:
     books.close_day(yesterday)  # two redemptions still pending
     # today: back online, the sync confirms one and refuses the other; more vouchers; the day is closed
     a.settings.set("server_url", server.url)
-    a._api, a.last_failure = None, None
+    a._api, a.network.last_failure = None, None
     now = utc_now()
     clock.now = min(paris(today, 8, 30), now - timedelta(minutes=30))
     a.sync.sync_once()

@@ -105,11 +105,9 @@ def _against_server(till: Any, local: Any) -> tuple[Any, str]:
 
 
 def _books(args: argparse.Namespace) -> Any:
-    from ..services.books import Books
-    from ..store import open_home
+    from ..services.till import Till
 
-    db = open_home(args.home)
-    return Books(db, db.path.parent)
+    return Till.open(args.home).books
 
 
 def _server_fetcher(books: Any) -> Any:

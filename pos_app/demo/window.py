@@ -105,10 +105,8 @@ class DemoControls(QToolBar):
         """The window's screens work on the role's own till and books from now on."""
         if till is None or till is self.main_window.ctx.till:
             return
-        from pos_app.services.books import Books
-
         self.main_window.ctx.till = till
-        self.main_window.ctx.books = Books(till.db, till.home, clock=till.clock)
+        self.main_window.ctx.books = till.books
 
     def print_vouchers(self, path: Path) -> Path:
         """Write the A4 sheet of demo vouchers to ``path``."""

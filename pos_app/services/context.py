@@ -15,15 +15,14 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from ..api.client import ApiClient
-from ..api.errors import ApiError
 from ..api.tokens import TokenProvider
 from ..core.ledger import EntryKind, LedgerEntry
-from ..core.verdicts import Mode
 from ..store.cache import CacheStore
 from ..store.db import Connection, Database
 from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxStore
 from ..store.settings import Settings
+from .network import NetworkState, TillIdentity
 from .policy import OfflinePolicy
 
 
@@ -71,6 +70,7 @@ class TillContext(Protocol):
     ledger: LedgerStore
     cache: CacheStore
     outbox: OutboxStore
+    network: NetworkState
 
     @property
     def api(self) -> ApiClient: ...
@@ -79,19 +79,7 @@ class TillContext(Protocol):
     def configured(self) -> bool: ...
 
     @property
-    def mode(self) -> Mode: ...
-
-    @property
-    def merchant_id(self) -> str: ...
-
-    @property
-    def merchant_name(self) -> str: ...
-
-    @property
-    def roles(self) -> list[str]: ...
-
-    @property
-    def void_window_s(self) -> int: ...
+    def identity(self) -> TillIdentity: ...
 
     def entry(self, kind: EntryKind, moment: datetime | None = None, **fields: Any) -> LedgerEntry: ...
 
@@ -100,14 +88,6 @@ class TillContext(Protocol):
     def store_me(self, me: dict[str, Any]) -> None: ...
 
     def policy(self) -> OfflinePolicy: ...
-
-    def auth_blocked(self) -> str | None: ...
-
-    def note_auth_failure(self, exc: ApiError) -> None: ...
-
-    def note_network(self, ok: bool) -> None: ...
-
-    def held_offline(self) -> bool: ...
 
     def cache_age_s(self) -> float | None: ...
 

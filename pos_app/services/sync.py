@@ -70,10 +70,11 @@ class SyncService:
 
     def status(self) -> TillStatus:
         t = self.till
-        return TillStatus(mode=t.mode, cache_age_s=t.cache_age_s(), outbox_count=t.outbox.count_pending(),
+        return TillStatus(mode=t.network.mode, cache_age_s=t.cache_age_s(), outbox_count=t.outbox.count_pending(),
                           last_sync_utc=t.settings.get(SettingKey.LAST_SYNC_UTC),
                           offline_allowed=t.policy().offline_allowed,
-                          merchant_name=t.merchant_name, roles=t.roles, auth_blocked=t.auth_blocked(),
+                          merchant_name=t.identity.merchant_name, roles=list(t.identity.roles),
+                          auth_blocked=t.network.auth_blocked(),
                           cached_vouchers=t.cache.count())
 
     # --- one pass ----------------------------------------------------------------------------------------
@@ -90,13 +91,13 @@ class SyncService:
                 self._push(report, progress)
                 self._pull(report, progress)
                 self._head(report)
-                self.till.note_network(True)
+                self.till.network.note(True)
                 self.till.settings.set(SettingKey.LAST_SYNC_UTC, to_utc_text(self.till.clock()))
             except AuthError as exc:
-                self.till.note_auth_failure(exc)
+                self.till.network.note_auth_failure(exc)
                 report.errors.append(SyncError(SyncStage.AUTH, exc.code))
             except Unavailable as exc:
-                self.till.note_network(False)
+                self.till.network.note(False)
                 report.errors.append(SyncError(SyncStage.UNAVAILABLE, exc.code))
             except ApiError as exc:
                 report.errors.append(SyncError(SyncStage.API, exc.code))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -16,25 +15,24 @@ from ..api.urls import InsecureUrl, check_server_url
 from ..core.daybook import open_day_after
 from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import business_day, parse_utc_text, to_utc_text, utc_now
-from ..core.verdicts import Mode
 from ..store.cache import CacheStore
 from ..store.closings import ClosingStore
 from ..store.db import Connection, Database, default_home, open_home
 from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxStore
 from ..store.settings import SettingKey, Settings
+from .books import Books
 from .context import ConfigError, ConfigProblem, new_key, test_pause
+from .network import OFFLINE_HOLD_S, NetworkState, TillIdentity
 from .policy import OfflinePolicy, effective_policy
 from .redemption import RedemptionService
 from .sale import SaleService
 from .sync import SyncLoop, SyncService
 
-# After a network failure, verdicts go straight to the offline decision for this long (the sync loop probes).
-OFFLINE_HOLD_S = 30.0
-
 
 class Till:
-    """One till home. Every call blocks: the UI runs them in workers."""
+    """One till home: the one place its stores, API client, identity, network state and use cases (redemptions,
+    sales, sync, books) are built. Every call blocks: the UI runs them in workers."""
 
     def __init__(self, home: Path, db: Database, tokens: TokenProvider, clock: Callable[[], datetime]) -> None:
         self.home = home
@@ -46,10 +44,8 @@ class Till:
         self.cache = CacheStore(db)
         self.outbox = OutboxStore(db)
         self._api: ApiClient | None = None
-        self._net_lock = threading.Lock()
-        self.last_failure: float | None = None  # monotonic time of the last network failure
-        self.last_success: float | None = None
-        self.on_reconnect: Callable[[], None] | None = None
+        self._identity: TillIdentity | None = None
+        self.network = NetworkState(self.settings, self.append)
         self.redemptions = RedemptionService(self)
         self.sales = SaleService(self)
         self.sync = SyncService(self)
@@ -121,38 +117,26 @@ class Till:
     def store_me(self, me: dict[str, Any]) -> None:
         self.settings.set(SettingKey.ME, {k: me.get(k) for k in ("terminal", "merchant", "roles", "campaigns",
                                                           "offline_policy", "void_window_seconds")})
+        self._identity = None
 
     @property
-    def me(self) -> dict[str, Any]:
-        return self.settings.get(SettingKey.ME) or {}
-
-    @property
-    def merchant_id(self) -> str:
-        return str((self.me.get("merchant") or {}).get("id") or "")
-
-    @property
-    def merchant_name(self) -> str:
-        return str((self.me.get("merchant") or {}).get("name") or "")
-
-    @property
-    def till_id(self) -> str:
-        term = self.me.get("terminal") or {}
-        return f"{self.merchant_id}/{term.get('id', '?')}" if self.merchant_id else "unconfigured"
-
-    @property
-    def roles(self) -> list[str]:
-        return list(self.me.get("roles") or [])
+    def identity(self) -> TillIdentity:
+        """Who this till is for the central API, read from the settings once per change."""
+        if self._identity is None:
+            self._identity = TillIdentity.from_me(self.settings.get(SettingKey.ME))
+        return self._identity
 
     @property
     def cashier(self) -> str:
         return str(self.settings.get(SettingKey.CASHIER) or "")
 
-    @property
-    def void_window_s(self) -> int:
-        return int(self.me.get("void_window_seconds") or 600)
+    @cached_property
+    def books(self) -> Books:
+        """Closings, reports and the archive of this till."""
+        return Books(self.db, self.home, clock=self.clock)
 
     def policy(self) -> OfflinePolicy:
-        return effective_policy(self.me.get("offline_policy"), self.settings.get(SettingKey.OWNER_POLICY))
+        return effective_policy(self.identity.offline_policy, self.settings.get(SettingKey.OWNER_POLICY))
 
     def set_owner_policy(self, **limits: Any) -> None:
         """The owner's tightenings (offline_allowed, max_offline_total_cents_per_day, max_cache_age_seconds)."""
@@ -162,55 +146,14 @@ class Till:
         self.settings.set(SettingKey.OWNER_POLICY, current)
         self.append(EntryKind.CONFIG_CHANGE, data={"owner_policy": current})
 
-    # --- network state -----------------------------------------------------------------------------------
-
-    def auth_blocked(self) -> str | None:
-        blocked: str | None = self.settings.get(SettingKey.AUTH_BLOCKED)
-        return blocked
-
-    def note_auth_failure(self, exc: ApiError) -> None:
-        """401/403: stop offline acceptance until an authenticated call succeeds again (or a reconfiguration)."""
-        if not self.auth_blocked():
-            self.settings.set(SettingKey.AUTH_BLOCKED, exc.code)
-            self.append(EntryKind.OFFLINE_SWITCH, data={"auth_blocked": exc.code})
-
-    def _lift_auth_block(self) -> None:
-        """The server just accepted the token (an answer other than 401/403): offline acceptance is back."""
-        blocked = self.auth_blocked()
-        if blocked:
-            self.settings.set(SettingKey.AUTH_BLOCKED, None)
-            self.append(EntryKind.OFFLINE_SWITCH, data={"auth_unblocked": blocked})
-
-    def note_network(self, ok: bool) -> None:
-        """A call reached the server and got an authenticated answer (ok), or could not reach it."""
-        if ok:
-            self._lift_auth_block()
-        with self._net_lock:
-            reconnected = ok and self.last_failure is not None
-            if ok:
-                self.last_success = time.monotonic()
-                self.last_failure = None
-            else:
-                self.last_failure = time.monotonic()
-        if reconnected and self.on_reconnect is not None:
-            self.on_reconnect()  # e.g. wake the sync loop: push what was taken offline now
+    # --- background sync ---------------------------------------------------------------------------------
 
     def start_sync_loop(self, interval: float = 30.0, **kw: Any) -> Any:
         """Start the background sync (every ``interval`` s, at reconnect, on demand via ``loop.wake()``)."""
         loop = SyncLoop(self.sync, interval=interval, **kw)
-        self.on_reconnect = loop.wake
+        self.network.on_reconnect = loop.wake
         loop.start()
         return loop
-
-    def held_offline(self) -> bool:
-        """True right after a network failure: verdicts do not make the cashier wait again."""
-        with self._net_lock:
-            return self.last_failure is not None and time.monotonic() - self.last_failure < OFFLINE_HOLD_S
-
-    @property
-    def mode(self) -> Mode:
-        """Offline since the last network failure, until a call succeeds again."""
-        return Mode.OFFLINE if self.last_failure is not None else Mode.ONLINE
 
     def cache_age_s(self) -> float | None:
         synced = self.settings.get(SettingKey.CACHE_SYNCED_UTC)
@@ -229,7 +172,7 @@ class Till:
     def entry(self, kind: EntryKind, moment: datetime | None = None, **fields: Any) -> LedgerEntry:
         now = moment or self.clock()
         return LedgerEntry(seq=0, ts_utc=to_utc_text(now), business_day=self.open_day(now),
-                           kind=str(kind), till_id=self.till_id, cashier=self.cashier, **fields)
+                           kind=str(kind), till_id=self.identity.till_id, cashier=self.cashier, **fields)
 
     def append(self, kind: EntryKind, **fields: Any) -> LedgerEntry:
         return self.ledger.append(self.entry(kind, **fields))
@@ -243,6 +186,6 @@ class Till:
             return LedgerStore.offline_redeemed_cents_in(c, day)
 
 
-# ConfigError, ConfigProblem and new_key live in .context (the use cases raise and use them too); named here
-# for the callers of the till.
+# ConfigError, ConfigProblem and new_key live in .context (the use cases raise and use them too), the hold in
+# .network; named here for the callers of the till.
 __all__ = ["OFFLINE_HOLD_S", "ConfigError", "ConfigProblem", "Till", "new_key", "test_pause"]

@@ -25,6 +25,6 @@ class AppContext:
     @property
     def void_window_s(self) -> int:
         """The operator's void window, shortened by the owner's setting when smaller."""
-        server = int(self.till.void_window_s)
+        server = int(self.till.identity.void_window_s)
         owner = self.till.settings.get("ui.void_window_s")
         return min(server, int(owner)) if owner not in (None, "", 0) else server

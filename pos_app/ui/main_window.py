@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
-from pos_app.services.books import Books
 from pos_app.services.sync_records import SyncReport, TillStatus
 
 from . import i18n
@@ -37,8 +36,7 @@ class MainWindow(QMainWindow):
                  sounds: bool = True, sync_every_ms: int = SYNC_EVERY_MS) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        books = Books(till.db, till.home, clock=till.clock)
-        self.ctx = AppContext(till, books, WorkerRunner(2, self), Sounds(sounds, self), lang, demo)
+        self.ctx = AppContext(till, till.books, WorkerRunner(2, self), Sounds(sounds, self), lang, demo)
         i18n.install_language(lang)
         self._gc = collect_on_gui_thread()  # workers run Python: a collection there must not destroy Qt objects
         roles = self._roles(till)
@@ -140,7 +138,7 @@ class MainWindow(QMainWindow):
         if chosen == "both":
             return {"cashier", "seller"}
         try:
-            roles = {str(r) for r in (till.roles or [])}
+            roles = {str(r) for r in (till.identity.roles or [])}
         except Exception:
             roles = set()
         out = set()

@@ -114,7 +114,7 @@ class OwnerScreen(QWidget):
     def server(self) -> Any:
         """The central API for the report's reconciliation, unless the till is not configured or held offline."""
         till = self.ctx.till
-        return till.api if till.configured and not till.held_offline() else None
+        return till.api if till.configured and not till.network.held_offline() else None
 
     def _day_changed(self) -> None:
         self.reports.day_changed()

@@ -188,7 +188,7 @@ class SellerScreen(QWidget):
         def day(d: date | None) -> str:
             return d.strftime("%d/%m/%Y") if d else ""
 
-        rows = [(self.tr("Shop"), self.ctx.till.merchant_name), (self.tr("Date"), paris_text(utc_now())),
+        rows = [(self.tr("Shop"), self.ctx.till.identity.merchant_name), (self.tr("Date"), paris_text(utc_now())),
                 (self.tr("Voucher"), o.serial or ""), (self.tr("Campaign"), o.campaign_name or ""),
                 (self.tr("Valid"), self.tr("from %1 to %2").replace("%1", day(o.valid_from))
                  .replace("%2", day(o.valid_until)) if o.valid_until else ""),

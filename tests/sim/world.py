@@ -66,7 +66,7 @@ class SimTill:
     def open(self, url: str) -> None:
         self.till = Till.open(self.home, token_provider=MemoryTokenProvider(), clock=self.clock)
         self.till.configure(url, self.token)
-        self.books = Books(self.till.db, self.till.home, clock=self.clock)
+        self.books = self.till.books
 
 
 def build_server(tmp: Path, vouchers: int = 260, stock: int = 140) -> tuple[LiveServer, dict[str, Any]]:
@@ -134,7 +134,7 @@ class World:
         st.till._api = None
         st.online = online
         if online:
-            st.till.last_failure = None  # back on the network: no need to wait out the offline hold
+            st.till.network.last_failure = None  # back on the network: no need to wait out the offline hold
 
     def sync(self, st: SimTill) -> None:
         st.till.sync.sync_once()

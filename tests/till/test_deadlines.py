@@ -16,7 +16,6 @@ from pos_app.api.tokens import MemoryTokenProvider
 from pos_app.core import daybook
 from pos_app.core.timeutil import business_day, utc_now
 from pos_app.core.verdicts import Mode, Verdict
-from pos_app.services.books import Books
 from pos_app.services.sync_records import SyncError, SyncStage
 from pos_app.services.till import Till
 from voucher_server.testing import FaultServer
@@ -33,7 +32,7 @@ def _server_state(server, token: str, serial: str) -> str:
 
 
 def _taken_today(till: Till, serial: str) -> tuple[int, list[str]]:
-    lines = [ln for ln in Books(till.db, till.home, clock=utc_now).day_lines(business_day(utc_now()).isoformat())
+    lines = [ln for ln in till.books.day_lines(business_day(utc_now()).isoformat())
              if ln.voucher == serial]
     return daybook.totals(lines)["taken_cents"], [ln.status for ln in lines]
 
@@ -48,7 +47,7 @@ def test_trickling_server_gives_a_verdict_within_3_s_and_sync_gives_up_then_resu
         out = t.redemptions.redeem(v["code"])
         assert time.monotonic() - start <= 3.2
         assert out.verdict.verdict is Verdict.ACCEPTED and out.verdict.mode is Mode.OFFLINE
-        t.last_failure = None  # not held offline: this check goes to the trickling server again
+        t.network.last_failure = None  # not held offline: this check goes to the trickling server again
         start = time.monotonic()
         assert t.redemptions.check(vouchers.take()["code"]).mode is Mode.OFFLINE
         assert time.monotonic() - start <= 3.2

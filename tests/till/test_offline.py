@@ -84,7 +84,7 @@ def test_offline_verdicts_limits_and_sync_exactly_once(tmp_path: Path, own_serve
         assert report.errors and a.outbox.count_pending() == 2
     finally:
         srv.start()
-    a.last_failure = b.last_failure = None
+    a.network.last_failure = b.network.last_failure = None
     report = a.sync.sync_once()
     assert report.ok and report.pushed == 2 and report.conflicts == 0
     report = a.sync.sync_once()
@@ -116,7 +116,7 @@ def test_revoked_token_stops_offline_acceptance(tmp_path: Path, own_server: Live
     tokens.set("revoked-token-0000000000")  # the operator revoked it: the server now answers 401
     v = own_vouchers.take()
     out = t.redemptions.redeem(v["code"])
-    assert out.verdict.verdict is Verdict.OFFLINE_REFUSED and t.auth_blocked()
+    assert out.verdict.verdict is Verdict.OFFLINE_REFUSED and t.network.auth_blocked()
     srv.stop()
     try:
         refused = t.redemptions.redeem(v["code"])
@@ -125,7 +125,7 @@ def test_revoked_token_stops_offline_acceptance(tmp_path: Path, own_server: Live
     finally:
         srv.start()
     t.configure(srv.url, srv.token("merchant", 1))  # reconfigured: offline acceptance is back
-    assert t.auth_blocked() is None
+    assert t.network.auth_blocked() is None
     assert t.redemptions.redeem(v["code"]).verdict.accepted
     t.close()
 
@@ -146,7 +146,7 @@ def test_offline_sale_then_sync(tmp_path: Path, own_server: LiveServer, own_vouc
         assert not s.sales.sell(v["code"]).ok  # sold here already
     finally:
         srv.start()
-    s.last_failure = None
+    s.network.last_failure = None
     report = s.sync.sync_once()
     assert report.ok and report.pushed == 1
     assert s.cache.voucher(v["serial"]).state.value == "active"
@@ -168,7 +168,7 @@ def test_void_of_unsynced_redemption_cancels_locally_and_upstream(tmp_path: Path
         assert t.today_offline_cents() == 0
     finally:
         srv.start()
-    t.last_failure = None
+    t.network.last_failure = None
     report = t.sync.sync_once()
     assert report.ok and report.pushed == 2
     assert kinds(t).count("void") == 1 and "redemption_confirmed" in kinds(t)  # both entries stay
@@ -213,17 +213,16 @@ def test_offline_typed_serial_keeps_its_campaign(tmp_path: Path, own_server: Liv
     srv.stop()
     try:
         assert t.redemptions.redeem(first["code"]).verdict.accepted  # the failure: the till now holds offline
-        assert t.held_offline()
+        assert t.network.held_offline()
         out = t.redemptions.redeem(typed["serial"])
         assert out.verdict.accepted and out.verdict.mode is Mode.OFFLINE
     finally:
         srv.start()
     entry = next(e for e in t.ledger.entries() if e.seq == out.ledger_seq)
     assert entry.campaign_id == typed["campaign"] != ""
-    t.last_failure = None
+    t.network.last_failure = None
     assert t.sync.sync_once().pushed == 2
-    from pos_app.services.books import Books
 
-    lines = Books(t.db, t.home, clock=t.clock).day_lines(entry.business_day)
+    lines = t.books.day_lines(entry.business_day)
     assert {x.campaign_id for x in lines} == {typed["campaign"]}
     t.close()

@@ -29,7 +29,7 @@ def test_offline_redemption_refused_by_the_server_policy_is_a_conflict(tmp_path:
                            (hashlib.sha256(token.encode()).hexdigest(),))
         finally:
             srv.start()
-        till.last_failure = None
+        till.network.last_failure = None
         report = till.sync.sync_once()
         assert report.conflicts == 1, report
         conflict = next(e for e in till.ledger.entries() if e.kind == "redemption_conflict")

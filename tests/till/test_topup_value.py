@@ -10,7 +10,6 @@ from pathlib import Path
 from pos_app.core.codes import parse_code, serial_of
 from pos_app.core.timeutil import business_day, utc_now
 from pos_app.core.verdicts import Mode, Verdict
-from pos_app.services.books import Books
 from pos_app.services.till import Till
 from voucher_server import admin
 from voucher_server.db import Database
@@ -67,14 +66,14 @@ def _after_closing_today(srv: LiveServer, till: Till) -> None:
             break
         time.sleep(0.25)
     today = business_day(utc_now())
-    Books(till.db, till.home, clock=till.clock).close_day(today)
+    till.books.close_day(today)
     tomorrow = today + timedelta(days=1)
     assert till.redemptions.offline_verdict(parse_code(codes[0])).amount_cents == 1000
     assert (till.redemptions.check(codes[0]).amount_cents, till.redemptions.check(codes[0]).mode) == \
         (1000, Mode.ONLINE)
     done = till.redemptions.redeem(codes[0])
     assert (done.verdict.amount_cents, done.verdict.topup_ended_on) == (1000, today)
-    lines = Books(till.db, till.home, clock=till.clock).day_lines(tomorrow.isoformat())
+    lines = till.books.day_lines(tomorrow.isoformat())
     assert [(x.voucher, x.amount_cents) for x in lines if x.voucher == serial_of(codes[0])] == \
         [(serial_of(codes[0]), 1000)]
 

@@ -92,4 +92,4 @@ def point_at(till: Till, url: str) -> None:
     if till._api is not None:
         till._api.close()
     till._api = None
-    till.last_failure = None
+    till.network.last_failure = None

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from pos_app.core.timeutil import utc_now
 from pos_app.core.verdicts import Mode, Verdict, VerdictDetail
 from pos_app.services.redemption import VoidOutcome, VoidResult
-from pos_app.services.sale import SaleOutcome
+from pos_app.services.sale import SaleOutcome, SaleVerdict
 from pos_app.ui import i18n
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,10 +118,11 @@ def _render_every_screen(win: Any, qtbot: Any, serial: str) -> list[str]:
     cashier.clear()
     money = {"price_cents": 1000, "face_value_cents": 1200, "topup_cents": 200, "campaign_name": "Chèques Booster",
              "valid_from": date.today(), "valid_until": date.today() + timedelta(days=90)}
-    seller._checked(seller._seq, SaleOutcome(False, "already_sold", "online", None, serial, **money))
+    seller._checked(seller._seq, SaleOutcome(False, SaleVerdict.ALREADY_SOLD, Mode.ONLINE, None, serial, **money))
     texts += _texts(seller)
     seller.pending = serial
-    seller._sold(SaleOutcome(True, "accepted", "offline", "sold_offline", serial, idempotency_key="k" * 32, **money))
+    seller._sold(SaleOutcome(True, SaleVerdict.ACCEPTED, Mode.OFFLINE, "sold_offline", serial,
+                             idempotency_key="k" * 32, **money))
     texts += _texts(seller)
     seller.clear()
     for page in (owner.setup_page, owner.lock_page):
@@ -157,7 +158,7 @@ def test_every_screen_speaks_one_language(make_till, make_window, vouchers, qtbo
     DemoControls(win, env, "fr")  # type: ignore[arg-type]
     commands = ["pos-app verify-ledger", "pos-app verify-archive", "pos-app reset-pin", "pos-app configure"]
     # data, commands and the language chooser's names (each written in its own language, on purpose)
-    data = [*commands, "Français", v["serial"], "Chèques Booster", till.merchant_name, "Boulangerie",
+    data = [*commands, "Français", v["serial"], "Chèques Booster", till.identity.merchant_name, "Boulangerie",
             "BOOST24", "Printemps", "127.0.0.1",
             "a_code_added_later", str(till.home)]
     for lang in ("fr", "en"):

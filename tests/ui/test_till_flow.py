@@ -131,7 +131,7 @@ def test_wrong_token_then_outage_still_accepts_offline(tmp_path: Path, make_wind
             tokens.set(own.token("merchant", 0))  # the right token again: the next call lifts the block
             cashier.on_code(first["code"])
             qtbot.waitUntil(lambda: cashier.panel.verdict is Verdict.ACCEPTED, timeout=WAIT)
-            assert till.auth_blocked() is None
+            assert till.network.auth_blocked() is None
             win.refresh_status()
             qtbot.waitUntil(lambda: not win.status.auth.isVisibleTo(win), timeout=WAIT)
             own.stop()  # then the server goes down: offline acceptance works
