@@ -86,7 +86,7 @@ class Shop:
         return [sign_code(CAMPAIGN, "K1", x, self.key) for x in serials]
 
     def books(self) -> Books:
-        return Books(self.till.db, self.till.home, clock=self.clock)
+        return self.till.books
 
     def redeem(self, code: str) -> Any:
         outcome = self.till.redemptions.redeem(code)
