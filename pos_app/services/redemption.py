@@ -2,7 +2,8 @@
 
 A redemption is written (ledger REDEMPTION pending + outbox row, one SQLite transaction) before any network call;
 the API's answer confirms or rejects it. A crash anywhere is repaired by the next sync: the idempotency key makes
-the retry replay the first answer.
+the retry replay the first answer. Those steps are the machine of ``operation.py`` (``REDEMPTION`` describes this
+kind); the verdicts (online, offline from the cache and the signature) and the value of the day are here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Selling (activating) voucher cards at a tobacconist's till, online first, queued offline like redemptions."""
+"""Selling (activating) voucher cards at a tobacconist's till, online first, queued offline like redemptions:
+the same machine (``operation.py``, ``SALE`` describes this kind); which card may be sold, and at what price, here."""
 
 from __future__ import annotations
 

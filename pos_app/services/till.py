@@ -1,4 +1,5 @@
-"""Composition root of one till: its store, API client and services (redemptions, sales, sync)."""
+"""Composition root of one till: its stores, API client, identity, network state and use cases (redemptions,
+sales, sync, books), each built once here and reached as ``till.<part>``."""
 
 from __future__ import annotations
 
