@@ -15,6 +15,7 @@ from ..store.closings import ClosingStore
 from ..store.db import Database
 from ..store.ledger import LedgerStore
 from ..store.settings import SettingKey, Settings
+from .network import TillIdentity
 from .signing import fingerprint, load_or_create_key, public_key_raw
 
 
@@ -62,39 +63,34 @@ class BookBase:
         self.cashier = cashier if cashier is not None else str(self.settings.get(SettingKey.CASHIER) or "")
 
     # header facts: the till's identity as the till services store it (settings "me" = GET /me)
-    def _me(self) -> dict[str, Any]:
-        me = self.settings.get(SettingKey.ME) or {}
-        return me if isinstance(me, dict) else {}
+    def _identity(self) -> TillIdentity:
+        return TillIdentity.from_me(self.settings.get(SettingKey.ME))
 
     @property
     def merchant_id(self) -> str:
-        return str((self._me().get("merchant") or {}).get("id") or "")
+        return self._identity().merchant_id
 
     @property
     def till_id(self) -> str:
         """Same spelling as the till services' ledger entries: ``<merchant id>/<terminal id>``, and its name."""
         if self._till_id:
             return self._till_id
-        term = self._me().get("terminal") or {}
-        ident = self.ledger_till_id
-        return f"{term['name']} ({ident})" if term.get("name") and ident != "unconfigured" else ident
+        ident = self._identity()
+        named = ident.terminal_name and ident.merchant_id  # an unconfigured till has no name to show
+        return f"{ident.terminal_name} ({ident.till_id})" if named else ident.till_id
 
     @property
     def ledger_till_id(self) -> str:
         """The till id written in this till's ledger entries (closings, archive exports)."""
-        if self._till_id:
-            return self._till_id
-        me = self._me()
-        merchant, term = me.get("merchant") or {}, me.get("terminal") or {}
-        return f"{merchant['id']}/{term.get('id', '?')}" if merchant.get("id") else "unconfigured"
+        return self._till_id or self._identity().till_id
 
     @property
     def shop(self) -> str:
-        return self._shop or str((self._me().get("merchant") or {}).get("name") or "")
+        return self._shop or self._identity().merchant_name
 
     @property
     def siret(self) -> str:
-        return self._siret or str((self._me().get("merchant") or {}).get("siret") or "")
+        return self._siret or self._identity().siret
 
     def key_fingerprint(self) -> str:
         return fingerprint(public_key_raw(load_or_create_key(self.home)))

@@ -26,7 +26,9 @@ class TillIdentity:
 
     merchant_id: str = ""
     merchant_name: str = ""
+    siret: str = ""
     terminal_id: str = "?"
+    terminal_name: str = ""
     roles: tuple[str, ...] = ()
     void_window_s: int = DEFAULT_VOID_WINDOW_S
     offline_policy: dict[str, Any] | None = None  # the operator's limits, before the owner's tightenings
@@ -36,7 +38,8 @@ class TillIdentity:
         me = me if isinstance(me, dict) else {}
         merchant, terminal = me.get("merchant") or {}, me.get("terminal") or {}
         return cls(merchant_id=str(merchant.get("id") or ""), merchant_name=str(merchant.get("name") or ""),
-                   terminal_id=str(terminal.get("id", "?")), roles=tuple(str(r) for r in me.get("roles") or ()),
+                   siret=str(merchant.get("siret") or ""), terminal_id=str(terminal.get("id", "?")),
+                   terminal_name=str(terminal.get("name") or ""), roles=tuple(str(r) for r in me.get("roles") or ()),
                    void_window_s=int(me.get("void_window_seconds") or DEFAULT_VOID_WINDOW_S),
                    offline_policy=me.get("offline_policy"))
 
