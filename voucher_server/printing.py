@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
@@ -18,6 +18,9 @@ from .db import Database
 from .models import Campaign, Voucher
 from .services.documents import new_pdf
 from .services.periods import core_campaign
+
+if TYPE_CHECKING:  # fpdf2 loads with the first sheet (services.documents.new_pdf)
+    from fpdf import FPDF
 
 # What a query of the vouchers to print needs: what each buyer paid (deferred otherwise: one query per voucher).
 SHEET_OPTIONS = undefer(Voucher.paid_cents)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING, Any
 
 from pos_app.core.money import format_cents, format_plain
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+from .services.documents import new_pdf
+
+if TYPE_CHECKING:  # fpdf2 loads when a PDF is written, not when the console starts
+    from fpdf import FPDF
+
 STATUS_FR = {"confirmed": "confirmé", "voided": "annulé"}
 KIND_FR = {"redeem": "encaissement", "activate": "vente"}
 
@@ -42,59 +44,53 @@ def figures(st: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
-class _Pdf(FPDF):
-    def __init__(self) -> None:
-        super().__init__(format="A4")
-        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.set_auto_page_break(True, margin=15)
-        self.add_page()
+def _heading(pdf: FPDF, text: str, size: float = 11) -> None:
+    pdf.set_font("DejaVu", "B", size)
+    pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
 
-    def heading(self, text: str, size: float = 11) -> None:
-        self.set_font("DejaVu", "B", size)
-        self.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT")
-        self.ln(1)
 
-    def row(self, cells: list[str], widths: list[float], bold: bool = False) -> None:
-        self.set_font("DejaVu", "B" if bold else "", 8)
-        for text, width in zip(cells, widths, strict=True):
-            self.cell(width, 5, text, border=1)
-        self.ln(5)
+def _row(pdf: FPDF, cells: list[str], widths: list[float], bold: bool = False) -> None:
+    pdf.set_font("DejaVu", "B" if bold else "", 8)
+    for text, width in zip(cells, widths, strict=True):
+        pdf.cell(width, 5, text, border=1)
+    pdf.ln(5)
 
 
 def write_pdf(st: dict[str, Any], path: Path | str) -> None:
     """The statement as a PDF: header, figures explained, by campaign, by day, by till."""
-    pdf = _Pdf()
+    pdf = new_pdf()
+    pdf.add_page()
     m = st["merchant"]
-    pdf.heading(f"Relevé du commerce — du {_day(st['from'])} au {_day(st['to'])}", 14)
+    _heading(pdf, f"Relevé du commerce — du {_day(st['from'])} au {_day(st['to'])}", 14)
     pdf.set_font("DejaVu", "", 9)
     pdf.multi_cell(0, 5, f"{m['name']} — SIRET {m['siret'] or '—'} — commerce {m['id']}", new_x="LMARGIN",
                    new_y="NEXT")
     pdf.ln(2)
-    pdf.heading("Les montants, expliqués")
+    _heading(pdf, "Les montants, expliqués")
     for label, amount, why in figures(st):
-        pdf.row([label, amount, why], [60, 28, 102], bold=False)
+        _row(pdf, [label, amount, why], [60, 28, 102], bold=False)
     pdf.ln(3)
-    pdf.heading("Par campagne")
-    pdf.row(["Campagne", "Encaissés", "Dû", "Annulés", "Ventes", "À reverser"], [40, 25, 30, 25, 25, 45], True)
+    _heading(pdf, "Par campagne")
+    _row(pdf, ["Campagne", "Encaissés", "Dû", "Annulés", "Ventes", "À reverser"], [40, 25, 30, 25, 25, 45], True)
     for camp, s in st["by_campaign"].items():
         r, v = s["redemption"], s["sale"]
-        pdf.row([camp, str(r["confirmed"]["count"]), format_cents(s["reimbursement_cents"]),
+        _row(pdf, [camp, str(r["confirmed"]["count"]), format_cents(s["reimbursement_cents"]),
                  str(r["voided"]["count"]), str(v["confirmed"]["count"]), format_cents(s["remittance_cents"])],
                 [40, 25, 30, 25, 25, 45])
     pdf.ln(3)
-    pdf.heading("Par journée comptable (celle de la caisse)")
-    pdf.row(["Journée", "Encaissés", "Dû", "Ventes", "À reverser"], [40, 30, 40, 30, 50], True)
+    _heading(pdf, "Par journée comptable (celle de la caisse)")
+    _row(pdf, ["Journée", "Encaissés", "Dû", "Ventes", "À reverser"], [40, 30, 40, 30, 50], True)
     for d in st["by_day"]:
-        pdf.row([_day(d["day"]), str(d["redemption"]["confirmed"]["count"]), format_cents(d["reimbursement_cents"]),
+        _row(pdf, [_day(d["day"]), str(d["redemption"]["confirmed"]["count"]), format_cents(d["reimbursement_cents"]),
                  str(d["sale"]["confirmed"]["count"]), format_cents(d["remittance_cents"])], [40, 30, 40, 30, 50])
-    pdf.row(["Total", str(st["counts"]["redeemed"]), format_cents(st["reimbursement_cents"]),
+    _row(pdf, ["Total", str(st["counts"]["redeemed"]), format_cents(st["reimbursement_cents"]),
              str(st["counts"]["sold"]), format_cents(st["remittance_cents"])], [40, 30, 40, 30, 50], True)
     pdf.ln(3)
-    pdf.heading("Par caisse : compté par le serveur et réclamé par ses clôtures")
-    pdf.row(["Caisse", "Dû (serveur)", "Réclamé (clôtures)", "Différence", "Clôtures"], [50, 35, 35, 30, 40], True)
+    _heading(pdf, "Par caisse : compté par le serveur et réclamé par ses clôtures")
+    _row(pdf, ["Caisse", "Dû (serveur)", "Réclamé (clôtures)", "Différence", "Clôtures"], [50, 35, 35, 30, 40], True)
     for t in st["tills"]:
-        pdf.row([t["name"], format_cents(t["reimbursement_cents"]), format_cents(t["claimed_cents"]),
+        _row(pdf, [t["name"], format_cents(t["reimbursement_cents"]), format_cents(t["claimed_cents"]),
                  format_cents(t["claimed_cents"] - t["reimbursement_cents"]), str(len(t["closings"]))],
                 [50, 35, 35, 30, 40])
     pdf.set_font("DejaVu", "", 8)

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from pos_app.core.money import format_cents
 from pos_app.core.timeutil import paris_text
@@ -22,6 +21,9 @@ from .liability import Liability
 from .orders import Order
 from .remittance import Remittance
 from .settlement import ShopDue
+
+if TYPE_CHECKING:  # fpdf2 (with Pillow and fontTools) loads when a PDF is made, not when the server starts
+    from fpdf import FPDF
 
 FONT_DIR = Path(os.environ.get("VOUCHER_SERVER_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 
@@ -131,6 +133,8 @@ def render_csv(doc: Document) -> str:
 
 def new_pdf() -> FPDF:
     """An A4 portrait fpdf2 document with DejaVu Sans (accents and the euro sign)."""
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
