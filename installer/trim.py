@@ -14,12 +14,16 @@ import subprocess
 import sys
 
 # Python packages the till never imports (the embedded demo server runs without them: uvicorn falls back to
-# asyncio and h11). fpdf2 and Pillow stay: the demo's server imports its PDF documents at start; fontTools
-# falls back from lxml to the standard library's ElementTree.
+# asyncio and h11). fpdf2 and Pillow stay: the demo's server makes PDFs (its voucher sheet, the console's
+# documents), loading them when one is asked for; fontTools falls back from lxml to the standard library's
+# ElementTree. Pillow's AVIF, WebP, FreeType and Tk extensions go (fpdf2 uses none; Pillow's plugins treat them
+# as optional: 9 MB with libavif, libwebp, freetype, harfbuzz, brotli), and numpy's SIMD test module.
 EXCLUDES = [
     "tkinter", "pytest", "hypothesis", "IPython", "matplotlib", "mypy", "ast_serialize",
     "psycopg", "psycopg_binary", "psycopg2", "asyncpg",
     "uvloop", "httptools", "watchfiles", "websockets", "yaml", "lxml",
+    "PIL._avif", "PIL._webp", "PIL._imagingft", "PIL._imagingtk", "PIL.ImageTk", "numpy._core._simd",
+    "PySide6.QtMultimediaWidgets",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick", "PySide6.Qt3DCore",
     "PySide6.QtQuick3D", "PySide6.QtCharts", "PySide6.QtDataVisualization", "PySide6.QtGraphs",
     "PySide6.QtDesigner", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtQml", "PySide6.QtQuick",
@@ -28,13 +32,16 @@ EXCLUDES = [
 
 # Qt plugins that pull stacks the till never uses: the on-screen keyboard (QtQuick + Qml, 17 MB), the GTK
 # platform theme (GTK 3, cairo, pango, atk: ~25 MB; Qt's own Fusion style is used instead), embedded-Linux
-# platforms (eglfs, linuxfb, vnc) and the PDF image format (QtPdf)
+# platforms (eglfs, linuxfb, vnc), the PDF image format (QtPdf) and Qt's FFmpeg multimedia backend (36 MB with
+# the FFmpeg, QtQuick and Qml it links): the till only plays WAVs with QSoundEffect, which QtMultimedia serves
+# without any backend plugin (PulseAudio, loaded by name)
 DROP_PLUGINS = re.compile(
     r"/plugins/(platforminputcontexts/libqtvirtualkeyboardplugin|platformthemes/libqgtk3|egldeviceintegrations/"
-    r"|platforms/lib(qeglfs|qlinuxfb|qvnc|qvkkhrdisplay|qminimalegl)|imageformats/libqpdf|generic/)")
+    r"|platforms/lib(qeglfs|qlinuxfb|qvnc|qvkkhrdisplay|qminimalegl)|imageformats/libqpdf|generic/"
+    r"|multimedia/libffmpegmediaplugin)")
 
 # loaded by name at run time, not linked: keep them and what they link
-KEEP_BY_NAME = re.compile(r"^(libzbar|libssl|libcrypto|libQt6FFmpegStub|libpulse|libpython)")
+KEEP_BY_NAME = re.compile(r"^(libzbar|libssl|libcrypto|libpulse|libpython)")
 
 
 def _needed(path: str) -> list[str]:
@@ -121,7 +128,7 @@ def lapack_shim(binaries: list[tuple[str, str, str]], workdir: str) -> tuple[lis
     if not sys.platform.startswith("linux"):
         return binaries, "not Linux"
     blas = next((b for b in binaries if re.match(r"libopenblas", os.path.basename(b[0]))
-                 and "opencv" in b[0]), None)
+                 and "opencv" in b[1].replace("\\", "/")), None)
     cv2_mod = next((b for b in binaries if os.path.basename(b[0]).startswith("cv2.")), None)
     libs = {name: _system_lib(name) for name in ("liblapack.so.3", "libblas.so.3", "libgfortran.so.5",
                                                  "libquadmath.so.0")}
