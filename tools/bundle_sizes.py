@@ -14,14 +14,14 @@ from pathlib import Path
 # first matching pattern (on the path inside _internal/) names the part
 PARTS = [
     ("executable + every Python module (PYZ archive)", r"^pos-app \(executable\)$"),
-    ("Qt: QtQuick/Qml (linked by Qt's multimedia backend)", r"^PySide6/Qt/lib/libQt6(Quick|Qml)"),
+    ("Qt: QtQuick/Qml (linked by Qt's FFmpeg multimedia backend)", r"^PySide6/Qt/lib/libQt6(Quick|Qml)"),
     ("Qt: FFmpeg (Qt's multimedia backend: sounds)", r"^PySide6/Qt/(lib/lib(av|sw)|plugins/multimedia)"),
     ("Qt: ICU (text, locales)", r"^PySide6/Qt/lib/libicu"),
     ("Qt: other libraries", r"^PySide6/Qt/lib/"),
     ("Qt: plugins", r"^PySide6/Qt/plugins/"),
     ("Qt: translations", r"^PySide6/Qt/translations/"),
     ("PySide6 bindings", r"^(PySide6|shiboken6)/"),
-    ("OpenCV: cv2 module", r"^cv2/"),
+    ("OpenCV: cv2 module", r"^cv2[/.]"),  # the wheel's package, or the till's own one-file module
     ("OpenCV: BLAS/LAPACK (+ gfortran)", r"^opencv_python_headless\.libs/lib(openblas|lapack|blas|gfortran|quadmath)"),
     ("OpenCV: FFmpeg and codecs (video files, streams)", r"^opencv_python_headless\.libs/"),
     ("numpy (+ its OpenBLAS)", r"^numpy(\.libs)?/"),
@@ -36,6 +36,18 @@ PARTS = [
 ]
 
 
+def origins() -> dict[str, str]:
+    """Where a shared library the bundle holds at the top of ``_internal/`` came from: PyInstaller 6.x moves
+    them there, so its name is looked up in the wheels' ``*.libs/`` folders and Qt's ``lib/``."""
+    found: dict[str, str] = {}
+    for entry in map(Path, sys.path):
+        if entry.name != "site-packages" or not entry.is_dir():
+            continue
+        for lib in [*entry.glob("*.libs/*"), *entry.glob("PySide6/Qt/lib/*")]:
+            found.setdefault(lib.name, lib.relative_to(entry).as_posix())
+    return found
+
+
 def part_of(rel: str) -> str:
     for name, pattern in PARTS:
         if re.search(pattern, rel):
@@ -48,10 +60,12 @@ def main() -> int:
     internal = root / "_internal"
     sizes: dict[str, int] = defaultdict(int)
     counts: dict[str, int] = defaultdict(int)
+    came_from = origins()
     for path in root.rglob("*"):
         if path.is_symlink() or not path.is_file():
             continue
         rel = path.relative_to(internal).as_posix() if internal in path.parents else "pos-app (executable)"
+        rel = came_from.get(rel, rel)
         part = part_of(rel)
         sizes[part] += path.stat().st_size
         counts[part] += 1
@@ -61,7 +75,8 @@ def main() -> int:
         print(f"  {size / 2**20:7.1f} MB {counts[part]:5d} files  {part}")
     tar = subprocess.run(["tar", "-C", str(root.parent), "-cf", "-", root.name], capture_output=True, check=True)
     gz = subprocess.run(["gzip", "-6"], input=tar.stdout, capture_output=True, check=True).stdout
-    print(f"compressed: tar.gz {len(gz) / 2**20:.0f} MB")
+    xz = subprocess.run(["xz", "-9", "-T1"], input=tar.stdout, capture_output=True, check=True).stdout
+    print(f"compressed: tar.gz (gzip -6) {len(gz) / 2**20:.1f} MB, tar.xz (xz -9) {len(xz) / 2**20:.1f} MB")
     return 0
 
 
