@@ -13,6 +13,18 @@ if [ "${1:-}" != "--no-build" ]; then
 	"$PY" -c "import PyInstaller" 2>/dev/null || "$PY" -m pip install -q -e ".[bundle]"
 	# compiled translations go into the bundle (no-op when there are no .ts files yet)
 	"$PY" -m pos_app.i18n_build >/dev/null 2>&1 || echo "warning: translations not compiled" >&2
+	if [ "$(uname -s)" = Linux ] && [ "${POS_APP_OPENCV:-wheel}" = own ]; then
+		# POS_APP_OPENCV=own: the till's own OpenCV (no FFmpeg, no OpenBLAS) in place of the venv's PyPI wheel,
+		# built once, then cached under build/opencv-till/ (opt-in until a bundle made with it has passed
+		# this script: see docs/install.md)
+		t0=$(date +%s.%N)
+		POS_APP_CV2_MODULE=$(installer/build_opencv.sh "$VENV")
+		export POS_APP_CV2_MODULE
+		t1=$(date +%s.%N)
+		printf 'OpenCV for the till: %s (%.0f s)\n' "$POS_APP_CV2_MODULE" "$(echo "$t1 - $t0" | bc)"
+		# every cv2 name the app uses is there, JPEG/PNG and MJPG AVI work (before PyInstaller spends minutes)
+		PYTHONPATH="$(dirname "$POS_APP_CV2_MODULE")" "$PY" installer/check_cv2.py "$POS_APP_CV2_MODULE"
+	fi
 	t0=$(date +%s.%N)
 	"$PY" -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
 		installer/pos-app.spec
@@ -64,6 +76,19 @@ case "$scan" in *accepted*) ;; *) cat "$demo_log" >&2; echo "FAIL: no accepted d
 server_pid=$(echo "$shown" | awk '{print $6}')
 sleep 1
 if kill -0 "$server_pid" 2>/dev/null; then echo "FAIL: demo server $server_pid still running" >&2; exit 1; fi
+
+# the demo server's PDF stack from the bundle (fpdf2, Pillow; loaded only when a PDF is made): the demo's sheet
+# of vouchers to print
+t0=$(date +%s.%N)
+pdf_env=("${clean_env[@]}" "VOUCHER_SERVER_SECRET=pos-app-demo-secret")
+"${pdf_env[@]}" "$REPO/$BUNDLE" --voucher-server seed-demo --db "sqlite:///$SANDBOX/pdf.sqlite3" \
+	--json "$SANDBOX/seed.json" >/dev/null
+"${pdf_env[@]}" "$REPO/$BUNDLE" --voucher-server print-vouchers --db "sqlite:///$SANDBOX/pdf.sqlite3" \
+	--campaign BOOST24 --state active --limit 12 --pdf "$SANDBOX/sheet.pdf" >/dev/null
+t1=$(date +%s.%N)
+[ "$(head -c 5 "$SANDBOX/sheet.pdf" 2>/dev/null)" = "%PDF-" ] || { echo "FAIL: no voucher sheet PDF" >&2; exit 1; }
+printf 'demo voucher sheet (seed, print-vouchers): %.2f s, %s bytes\n' "$(echo "$t1 - $t0" | bc)" \
+	"$(stat -c %s "$SANDBOX/sheet.pdf")"
 
 # nothing may be left running from the bundle
 if pgrep -f "$REPO/$BUNDLE --voucher-server" >/dev/null; then
