@@ -22,7 +22,9 @@ PARTS = [
     ("Qt: translations", r"^PySide6/Qt/translations/"),
     ("PySide6 bindings", r"^(PySide6|shiboken6)/"),
     ("OpenCV: cv2 module", r"^cv2[/.]"),  # the wheel's package, or the till's own one-file module
-    ("OpenCV: BLAS/LAPACK (+ gfortran)", r"^opencv_python_headless\.libs/lib(openblas|lapack|blas|gfortran|quadmath)"),
+    # the wheel's OpenBLAS, or the system's reference LAPACK the spec puts in its place (installer/trim.py)
+    ("OpenCV: BLAS/LAPACK (+ gfortran)", r"^(opencv_python_headless\.libs/lib(openblas|lapack|blas|gfortran|quadmath)"
+                                         r"|lib(lapack|blas|gfortran|quadmath)\.so)"),
     ("OpenCV: FFmpeg and codecs (video files, streams)", r"^opencv_python_headless\.libs/"),
     ("numpy (+ its OpenBLAS)", r"^numpy(\.libs)?/"),
     ("Python (libpython, stdlib)", r"^(libpython|python3|base_library\.zip|lib-dynload)"),
