@@ -91,6 +91,25 @@ def estimate_motion(gray: np.ndarray, n: int = 256) -> Motion | None:
     return Motion(math.hypot(dx, dy), angle, (med - float(vals[k])) / mad)
 
 
+def tile_motions(gray: np.ndarray, n: int = 256) -> list[Motion]:
+    """The motion estimated on each n x n tile of a grey crop (non-overlapping, the last ones flush with the far
+    edges), strongest first: where the crop holds sharp clutter beside the smeared code, its centre may not
+    show the code's motion while a tile on the code does."""
+    h, w = gray.shape
+    if h < n or w < n:
+        return []
+    ys = sorted({*range(0, h - n + 1, n), h - n})
+    xs = sorted({*range(0, w - n + 1, n), w - n})
+    found = [estimate_motion(np.ascontiguousarray(gray[y:y + n, x:x + n]), n) for y in ys for x in xs]
+    return sorted((m for m in found if m is not None), key=lambda m: -m.strength)
+
+
+def same_motion(a: Motion, b: Motion) -> bool:
+    """Whether two estimates describe one motion (within the cepstrum's precision on a code)."""
+    d = abs(a.angle - b.angle) % 180.0
+    return abs(a.length - b.length) < 1.0 and min(d, 180.0 - d) < 4.0
+
+
 def _vertex(a: float, b: float, c: float) -> float:
     """Offset (-0.5..0.5) of the extremum of the parabola through (-1, a), (0, b), (1, c)."""
     den = a - 2.0 * b + c
