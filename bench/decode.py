@@ -222,6 +222,29 @@ def bench_motion(n: int, repeats: int, seed: int = 17) -> None:
               f"   median {statistics.median(times[k]):.1f} ms   p95 {pct(times[k], .95):.1f} ms")
     ratio = statistics.median(times["ours"]) / statistics.median(times["pyzbar(raw)"])
     print(f"  ours / raw pyzbar median time: {ratio:.2f}")
+    bench_silent(decs, repeats, seed)
+
+
+def bench_silent(decs, repeats: int, seed: int) -> None:
+    """Frames that must stay silent, timed like the motion scenes: empty counters (plain, noisy, dark) and a
+    printed card without a code moved across the counter (the motion path's worst case: it looks blurred)."""
+    sets = {"empty counter": [b.image for b in synth.blank_scenes(9, seed=100 + seed)],
+            "moving clutter": synth_motion.blurred_clutter_scenes(9, seed=200 + seed)}
+    for label, images in sets.items():
+        cells = []
+        for name, fn in decs.items():
+            times, phantom = [], 0
+            for img in images:
+                gray = to_gray(img)
+                best = float("inf")
+                for _ in range(repeats):
+                    t0 = time.perf_counter()
+                    phantom += bool(fn(gray))
+                    best = min(best, (time.perf_counter() - t0) * 1000)
+                times.append(best)
+            cells.append(f"{name} median {statistics.median(times):.1f} ms max {max(times):.1f} ms"
+                         f" false {phantom}")
+        print(f"  {label} ({len(images)} frames, cold): " + " | ".join(cells))
 
 
 def bench_latency(n_vouchers: int) -> None:

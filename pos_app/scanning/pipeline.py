@@ -37,6 +37,9 @@ LENGTH_BIAS = 0.75
 LENGTH_RETRY = 0.375
 # At most this many other motions, seen by the region's tiles, are tried after the region's own estimate.
 MOTION_TILE_GUESSES = 2
+# Guesses after a region's first, per frame and all regions together: a moving card without a code (a receipt,
+# a hand) passes the motion test and would otherwise pay every guess of every region.
+MOTION_RETRIES = 3
 
 
 @dataclass
@@ -77,6 +80,7 @@ class FramePipeline:
         self.retry_frames = 6
         self._failed: list[tuple[tuple[int, int, int, int], int]] = []
         self._frame_no = 0
+        self._retries_left = MOTION_RETRIES
         self.stats = PipelineStats()
 
     def reset(self) -> None:
@@ -121,6 +125,7 @@ class FramePipeline:
             if found:
                 return found, "dark", 0
         boxes = code_like_regions(gray, self.edge_threshold, self.max_regions)
+        self._retries_left = MOTION_RETRIES
         self._failed = [(b, n) for b, n in self._failed if self._frame_no - n < self.retry_frames]
         tried = 0
         for box in boxes:
@@ -175,10 +180,16 @@ class FramePipeline:
         x0, y0 = max(0, box[0] - m), max(0, box[1] - m)
         x1, y1 = min(gray.shape[1], box[2] + m), min(gray.shape[0], box[3] + m)
         crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
-        for length, angle in _motion_guesses(motion, crop):
-            found = self._restore_and_read(crop, length, angle)
+        guesses = _motion_guesses(motion, crop)
+        guess = next(guesses, None)
+        while guess is not None:
+            found = self._restore_and_read(crop, *guess)
             if found and not _ambiguous(found):
                 return _shift(found, x0, y0)
+            if self._retries_left <= 0:
+                break
+            self._retries_left -= 1
+            guess = next(guesses, None)
         return []
 
     def _restore_and_read(self, crop: np.ndarray, length: float, angle: float) -> list[DecodedCode]:

@@ -6,7 +6,7 @@ voucher in front of a fixed webcam); sensor noise is added after the blur, as a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +38,17 @@ def ean13_with_check(digits12: str) -> str:
 
 def _card(symbology: str, text: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
     """The printed card and the scale it is seen at (a voucher held 20-35 cm from a 720p webcam)."""
+    return _card_image(symbology, text), _card_scale(symbology, rng)
+
+
+def _card_image(symbology: str, text: str) -> np.ndarray:
     if symbology == "QRCode":
-        return voucher_image(text, "", module_px=6), float(rng.uniform(0.9, 1.15))
-    return barcode_card(text, symbology, module_px=3), float(rng.uniform(1.0, 1.3))
+        return voucher_image(text, "", module_px=6)
+    return barcode_card(text, symbology, module_px=3)
+
+
+def _card_scale(symbology: str, rng: np.random.Generator) -> float:
+    return float(rng.uniform(0.9, 1.15)) if symbology == "QRCode" else float(rng.uniform(1.0, 1.3))
 
 
 def moving_scene(bg: np.ndarray, card: np.ndarray, center: tuple[float, float], scale: float, rot_deg: float,
@@ -67,22 +75,27 @@ def moving_scene(bg: np.ndarray, card: np.ndarray, center: tuple[float, float], 
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def motion_scenes(texts: dict[str, list[str]], seed: int = 0) -> list[MotionScene]:
+def motion_scenes(texts: dict[str, list[str]], seed: int = 0, only: Collection[int] | None = None
+                  ) -> list[MotionScene]:
     """One frame per text: the code of its symbology (``MOTION_SYMBOLOGIES``) on a cluttered counter, moved by
     15-25 px in a direction within 60 degrees of horizontal (a wave across the camera; the worst case for
-    1-D codes, whose bars stand vertical)."""
+    1-D codes, whose bars stand vertical). ``only``: the indices of the frames to render (the same frames as in
+    the whole set, for tests that need a few)."""
     rng = np.random.default_rng(seed)
     out: list[MotionScene] = []
+    k = 0
     for sym in MOTION_SYMBOLOGIES:
         for i, text in enumerate(texts.get(sym, [])):
-            bg = counter_scene(seed * 1000 + len(out))
-            card, scale = _card(sym, text, rng)
+            scale = _card_scale(sym, rng)
             center = (float(rng.uniform(420, 860)), float(rng.uniform(300, 420)))
             rot = float(rng.uniform(-8, 8))
             length = int(15 + (i * 10) // max(1, len(texts[sym]) - 1))  # 15..25 spread over the set
             angle = float(rng.uniform(-60, 60))
-            img = moving_scene(bg, card, center, scale, rot, length, angle, seed * 1000 + len(out))
-            out.append(MotionScene(sym, img, text, length, angle))
+            if only is None or k in only:
+                bg = counter_scene(seed * 1000 + k)
+                img = moving_scene(bg, _card_image(sym, text), center, scale, rot, length, angle, seed * 1000 + k)
+                out.append(MotionScene(sym, img, text, length, angle))
+            k += 1
     return out
 
 
