@@ -181,25 +181,26 @@ class FramePipeline:
         x1, y1 = min(gray.shape[1], box[2] + m), min(gray.shape[0], box[3] + m)
         crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
         guesses = _motion_guesses(motion, crop)
-        guess = next(guesses, None)
+        guess, first = next(guesses, None), True
         while guess is not None:
-            found = self._restore_and_read(crop, *guess)
+            found = self._restore_and_read(crop, *guess, with_zbar=first)
             if found and not _ambiguous(found):
                 return _shift(found, x0, y0)
             if self._retries_left <= 0:
                 break
             self._retries_left -= 1
-            guess = next(guesses, None)
+            guess, first = next(guesses, None), False
         return []
 
-    def _restore_and_read(self, crop: np.ndarray, length: float, angle: float) -> list[DecodedCode]:
+    def _restore_and_read(self, crop: np.ndarray, length: float, angle: float, *, with_zbar: bool
+                          ) -> list[DecodedCode]:
         """The crop deblurred by a line PSF, then read. Measured: a low noise-to-signal ratio then a light
         Gaussian reads more 1-D codes than a higher ratio alone (bars stay crisp, the noise the filter lifts is
-        averaged away)."""
+        averaged away). zbar costs several times zxing-cpp's time on a crop: the later guesses go without it."""
         sharp = wiener(crop, line_psf(length, angle), nsr=0.0005)
         sharp = cv2.GaussianBlur(sharp, (0, 0), 1.0)
         found = self.motion_dec.decode(sharp)
-        if not found and self.motion_pyzbar is not None:
+        if not found and with_zbar and self.motion_pyzbar is not None:
             # measured: zbar reads some restored 1-D codes that zxing-cpp misses (and none the other way round)
             found = self.motion_pyzbar.decode(sharp)
         return found
