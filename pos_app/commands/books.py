@@ -112,7 +112,9 @@ def _books(args: argparse.Namespace) -> Any:
 
 def _server_fetcher(books: Any) -> Any:
     """The till's API client when it is configured (token from POS_APP_TOKEN or the keyring), else None."""
-    if not books.settings.get("server_url"):
+    from ..store.settings import SettingKey
+
+    if not books.settings.get(SettingKey.SERVER_URL):
         return None
     try:
         from ..services.till import Till
@@ -123,7 +125,7 @@ def _server_fetcher(books: Any) -> Any:
         from ..api.tokens import MemoryTokenProvider
 
         token = os.environ.get("POS_APP_TOKEN")
-        return ApiClient(books.settings.get("server_url"), MemoryTokenProvider(token)) if token else None
+        return ApiClient(books.settings.get(SettingKey.SERVER_URL), MemoryTokenProvider(token)) if token else None
 
 
 def _fail(name: str, exc: Exception, lang: str = "fr") -> int:

@@ -19,13 +19,14 @@ def run(args: argparse.Namespace) -> int:
 
         return int(run_demo(args, run_demo_window) or 0)
     from pos_app.services.till import Till
+    from pos_app.store.settings import UiSetting
     from pos_app.ui.app import create_app, run_app
 
     create_app(sys.argv[:1])
     if os.environ.get("POS_APP_REPORT_READY"):
         _report_ready()
     till = Till.open(getattr(args, "home", None))
-    lang = getattr(args, "lang", None) or str(till.settings.get("ui.lang") or "fr")
+    lang = getattr(args, "lang", None) or str(till.settings.get(UiSetting.LANG) or "fr")
     try:
         return run_app(till, lang=lang)
     finally:

@@ -28,7 +28,9 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 def _words(args: argparse.Namespace, till: Any = None) -> Any:
     """The words table in the language asked (--lang), else the till's, else French."""
-    lang = getattr(args, "lang", None) or (till.settings.get("ui.lang") if till is not None else None)
+    from ..store.settings import UiSetting
+
+    lang = getattr(args, "lang", None) or (till.settings.get(UiSetting.LANG) if till is not None else None)
     return speak(lang)
 
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
+
+
+class ClosingKind(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
 
 
 @dataclass(frozen=True, slots=True)
 class Closing:
-    """A closing: ``kind`` day|month|year, ``period`` YYYY-MM-DD | YYYY-MM | YYYY; totals as closed."""
+    """A closing: its kind, ``period`` YYYY-MM-DD | YYYY-MM | YYYY; totals as closed."""
 
-    kind: str
+    kind: ClosingKind
     period: str
     ledger_seq: int
     created_utc: str

@@ -9,7 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..api.errors import ApiError
 from ..core import carryover, daybook
-from ..core.closing import Closing
+from ..core.closing import Closing, ClosingKind
 from ..core.daybook import VoucherLine
 from ..core.timeutil import to_utc_text
 from ..reports.model import DayReport, MonthReport, Reconciliation
@@ -66,7 +66,7 @@ def _claims_of(books: BookBase, day: str, closing: Closing | None) -> tuple[list
 def day_report(books: BookBase, day: date | str, lang: str = "fr", server: LedgerSource | None = None) -> DayReport:
     """The day's report model. A closed day shows its state as of its closing (never changes)."""
     the_day = str(day)
-    closing = books.closings.get("day", the_day)
+    closing = books.closings.get(ClosingKind.DAY, the_day)
     lines = books.day_lines(the_day, closing.ledger_seq if closing else None)
     regs, changed = _claims_of(books, the_day, closing)
     totals = closing.totals if closing else carryover.with_claims(daybook.totals(lines), carryover.summary(regs))
@@ -98,7 +98,7 @@ def month_report(books: BookBase, month: str) -> MonthReport:
     total = daybook.empty_totals()
     d = first
     while d.month == first.month:
-        closing = books.closings.get("day", d.isoformat())
+        closing = books.closings.get(ClosingKind.DAY, d.isoformat())
         if closing:
             t = {k: v for k, v in closing.totals.items() if k != "perpetual_total_cents"}
         else:
@@ -109,4 +109,4 @@ def month_report(books: BookBase, month: str) -> MonthReport:
             total = daybook.add_totals(total, t)
         d += timedelta(days=1)
     return MonthReport(month, books.shop, books.siret, books.till_id, to_utc_text(books.clock()), days, total,
-                       books.closings.get("month", month), books.key_fingerprint())
+                       books.closings.get(ClosingKind.MONTH, month), books.key_fingerprint())

@@ -10,7 +10,7 @@ from ..core import carryover, daybook
 from ..core.carryover import Regularisation
 from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import to_utc_text
-from ..store.closings import Closing, ClosingStore
+from ..store.closings import Closing, ClosingKind, ClosingStore
 from ..store.db import Connection
 from ..store.ledger import LedgerStore
 from .book_base import BookBase, BooksError, lines_in
@@ -35,7 +35,7 @@ def regularisations_in(conn: Connection, upto_seq: int) -> list[Regularisation]:
     return carryover.regularisations(before, after, origin)
 
 
-def _write_closing(books: BookBase, conn: Connection, kind: str, period: str, bday: str,
+def _write_closing(books: BookBase, conn: Connection, kind: ClosingKind, period: str, bday: str,
                    totals: dict[str, Any], extra: dict[str, Any]) -> Closing:
     previous = ClosingStore.all_in(conn, kind)
     prev = previous[-1] if previous else None
@@ -58,7 +58,7 @@ def _write_closing(books: BookBase, conn: Connection, kind: str, period: str, bd
 def _refuse_day(books: BookBase, conn: Connection, the_day: date) -> None:
     """Why ``the_day`` cannot be closed now, as a BooksError; nothing if it can."""
     period = the_day.isoformat()
-    if ClosingStore.get_in(conn, "day", period):
+    if ClosingStore.get_in(conn, ClosingKind.DAY, period):
         raise BooksError("already_closed", f"La journée du {the_day:%d/%m/%Y} est déjà clôturée.",
                          f"The day {period} is already closed.")
     if the_day > books.paris_today():
@@ -89,10 +89,11 @@ def close_day(books: BookBase, day: date | str | None = None) -> Closing:
         head_seq, _ = LedgerStore.head_in(conn)
         regs = carryover.summary(regularisations_in(conn, head_seq))
         totals = carryover.with_claims(daybook.totals(lines), regs)
-        return _write_closing(books, conn, "day", period, period, totals, {"lines": len(lines)})
+        return _write_closing(books, conn, ClosingKind.DAY, period, period, totals, {"lines": len(lines)})
 
 
-def _close_group(books: BookBase, kind: str, period: str, child_kind: str, last_day: date) -> Closing:
+def _close_group(books: BookBase, kind: ClosingKind, period: str, child_kind: ClosingKind,
+                 last_day: date) -> Closing:
     with books.db.transaction() as conn:
         if ClosingStore.get_in(conn, kind, period):
             raise BooksError("already_closed", f"La période {period} est déjà clôturée.",
@@ -121,9 +122,9 @@ def close_month(books: BookBase, month: str) -> Closing:
     """Close a month (``YYYY-MM``) from its day closings, once it is over in Paris."""
     first = date.fromisoformat(month + "-01")
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return _close_group(books, "month", month, "day", last)
+    return _close_group(books, ClosingKind.MONTH, month, ClosingKind.DAY, last)
 
 
 def close_year(books: BookBase, year: str | int) -> Closing:
     """Close a year from its month closings, once it is over in Paris."""
-    return _close_group(books, "year", str(year), "month", date(int(year), 12, 31))
+    return _close_group(books, ClosingKind.YEAR, str(year), ClosingKind.MONTH, date(int(year), 12, 31))

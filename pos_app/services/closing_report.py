@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Callable
 
 from ..api.errors import ClientError, Refusal
-from ..store.closings import ClosingStore
+from ..store.closings import ClosingKind, ClosingStore
 from ..store.settings import SettingKey
 from .context import TillContext
 
@@ -19,7 +19,7 @@ def report_closings(till: TillContext, budget: Callable[[float], float]) -> int:
     errors (the sync pass stops there and tries again next time)."""
     done = int(till.settings.get(SETTING) or 0)
     sent = 0
-    for c in ClosingStore(till.db).all("day"):
+    for c in ClosingStore(till.db).all(ClosingKind.DAY):
         if c.ledger_seq <= done:
             continue
         # refused for good (another closing of that day is known, an older server): never block the sync on it

@@ -16,6 +16,8 @@ from ..core.timeutil import to_utc_text, utc_now
 from .db import Database
 from .outbox import OutboxKind, OutboxState
 
+_S = VoucherState  # the states' values are spelled into the SQL text: the same statements as literal strings
+
 
 @dataclass(frozen=True, slots=True)
 class CachedVoucher:
@@ -97,7 +99,7 @@ class CacheStore:
                " ON CONFLICT(serial) DO UPDATE SET campaign_id = excluded.campaign_id, state = excluded.state,"
                " redeemed_at = excluded.redeemed_at, redeemed_by = excluded.redeemed_by,"
                " paid_cents = excluded.paid_cents,"
-               " sold_here = CASE WHEN excluded.state = 'issued' THEN sold_here ELSE 0 END")
+               f" sold_here = CASE WHEN excluded.state = '{_S.ISSUED}' THEN sold_here ELSE 0 END")
         if conn is not None:
             conn.executemany(sql, rows)
         else:
@@ -109,20 +111,20 @@ class CacheStore:
     def mark_redeemed_in(conn: sqlite3.Connection, serial: str, campaign_id: str | None, at: str, by: str) -> None:
         """Remember locally that this till took the voucher (a second scan here says already_redeemed)."""
         conn.execute("INSERT INTO vouchers(serial, campaign_id, state, redeemed_at, redeemed_by)"
-                     " VALUES (?, ?, 'redeemed', ?, ?) ON CONFLICT(serial) DO UPDATE SET state = 'redeemed',"
+                     f" VALUES (?, ?, '{_S.REDEEMED}', ?, ?) ON CONFLICT(serial) DO UPDATE SET state = '{_S.REDEEMED}',"
                      " redeemed_at = excluded.redeemed_at, redeemed_by = excluded.redeemed_by",
                      (serial, campaign_id or "", at, by))
 
     @staticmethod
     def set_redeemed_in(conn: sqlite3.Connection, serial: str | None, at: str | None, by: str | None) -> None:
         """The server says the voucher is already redeemed (when, where): the cache says so too."""
-        conn.execute("UPDATE vouchers SET state = 'redeemed', redeemed_at = ?, redeemed_by = ?"
+        conn.execute(f"UPDATE vouchers SET state = '{_S.REDEEMED}', redeemed_at = ?, redeemed_by = ?"
                      " WHERE serial = ?", (at, by, serial))
 
     @staticmethod
     def keep_pending_redeemed_in(conn: sqlite3.Connection) -> None:
         """What this till took but the server does not know yet (pending, not voided) stays taken locally."""
-        conn.execute("UPDATE vouchers SET state = 'redeemed' WHERE serial IN (SELECT serial FROM outbox"
+        conn.execute(f"UPDATE vouchers SET state = '{_S.REDEEMED}' WHERE serial IN (SELECT serial FROM outbox"
                      f" WHERE kind = '{OutboxKind.REDEEM}' AND state = '{OutboxState.PENDING}')"
                      f" AND serial NOT IN (SELECT voucher FROM ledger WHERE kind = '{EntryKind.VOID}'"
                      " AND voucher IS NOT NULL)")
@@ -130,20 +132,20 @@ class CacheStore:
     @staticmethod
     def mark_active_in(conn: sqlite3.Connection, serial: str) -> None:
         """Undo a local 'redeemed' mark after a void."""
-        conn.execute("UPDATE vouchers SET state = 'active', redeemed_at = NULL, redeemed_by = NULL"
+        conn.execute(f"UPDATE vouchers SET state = '{_S.ACTIVE}', redeemed_at = NULL, redeemed_by = NULL"
                      " WHERE serial = ?", (serial,))
 
     @staticmethod
     def mark_sold_here_in(conn: sqlite3.Connection, serial: str, campaign_id: str | None, active: bool) -> None:
         """A sale at this till: 'sold here' (offline: not yet active centrally, still issued)."""
-        state = "active" if active else "issued"
+        state = _S.ACTIVE if active else _S.ISSUED
         conn.execute("INSERT INTO vouchers(serial, campaign_id, state, sold_here) VALUES (?, ?, ?, 1)"
                      " ON CONFLICT(serial) DO UPDATE SET sold_here = 1, state = excluded.state",
                      (serial, campaign_id or "", state))
 
     @staticmethod
     def unmark_sold_in(conn: sqlite3.Connection, serial: str) -> None:
-        conn.execute("UPDATE vouchers SET sold_here = 0, state = 'issued' WHERE serial = ?", (serial,))
+        conn.execute(f"UPDATE vouchers SET sold_here = 0, state = '{_S.ISSUED}' WHERE serial = ?", (serial,))
 
     def count(self) -> int:
         with self.db.reading() as conn:

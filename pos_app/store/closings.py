@@ -9,10 +9,10 @@ import json
 import sqlite3
 from typing import Any
 
-from ..core.closing import Closing
+from ..core.closing import Closing, ClosingKind
 from .db import Database
 
-__all__ = ["Closing", "ClosingStore"]
+__all__ = ["Closing", "ClosingKind", "ClosingStore"]
 
 
 _SELECT = ("SELECT c.kind, c.period, c.ledger_seq, c.created_utc, c.totals, COALESCE(l.hash, '') "
@@ -20,7 +20,7 @@ _SELECT = ("SELECT c.kind, c.period, c.ledger_seq, c.created_utc, c.totals, COAL
 
 
 def _row(row: tuple[Any, ...]) -> Closing:
-    return Closing(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
+    return Closing(ClosingKind(row[0]), row[1], row[2], row[3], json.loads(row[4]), row[5])
 
 
 class ClosingStore:
@@ -37,12 +37,12 @@ class ClosingStore:
                       json.dumps(closing.totals, sort_keys=True, ensure_ascii=False)))
 
     @staticmethod
-    def get_in(conn: sqlite3.Connection, kind: str, period: str) -> Closing | None:
+    def get_in(conn: sqlite3.Connection, kind: ClosingKind, period: str) -> Closing | None:
         row = conn.execute(f"{_SELECT} WHERE c.kind = ? AND c.period = ?", (kind, period)).fetchone()
         return _row(row) if row else None
 
     @staticmethod
-    def all_in(conn: sqlite3.Connection, kind: str | None = None) -> list[Closing]:
+    def all_in(conn: sqlite3.Connection, kind: ClosingKind | None = None) -> list[Closing]:
         if kind is None:
             rows = conn.execute(f"{_SELECT} ORDER BY c.ledger_seq").fetchall()
         else:
@@ -52,13 +52,14 @@ class ClosingStore:
     @staticmethod
     def day_seqs_in(conn: sqlite3.Connection) -> dict[str, int]:
         """day -> seq of its CLOSING entry, for :func:`pos_app.core.daybook.assigned_day`."""
-        return dict(conn.execute("SELECT period, ledger_seq FROM closings WHERE kind = 'day'").fetchall())
+        rows = conn.execute(f"SELECT period, ledger_seq FROM closings WHERE kind = '{ClosingKind.DAY}'").fetchall()
+        return dict(rows)
 
-    def get(self, kind: str, period: str) -> Closing | None:
+    def get(self, kind: ClosingKind, period: str) -> Closing | None:
         with self.db.reading() as conn:
             return self.get_in(conn, kind, period)
 
-    def all(self, kind: str | None = None) -> list[Closing]:
+    def all(self, kind: ClosingKind | None = None) -> list[Closing]:
         with self.db.reading() as conn:
             return self.all_in(conn, kind)
 

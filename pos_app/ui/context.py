@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pos_app.store.settings import UiSetting
+
 from .sounds import Sounds
 from .workers import WorkerRunner
 
@@ -20,11 +22,11 @@ class AppContext:
 
     @property
     def auto_redeem(self) -> bool:
-        return bool(self.till.settings.get("ui.auto_redeem", False))
+        return bool(self.till.settings.get(UiSetting.AUTO_REDEEM, False))
 
     @property
     def void_window_s(self) -> int:
         """The operator's void window, shortened by the owner's setting when smaller."""
         server = int(self.till.identity.void_window_s)
-        owner = self.till.settings.get("ui.void_window_s")
+        owner = self.till.settings.get(UiSetting.VOID_WINDOW_S)
         return min(server, int(owner)) if owner not in (None, "", 0) else server

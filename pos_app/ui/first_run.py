@@ -8,6 +8,8 @@ from typing import Any
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWizard, QWizardPage
 
+from pos_app.store.settings import SettingKey, UiSetting
+
 from . import pin as pins
 from . import words
 from .camera import CameraScanner, open_scanner
@@ -27,7 +29,7 @@ class FirstRunWizard(QWizard):
         # 1. server and token
         p1 = QWizardPage()
         p1.setTitle(self.tr("Central server"))
-        self.url = QLineEdit(str(till.settings.get("server_url") or "https://"))
+        self.url = QLineEdit(str(till.settings.get(SettingKey.SERVER_URL) or "https://"))
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.server_message = QLabel()
@@ -68,7 +70,7 @@ class FirstRunWizard(QWizard):
         till = self.till
         p3 = QWizardPage()
         p3.setTitle(self.tr("Camera and scanner test"))
-        self.camera_index = QLineEdit(str(till.settings.get("ui.camera") or "0"))
+        self.camera_index = QLineEdit(str(till.settings.get(UiSetting.CAMERA) or "0"))
         self.camera_button = QPushButton(self.tr("Test camera"))
         self.preview = CameraView()
         self.scan_test = QLineEdit()
@@ -120,9 +122,9 @@ class FirstRunWizard(QWizard):
             return False
         self._in_worker(pins.set_pin, self.till.settings, pin)
         role = self.role.currentData()
-        self.till.settings.set("ui.role", role)
+        self.till.settings.set(UiSetting.ROLE, role)
         self.chosen_lang = self.lang.currentData()
-        self.till.settings.set("ui.lang", self.chosen_lang)
+        self.till.settings.set(UiSetting.LANG, self.chosen_lang)
         return True
 
     def test_camera(self) -> None:
@@ -133,7 +135,7 @@ class FirstRunWizard(QWizard):
             self.scanner.preview.connect(self.preview.show_frame)
             self.scanner.scanned.connect(lambda t: self.scan_result.setText(self.tr("Camera read: %1")
                                                                             .replace("%1", t[:40])))
-            self.till.settings.set("ui.camera", source)
+            self.till.settings.set(UiSetting.CAMERA, source)
 
     def _scanner_tested(self) -> None:
         text = self.scan_test.text()

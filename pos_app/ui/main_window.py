@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from pos_app.services.sync_records import SyncReport, TillStatus
+from pos_app.store.settings import UiSetting
 
 from . import i18n
 from .camera import CameraScanner, open_scanner
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
     def _init_scanners(self, till: Any, camera_source: Any, demo: bool) -> None:
         """The USB scanner (one app-wide filter; its scans go to the screen in front) and the camera."""
         app = QApplication.instance()
-        self.wedge = WedgeFilter(self, max_gap_ms=float(till.settings.get("ui.scanner_gap_ms", 30)), min_len=6)
+        self.wedge = WedgeFilter(self, max_gap_ms=float(till.settings.get(UiSetting.SCANNER_GAP_MS, 30)), min_len=6)
         self.wedge.scanned.connect(lambda text: self.on_scan(text, "scanner"))
         if app is not None:
             app.installEventFilter(self.wedge)
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
         self.camera_paused = False
         self._camera_loop = demo
         if camera_source is None and not demo:
-            saved = till.settings.get("ui.camera")
+            saved = till.settings.get(UiSetting.CAMERA)
             camera_source = saved if saved not in (None, "", "none") else None
         self.camera_source = camera_source
         if isinstance(camera_source, (str, int, Path)):  # Gestion shows the camera in use, the demo's too
@@ -132,7 +133,7 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _roles(till: Any) -> set[str]:
         """Screens for this till: the wizard's choice, else the token's roles, else both."""
-        chosen = till.settings.get("ui.role")
+        chosen = till.settings.get(UiSetting.ROLE)
         if chosen in ("cashier", "seller"):
             return {chosen}
         if chosen == "both":
@@ -173,8 +174,8 @@ class MainWindow(QMainWindow):
     def apply_settings(self) -> None:
         """Gestion saved the settings: the camera and the scanner take them now, without a restart."""
         settings = self.ctx.till.settings
-        self.wedge.set_max_gap(float(settings.get("ui.scanner_gap_ms", 30)))
-        saved = settings.get("ui.camera")
+        self.wedge.set_max_gap(float(settings.get(UiSetting.SCANNER_GAP_MS, 30)))
+        saved = settings.get(UiSetting.CAMERA)
         source = saved if saved not in (None, "", "none") else None
         if str(source or "") != str(self.camera_source or ""):  # the demo's simulated camera too
             self.camera_source = source
@@ -251,7 +252,7 @@ class MainWindow(QMainWindow):
         self.ctx.lang = lang
         self.cashier.panel.lang = lang
         i18n.install_language(lang)
-        self.ctx.till.settings.set("ui.lang", lang)
+        self.ctx.till.settings.set(UiSetting.LANG, lang)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Voucher till"))

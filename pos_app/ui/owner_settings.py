@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
+from pos_app.store.settings import UiSetting
+
 from . import pin as pins
 from .pin_pages import problem_text
 
@@ -33,12 +35,12 @@ class SettingsTab(QWidget):
         self.void_window.setSuffix(" s")
         self.void_window.setValue(int(ctx.void_window_s))
         self.auto_redeem = QCheckBox()
-        self.auto_redeem.setChecked(bool(s.get("ui.auto_redeem", False)))
-        self.camera_edit = QLineEdit(str(s.get("ui.camera") or ""))
+        self.auto_redeem.setChecked(bool(s.get(UiSetting.AUTO_REDEEM, False)))
+        self.camera_edit = QLineEdit(str(s.get(UiSetting.CAMERA) or ""))
         self.scanner_gap = QSpinBox()
         self.scanner_gap.setRange(5, 200)
         self.scanner_gap.setSuffix(" ms")
-        self.scanner_gap.setValue(int(s.get("ui.scanner_gap_ms", 30)))
+        self.scanner_gap.setValue(int(s.get(UiSetting.SCANNER_GAP_MS, 30)))
         self.language = QComboBox()
         self.language.addItem("Français", "fr")
         self.language.addItem("English", "en")
@@ -68,9 +70,10 @@ class SettingsTab(QWidget):
                 self.settings_message.setText(problem_text(problem))
                 return
         till, lang = self.ctx.till, self.language.currentData()
-        values = {"ui.void_window_s": self.void_window.value(), "ui.auto_redeem": self.auto_redeem.isChecked(),
-                  "ui.camera": self.camera_edit.text().strip(), "ui.scanner_gap_ms": self.scanner_gap.value(),
-                  "ui.lang": lang}
+        values = {UiSetting.VOID_WINDOW_S: self.void_window.value(),
+                  UiSetting.AUTO_REDEEM: self.auto_redeem.isChecked(),
+                  UiSetting.CAMERA: self.camera_edit.text().strip(),
+                  UiSetting.SCANNER_GAP_MS: self.scanner_gap.value(), UiSetting.LANG: lang}
         allowed, cap = self.offline_allowed.isChecked(), self.offline_cap.value() * 100
 
         def work() -> None:

@@ -13,7 +13,9 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Any
 
-KEY = "owner_pin_hash"
+from pos_app.store.settings import UiSetting
+
+KEY = UiSetting.OWNER_PIN_HASH
 ITERATIONS = 200_000
 MIN_DIGITS, MAX_DIGITS = 4, 8
 TOO_SIMPLE = {"0000", "1234"}

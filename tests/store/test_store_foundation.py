@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -15,7 +16,7 @@ from pos_app.core.ledger import LedgerEntry
 from pos_app.store import Database, StoreError, open_home
 from pos_app.store.db import DB_FILENAME, MIGRATIONS, SCHEMA_VERSION
 from pos_app.store.ledger import LedgerStore
-from pos_app.store.settings import Settings
+from pos_app.store.settings import Settings, UiSetting
 
 REPO = Path(__file__).resolve().parents[2]
 LEDGER_COLUMNS = ["seq", "ts_utc", "business_day", "kind", "till_id", "cashier", "voucher", "campaign_id",
@@ -88,6 +89,19 @@ def test_settings_round_trip(tmp_path: Path) -> None:
     db.close()
     again = Settings(open_home(tmp_path))
     assert again.all() == {"lang": "fr", "limits": {"offline_max": 5, "nom": "Épicerie"}}
+
+
+def test_ui_settings_written_by_an_earlier_version_are_read_by_name(tmp_path: Path) -> None:
+    # a till file of before the enum: the keys were written as bare strings; they must still be found
+    db = open_home(tmp_path)
+    earlier = {"ui.camera": "1", "ui.role": "seller", "ui.lang": "en", "ui.scanner_gap_ms": 45,
+               "ui.auto_redeem": True, "ui.void_window_s": 60, "owner_pin_hash": "pbkdf2_sha256$1$00$00"}
+    with db.transaction() as conn:
+        for key, value in earlier.items():
+            conn.execute("INSERT INTO settings(key, value) VALUES (?, ?)", (key, json.dumps(value)))
+    settings = Settings(db)
+    assert {key.value: settings.get(key) for key in UiSetting} == earlier
+    db.close()
 
 
 # --- the ledger table ----------------------------------------------------------------------------------
