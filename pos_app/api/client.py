@@ -14,7 +14,7 @@ from urllib.parse import quote
 import requests
 
 from .deadline import Deadline, DeadlineAdapter
-from .errors import ApiError, AuthError, ClientError, Refusal, Unavailable
+from .errors import ApiError, AuthError, ClientCode, ClientError, Refusal, Unavailable
 from .tokens import TokenProvider
 from .urls import check_server_url
 
@@ -47,7 +47,7 @@ class ApiClient:
         if auth:
             token = self.tokens.get()
             if not token:
-                raise AuthError("no_token", "Caisse non configurée : aucun jeton d'accès.")
+                raise AuthError(ClientCode.NO_TOKEN, "the till has no access token")
             headers["Authorization"] = f"Bearer {token}"
         connect = min(CONNECT_TIMEOUT, budget)
         with Deadline(budget) as deadline:
@@ -70,12 +70,13 @@ class ApiClient:
             body = None
         if 200 <= resp.status_code < 300:
             if not isinstance(body, dict):
-                raise Unavailable("bad_response", "Réponse illisible du serveur central.", resp.status_code)
+                raise Unavailable(ClientCode.BAD_RESPONSE, "the central server's answer is not a JSON object",
+                                  resp.status_code)
             return body
         found = body.get("error") if isinstance(body, dict) else None
         err: dict[str, Any] = found if isinstance(found, dict) else {}
         code = str(err.get("code") or f"http_{resp.status_code}")
-        message = str(err.get("message") or f"Erreur du serveur central (HTTP {resp.status_code}).")
+        message = str(err.get("message") or f"the central server answered HTTP {resp.status_code}")
         extra = {k: v for k, v in err.items() if k not in ("code", "message")}
         status = resp.status_code
         if status in (401, 403):
@@ -153,16 +154,16 @@ def _unavailable(exc: requests.exceptions.RequestException, expired: bool) -> Un
     """The typed error for a failed call; ``maybe_sent`` says whether the server may have acted on it."""
     if expired:
         # The deadline cut the call: the request may have been read and acted on.
-        return Unavailable("timeout", "Le serveur central ne répond pas à temps.", extra={"maybe_sent": True})
+        return Unavailable(ClientCode.TIMEOUT, "call cut by its deadline", extra={"maybe_sent": True})
     if isinstance(exc, requests.exceptions.SSLError):
-        return Unavailable("tls", "Connexion sécurisée refusée : certificat du serveur invalide.")
+        return Unavailable(ClientCode.TLS, "TLS refused: the server's certificate is not valid")
     if isinstance(exc, requests.exceptions.Timeout):
         sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
-        return Unavailable("timeout", "Le serveur central ne répond pas à temps.", extra={"maybe_sent": sent})
+        return Unavailable(ClientCode.TIMEOUT, f"timeout ({type(exc).__name__})", extra={"maybe_sent": sent})
     if isinstance(exc, requests.exceptions.ConnectionError):
         sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and "refused" not in str(exc).lower()
-        return Unavailable("connection", "Serveur central injoignable.", extra={"maybe_sent": sent})
-    return Unavailable("network", f"Erreur réseau ({type(exc).__name__}).", extra={"maybe_sent": True})
+        return Unavailable(ClientCode.CONNECTION, "the central server cannot be reached", extra={"maybe_sent": sent})
+    return Unavailable(ClientCode.NETWORK, f"network error ({type(exc).__name__})", extra={"maybe_sent": True})
 
 
 def _void_body(key: str, business_day: str | None) -> dict[str, Any]:
@@ -170,4 +171,4 @@ def _void_body(key: str, business_day: str | None) -> dict[str, Any]:
     return {"idempotency_key": key, **({"business_day": business_day} if business_day else {})}
 
 
-__all__ = ["ApiClient", "ApiError", "AuthError", "ClientError", "Refusal", "Unavailable"]
+__all__ = ["ApiClient", "ApiError", "AuthError", "ClientCode", "ClientError", "Refusal", "Unavailable"]

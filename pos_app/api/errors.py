@@ -1,8 +1,22 @@
-"""Errors of the API client. Messages are French and never carry the token."""
+"""Errors of the API client: a stable ``code`` (the API's own, or a :class:`ClientCode`) that the UI and the CLI
+turn into words, and a message for developers and logs (the server's, or English). Never the token."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class ClientCode(StrEnum):
+    """The codes the till gives an error itself; the server's own codes pass through as it sends them."""
+
+    NO_TOKEN = "no_token"
+    BAD_RESPONSE = "bad_response"
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    TLS = "tls"
+    NETWORK = "network"
+    ORDER = "order"  # the sync: a void waits until what it voids has been sent
 
 
 class ApiError(Exception):

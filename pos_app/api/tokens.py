@@ -6,6 +6,7 @@ The token is never written to a file of the home, a log or an error message; the
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -13,8 +14,21 @@ SERVICE = "pos-app"
 ENV_VAR = "POS_APP_TOKEN"
 
 
+class TokenProblem(StrEnum):
+    NO_KEYRING = "no_keyring"  # no keyring backend on this machine (and no POS_APP_TOKEN)
+    KEYRING_UNREADABLE = "keyring_unreadable"
+    KEYRING_WRITE_FAILED = "keyring_write_failed"
+    TOKEN_FROM_ENV = "token_from_env"  # POS_APP_TOKEN is set: there is nothing to store
+
+
 class TokenError(RuntimeError):
-    """The token cannot be read or stored (no keyring backend, nothing configured). French message."""
+    """The token cannot be read or stored: ``code`` says why (the UI and the CLI have the words), ``facts`` what
+    the words name (the keyring's exception class); the message is English, for developers."""
+
+    def __init__(self, code: TokenProblem, message: str, kind: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.facts = {"kind": kind} if kind else {}
 
 
 class TokenProvider(Protocol):
@@ -45,7 +59,7 @@ class EnvTokenProvider:
     def set(self, token: str) -> None:
         # Nothing to store: the environment provides it each run.
         if token != self.get():
-            raise TokenError("POS_APP_TOKEN est défini : le jeton vient de l'environnement, rien n'est enregistré.")
+            raise TokenError(TokenProblem.TOKEN_FROM_ENV, "POS_APP_TOKEN is set: the token comes from the environment")
 
 
 class KeyringTokenProvider:
@@ -67,9 +81,10 @@ class KeyringTokenProvider:
             found: str | None = kr.get_password(SERVICE, self.username)
             return found
         except NoKeyringError:
-            raise TokenError(_NO_KEYRING) from None
+            raise TokenError(TokenProblem.NO_KEYRING, _NO_KEYRING) from None
         except KeyringError as exc:
-            raise TokenError(f"Trousseau du système illisible ({type(exc).__name__}).") from None
+            kind = type(exc).__name__
+            raise TokenError(TokenProblem.KEYRING_UNREADABLE, f"keyring read failed ({kind})", kind) from None
 
     def set(self, token: str) -> None:
         kr = self._keyring()
@@ -78,13 +93,13 @@ class KeyringTokenProvider:
         try:
             kr.set_password(SERVICE, self.username, token)
         except NoKeyringError:
-            raise TokenError(_NO_KEYRING) from None
+            raise TokenError(TokenProblem.NO_KEYRING, _NO_KEYRING) from None
         except KeyringError as exc:
-            raise TokenError(f"Impossible d'enregistrer le jeton dans le trousseau ({type(exc).__name__}).") from None
+            kind = type(exc).__name__
+            raise TokenError(TokenProblem.KEYRING_WRITE_FAILED, f"keyring write failed ({kind})", kind) from None
 
 
-_NO_KEYRING = ("Aucun trousseau sécurisé (keyring) n'est disponible sur ce poste : le jeton d'accès ne peut pas "
-               "être enregistré. Installez/activez le trousseau du système, ou définissez POS_APP_TOKEN.")
+_NO_KEYRING = "no keyring backend: the token cannot be kept (enable the system keyring or set POS_APP_TOKEN)"
 
 
 def default_provider(home: Path) -> TokenProvider:

@@ -7,9 +7,15 @@ Checked before any byte is sent (at ``configure`` and in the client).
 from __future__ import annotations
 
 import ipaddress
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from .errors import ClientError
+
+
+class UrlProblem(StrEnum):
+    INVALID_URL = "invalid_url"  # not an http(s) address with a host
+    INSECURE_URL = "insecure_url"  # plain http:// to another machine
 
 
 class InsecureUrl(ClientError):
@@ -28,7 +34,7 @@ def is_loopback_host(host: str) -> bool:
 
 
 def check_server_url(url: str) -> str:
-    """``url`` without its trailing slash, or raise :class:`InsecureUrl` (stable codes, French message)."""
+    """``url`` without its trailing slash, or raise :class:`InsecureUrl` (a :class:`UrlProblem`)."""
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""
@@ -36,8 +42,7 @@ def check_server_url(url: str) -> str:
     except ValueError:
         host, parts = "", urlsplit("")
     if parts.scheme not in ("http", "https") or not host:
-        raise InsecureUrl("invalid_url", "Adresse du serveur invalide : elle doit commencer par https://.")
+        raise InsecureUrl(UrlProblem.INVALID_URL, "not a server address: it must start with https://")
     if parts.scheme == "http" and not is_loopback_host(host):
-        raise InsecureUrl("insecure_url", "Adresse refusée : le serveur central doit être joint en https:// "
-                                          "(http:// seulement sur cette machine, 127.0.0.1 ou localhost).")
+        raise InsecureUrl(UrlProblem.INSECURE_URL, "plain http:// is refused except on loopback: use https://")
     return url.strip().rstrip("/")

@@ -18,18 +18,17 @@ def print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, sort_keys=True), flush=True)
 
 
-_CORE_APP: Any = None  # the headless commands' QCoreApplication, kept alive for the translator
-
-
 def speak(lang: str | None) -> Any:
     """The UI's words table (``pos_app.ui.words``) speaking ``lang`` (French by default) in a headless command:
-    one translation mechanism for the app and the CLI. Loads Qt's core only, on first use."""
-    global _CORE_APP
+    one translation mechanism for the app and the CLI. Loads Qt's core only, on first use, and creates no
+    QCoreApplication (a command run inside a program that later starts a QApplication must not block it)."""
     from PySide6.QtCore import QCoreApplication
 
     from ..ui import i18n, words
 
+    chosen = lang if lang in i18n.LANGS else "fr"
     if QCoreApplication.instance() is None:
-        _CORE_APP = QCoreApplication([])
-    i18n.install_language(lang if lang in i18n.LANGS else "fr")
+        words.use_translator(i18n.load_translator(chosen))
+    else:
+        i18n.install_language(chosen)
     return words

@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from . import print_json
+from . import print_json, speak
 
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -129,8 +129,11 @@ def _server_fetcher(books: Any) -> Any:
 
 
 def _fail(name: str, exc: Exception, lang: str = "fr") -> int:
-    message = getattr(exc, "message_en", None) if lang == "en" else None
-    print(f"{name}: {message or exc}", file=sys.stderr)
+    """A refusal of the books in words (``lang``, French by default); a storage or input error as it says."""
+    from ..services.books import BooksError
+
+    message = speak(lang).say_error(exc) if isinstance(exc, BooksError) else str(exc)
+    print(f"{name}: {message}", file=sys.stderr)
     return 1
 
 

@@ -47,7 +47,7 @@ def _guard(fn: Any) -> Any:
         except ConfigError as exc:
             return _fail(_words(args).say_error(exc))
         except TokenError as exc:
-            return _fail(str(exc))
+            return _fail(_words(args).say_error(exc))
         except StoreError as exc:
             print_json({"error": exc.code, "message": str(exc)})
             return _fail(str(exc))

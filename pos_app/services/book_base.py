@@ -4,6 +4,7 @@ voucher lines of a day folded from the ledger (through the store's named reads).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,26 @@ from .network import TillIdentity
 from .signing import fingerprint, load_or_create_key, public_key_raw
 
 
-class BooksError(Exception):
-    """A refused books operation; ``code`` is stable, the message is French (``message_en`` in English)."""
+class BooksProblem(StrEnum):
+    """Why a closing or an export is refused (facts named by the words in brackets)."""
 
-    def __init__(self, code: str, message: str, message_en: str = "") -> None:
+    ALREADY_CLOSED = "already_closed"  # period
+    FUTURE = "future"  # period: the day has not started
+    LATER_CLOSED = "later_closed"  # day
+    EARLIER_OPEN = "earlier_open"  # days: close them first
+    NOT_OVER = "not_over"  # period, last_day
+    DAYS_OPEN = "days_open"  # days of the period not closed
+    BAD_RANGE = "bad_range"
+
+
+class BooksError(Exception):
+    """A refused books operation: ``code`` is stable (the UI and the CLI have its words), ``facts`` are what the
+    words name (days as dates), the message is English, for developers."""
+
+    def __init__(self, code: BooksProblem, message: str, **facts: object) -> None:
         super().__init__(message)
         self.code = code
-        self.message_en = message_en or message
+        self.facts = facts
 
 
 def lines_in(conn: Any, day: str, upto_seq: int | None = None) -> list[VoucherLine]:

@@ -21,13 +21,13 @@ from ..reports.model import DayReport, MonthReport, Reconciliation
 from ..store.closings import ClosingStore
 from ..store.ledger import LedgerStore
 from . import book_reports, closing
-from .book_base import BookBase, BooksError
+from .book_base import BookBase, BooksError, BooksProblem
 from .book_reports import LedgerSource
 from .reconcile import check_closings, reconcile_lines
 from .signing import canonical_json, fingerprint, load_or_create_key, public_key_raw
 
-__all__ = ["Books", "BooksError", "canonical_json", "check_closings", "fingerprint", "load_or_create_key",
-           "public_key_raw", "reconcile_lines"]
+__all__ = ["Books", "BooksError", "BooksProblem", "canonical_json", "check_closings", "fingerprint",
+           "load_or_create_key", "public_key_raw", "reconcile_lines"]
 
 
 class Books(BookBase):
@@ -64,8 +64,7 @@ class Books(BookBase):
 
         lo, hi = str(date_from), str(date_to)
         if hi < lo:
-            raise BooksError("bad_range", "La date de fin précède la date de début.",
-                             "The end date is before the start.")
+            raise BooksError(BooksProblem.BAD_RANGE, f"the end date {hi} is before the start date {lo}")
         with self.db.reading() as conn:
             entries = LedgerStore.span_of_days_in(conn, lo, hi)
             first, last = (entries[0].seq, entries[-1].seq) if entries else (0, -1)

@@ -13,7 +13,7 @@ from ..core.timeutil import to_utc_text
 from ..store.closings import Closing, ClosingKind, ClosingStore
 from ..store.db import Connection
 from ..store.ledger import LedgerStore
-from .book_base import BookBase, BooksError, lines_in
+from .book_base import BookBase, BooksError, BooksProblem, lines_in
 
 
 def regularisations_in(conn: Connection, upto_seq: int) -> list[Regularisation]:
@@ -59,24 +59,21 @@ def _refuse_day(books: BookBase, conn: Connection, the_day: date) -> None:
     """Why ``the_day`` cannot be closed now, as a BooksError; nothing if it can."""
     period = the_day.isoformat()
     if ClosingStore.get_in(conn, ClosingKind.DAY, period):
-        raise BooksError("already_closed", f"La journée du {the_day:%d/%m/%Y} est déjà clôturée.",
-                         f"The day {period} is already closed.")
+        raise BooksError(BooksProblem.ALREADY_CLOSED, f"the day {period} is already closed", period=the_day)
     if the_day > books.paris_today():
-        raise BooksError("future", f"La journée du {the_day:%d/%m/%Y} n'est pas encore commencée.",
-                         f"The day {period} has not started yet.")
+        raise BooksError(BooksProblem.FUTURE, f"the day {period} has not started yet", period=the_day)
     day_seqs = ClosingStore.day_seqs_in(conn)
     later = sorted(d for d in day_seqs if d > period)
     if later:
-        raise BooksError("later_closed", f"Une journée plus récente ({later[-1]}) est déjà clôturée.",
-                         f"A later day ({later[-1]}) is already closed.")
+        raise BooksError(BooksProblem.LATER_CLOSED, f"a later day ({later[-1]}) is already closed",
+                         day=date.fromisoformat(later[-1]))
     last_closed = max(day_seqs) if day_seqs else None
     earlier = sorted({daybook.assigned_day(d, s, day_seqs)
                       for d, s in LedgerStore.opening_days_in(conn, after=last_closed, before=period)})
     earlier = [d for d in earlier if d < period and d not in day_seqs]
     if earlier:  # closing a later day first would leave these lines claimed by no closing
-        shown = ", ".join(date.fromisoformat(d).strftime("%d/%m/%Y") for d in earlier)
-        raise BooksError("earlier_open", f"Clôturez d'abord les journées précédentes : {shown}.",
-                         f"Close the earlier days first: {', '.join(earlier)}.")
+        raise BooksError(BooksProblem.EARLIER_OPEN, f"close the earlier days first: {', '.join(earlier)}",
+                         days=[date.fromisoformat(d) for d in earlier])
 
 
 def close_day(books: BookBase, day: date | str | None = None) -> Closing:
@@ -96,19 +93,18 @@ def _close_group(books: BookBase, kind: ClosingKind, period: str, child_kind: Cl
                  last_day: date) -> Closing:
     with books.db.transaction() as conn:
         if ClosingStore.get_in(conn, kind, period):
-            raise BooksError("already_closed", f"La période {period} est déjà clôturée.",
-                             f"The period {period} is already closed.")
+            raise BooksError(BooksProblem.ALREADY_CLOSED, f"the period {period} is already closed", period=period)
         if books.paris_today() <= last_day:
-            raise BooksError("not_over", f"La période {period} n'est pas terminée (dernier jour : "
-                             f"{last_day:%d/%m/%Y}).", f"The period {period} is not over.")
+            raise BooksError(BooksProblem.NOT_OVER, f"the period {period} is not over", period=period,
+                             last_day=last_day)
         # every day with activity in the period must be closed
         day_seqs = ClosingStore.day_seqs_in(conn)
         open_days = sorted({daybook.assigned_day(d, s, day_seqs)
                             for d, s in LedgerStore.opening_days_in(conn, prefix=period)} - set(day_seqs))
         open_days = [d for d in open_days if d.startswith(period)]
         if open_days:
-            raise BooksError("days_open", f"Journées non clôturées : {', '.join(open_days)}.",
-                             f"Days not closed: {', '.join(open_days)}.")
+            raise BooksError(BooksProblem.DAYS_OPEN, f"days not closed: {', '.join(open_days)}",
+                             days=[date.fromisoformat(d) for d in open_days])
         children = [c for c in ClosingStore.all_in(conn, child_kind) if c.period.startswith(period)]
         totals = daybook.empty_totals()
         for child in children:  # the days' regularisations add up with them (their lines stay in the days)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..api.errors import ApiError, AuthError, ClientError, Refusal, Unavailable
+from ..api.errors import ApiError, AuthError, ClientCode, ClientError, Refusal, Unavailable
 from ..core.ledger import EntryKind, LedgerEntry
 from ..core.timeutil import to_utc_text
 from ..core.verdicts import Mode
@@ -110,7 +110,7 @@ class SyncService:
         """``seconds`` for the next call, cut to what is left of this pass; Unavailable once it is spent."""
         left = self._deadline - time.monotonic()
         if left <= 0.05:
-            raise Unavailable("timeout", "sync pass stopped: the central server is too slow")
+            raise Unavailable(ClientCode.TIMEOUT, "sync pass stopped: the central server is too slow")
         return min(seconds, left)
 
     def _push(self, report: SyncReport, progress: Callable[[SyncProgress], None] | None) -> None:
@@ -209,7 +209,7 @@ class SyncService:
             return None
         upstream_id = (parent.result or {}).get(id_field)
         if parent.state != OutboxState.DONE or upstream_id is None:
-            raise Unavailable("order", f"the {parent_key.removesuffix('_key')} must be sent before its void")
+            raise Unavailable(ClientCode.ORDER, f"the {parent_key.removesuffix('_key')} must be sent before its void")
         try:
             return send(int(upstream_id))
         except Refusal as exc:

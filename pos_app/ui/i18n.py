@@ -14,6 +14,21 @@ LANGS = ("fr", "en")
 _installed: list[QTranslator] = []
 
 
+def load_translator(lang: str) -> QTranslator | None:
+    """Our translation for ``lang`` without a running application (the headless commands), the default locale
+    set to it; None for English (the source language) or when the .qm file is missing."""
+    if lang not in LANGS or lang == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English))
+        return None
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    translator = QTranslator()
+    qm = resources_dir() / "translations" / f"{lang}.qm"
+    if translator.load(str(qm)):
+        return translator
+    log.warning("translation %s missing (run python -m pos_app.i18n_build)", qm)
+    return None
+
+
 def install_language(lang: str) -> bool:
     """Install ``lang`` (fr or en) on the running app; True when a translation was loaded (en needs none)."""
     app = QCoreApplication.instance()

@@ -1,12 +1,14 @@
 """The one table from the codes the services, the API and the books return to the words a person reads.
 
 Services speak in stable codes and facts (``VerdictDetail.reason``, ``SaleOutcome.verdict``, ``VoidOutcome.code``,
-``ApiError.code``, ``BooksError.code``, ``ConfigError.code``); this module alone turns them into sentences, through
+``ApiError.code``, ``BooksError.code``, ``ConfigError.code``, ``TokenError.code``; exceptions carry English
+messages for developers only); this module alone turns them into sentences, through
 Qt's translations (English source, French in resources/translations/fr.ts). To add a code: add one line to
 ``WORDS`` (English, with ``{named}`` facts), then run lupdate and fill_fr.py. An unknown code still gets a
 translated sentence that names it, never the bare code.
 
-Only QtCore: the CLI uses it too (``pos_app.commands`` installs the translator on a QCoreApplication).
+Only QtCore: the CLI uses it too, through a translator of its own (:func:`use_translator`) and no
+QCoreApplication, so a command run inside another program (a test) leaves that program's Qt alone.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QTranslator
 
 from pos_app.core.money import format_cents
 from pos_app.core.timeutil import paris_text
@@ -61,6 +63,15 @@ WORDS: dict[str, object] = {  # object: what QT_TRANSLATE_NOOP is typed to retur
     "network": QT_TRANSLATE_NOOP("Words", "network error"),
     "tls": QT_TRANSLATE_NOOP("Words", "secure connection refused: the server's certificate is not valid"),
     "bad_response": QT_TRANSLATE_NOOP("Words", "unreadable answer from the central server"),
+    "order": QT_TRANSLATE_NOOP("Words", "an operation must reach the central server before its cancellation"),
+    # --- the access token's keyring (api.tokens.TokenProblem) --------------------------------------------------
+    "no_keyring": QT_TRANSLATE_NOOP("Words", "no secure keyring is available on this computer: the access token "
+                                             "cannot be stored (enable the system keyring, or set POS_APP_TOKEN)"),
+    "keyring_unreadable": QT_TRANSLATE_NOOP("Words", "the system keyring cannot be read ({kind})"),
+    "keyring_write_failed": QT_TRANSLATE_NOOP("Words", "the access token cannot be stored in the system keyring "
+                                                       "({kind})"),
+    "token_from_env": QT_TRANSLATE_NOOP("Words", "POS_APP_TOKEN is set: the token comes from the environment, "
+                                                 "nothing is stored"),
     # --- offline policy (services.policy.OfflineRefusal) -----------------------------------------------------
     "auth_blocked": QT_TRANSLATE_NOOP("Words", "the central server refused this till's access token: no offline "
                                                "acceptance until it accepts it again"),
@@ -103,11 +114,12 @@ WORDS: dict[str, object] = {  # object: what QT_TRANSLATE_NOOP is typed to retur
     "token_refused": QT_TRANSLATE_NOOP("Words", "the central server refused this access token"),
     "server_unreachable": QT_TRANSLATE_NOOP("Words", "the central server cannot be reached or is failing"),
     # --- books (services.books.BooksError) -------------------------------------------------------------------
-    "already_closed": QT_TRANSLATE_NOOP("Words", "this period is already closed"),
-    "future": QT_TRANSLATE_NOOP("Words", "this day has not started yet"),
-    "later_closed": QT_TRANSLATE_NOOP("Words", "a later day is already closed"),
-    "not_over": QT_TRANSLATE_NOOP("Words", "this period is not over yet"),
-    "days_open": QT_TRANSLATE_NOOP("Words", "some days of this period are not closed yet"),
+    "already_closed": QT_TRANSLATE_NOOP("Words", "the period {period} is already closed"),
+    "future": QT_TRANSLATE_NOOP("Words", "the day {period} has not started yet"),
+    "later_closed": QT_TRANSLATE_NOOP("Words", "a later day ({day}) is already closed"),
+    "earlier_open": QT_TRANSLATE_NOOP("Words", "close the earlier days first: {days}"),
+    "not_over": QT_TRANSLATE_NOOP("Words", "the period {period} is not over yet (last day: {last_day})"),
+    "days_open": QT_TRANSLATE_NOOP("Words", "days of this period not closed yet: {days}"),
     "bad_range": QT_TRANSLATE_NOOP("Words", "the end date is before the start date"),
     # --- reconciliation notes (services.books.reconcile_lines) -----------------------------------------------
     "not_synced": QT_TRANSLATE_NOOP("Words", "not sent yet"),
@@ -124,6 +136,23 @@ WORDS: dict[str, object] = {  # object: what QT_TRANSLATE_NOOP is typed to retur
     "fact.checked_offline": QT_TRANSLATE_NOOP("Words", "(checked offline)"),
 }
 UNKNOWN_CODE = QT_TRANSLATE_NOOP("Words", "unexpected answer (code “{code}”): tell the operator if it lasts")
+UNEXPECTED_ERROR = QT_TRANSLATE_NOOP("Words", "unexpected error ({kind})")
+
+
+_headless: QTranslator | None = None  # the CLI's translation, used while no Qt application runs
+
+
+def use_translator(translator: QTranslator | None) -> None:
+    """Speak through ``translator`` while no QCoreApplication exists (the headless commands); None: English."""
+    global _headless
+    _headless = translator
+
+
+def _tr(source: object) -> str:
+    text = str(source)
+    if QCoreApplication.instance() is None:
+        return (_headless.translate(CONTEXT, text) if _headless is not None else "") or text
+    return QCoreApplication.translate(CONTEXT, text)
 
 
 class _Facts(dict[str, str]):
@@ -148,6 +177,8 @@ def fact_text(key: str, value: object) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(fact_text(key, v) for v in value)
     return str(value)
 
 
@@ -161,17 +192,17 @@ def say(code: str | None, facts: Mapping[str, object] | None = None) -> str:
         return ""
     values = _Facts({k: fact_text(k, v) for k, v in (facts or {}).items()})
     if code in WORDS:
-        return QCoreApplication.translate(CONTEXT, str(WORDS[code])).format_map(values)
-    return QCoreApplication.translate(CONTEXT, str(UNKNOWN_CODE)).format_map(_Facts(code=code))
+        return _tr(WORDS[code]).format_map(values)
+    return _tr(UNKNOWN_CODE).format_map(_Facts(code=code))
 
 
 def say_error(exc: BaseException) -> str:
-    """Words for an exception from a service: its code when it has one, else a generic sentence."""
+    """Words for an exception from a service: its code (with its facts) when it has one, else a generic sentence."""
     code = getattr(exc, "code", None)
     if isinstance(code, str):
-        facts = {"error": getattr(exc, "error", None) or ""}
+        facts = {"error": getattr(exc, "error", None) or "", **(getattr(exc, "facts", None) or {})}
         return say(code, facts)
-    return QCoreApplication.translate("Words", "unexpected error ({kind})").format(kind=type(exc).__name__)
+    return _tr(UNEXPECTED_ERROR).format(kind=type(exc).__name__)
 
 
 def verdict_facts(detail: VerdictDetail) -> str:

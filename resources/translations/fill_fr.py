@@ -277,11 +277,23 @@ FR_MORE = {
     "cette machine, 127.0.0.1 ou localhost)",
     "the central server refused this access token": "le serveur central a refusé ce jeton d'accès",
     "the central server cannot be reached or is failing": "le serveur central est injoignable ou en erreur",
-    "this period is already closed": "cette période est déjà clôturée",
-    "this day has not started yet": "cette journée n'a pas encore commencé",
-    "a later day is already closed": "une journée plus récente est déjà clôturée",
-    "this period is not over yet": "cette période n'est pas terminée",
-    "some days of this period are not closed yet": "des journées de cette période ne sont pas clôturées",
+    "the period {period} is already closed": "la période {period} est déjà clôturée",
+    "the day {period} has not started yet": "la journée du {period} n'a pas encore commencé",
+    "a later day ({day}) is already closed": "une journée plus récente ({day}) est déjà clôturée",
+    "close the earlier days first: {days}": "clôturez d'abord les journées précédentes : {days}",
+    "the period {period} is not over yet (last day: {last_day})":
+        "la période {period} n'est pas terminée (dernier jour : {last_day})",
+    "days of this period not closed yet: {days}": "journées de cette période non clôturées : {days}",
+    "an operation must reach the central server before its cancellation":
+        "une opération doit parvenir au serveur central avant son annulation",
+    "no secure keyring is available on this computer: the access token cannot be stored (enable the system "
+    "keyring, or set POS_APP_TOKEN)": "aucun trousseau sécurisé (keyring) n'est disponible sur ce poste : le jeton "
+    "d'accès ne peut pas être enregistré (activez le trousseau du système, ou définissez POS_APP_TOKEN)",
+    "the system keyring cannot be read ({kind})": "le trousseau du système est illisible ({kind})",
+    "the access token cannot be stored in the system keyring ({kind})":
+        "impossible d'enregistrer le jeton d'accès dans le trousseau du système ({kind})",
+    "POS_APP_TOKEN is set: the token comes from the environment, nothing is stored":
+        "POS_APP_TOKEN est défini : le jeton vient de l'environnement, rien n'est enregistré",
     "the end date is before the start date": "la date de fin précède la date de début",
     "not sent yet": "pas encore transmis",
     "sent, but the server has no trace of it": "transmis, mais le serveur n'en a pas trace",

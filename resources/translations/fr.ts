@@ -902,6 +902,26 @@
         <translation>réponse illisible du serveur central</translation>
     </message>
     <message>
+        <source>an operation must reach the central server before its cancellation</source>
+        <translation>une opération doit parvenir au serveur central avant son annulation</translation>
+    </message>
+    <message>
+        <source>no secure keyring is available on this computer: the access token cannot be stored (enable the system keyring, or set POS_APP_TOKEN)</source>
+        <translation>aucun trousseau sécurisé (keyring) n'est disponible sur ce poste : le jeton d'accès ne peut pas être enregistré (activez le trousseau du système, ou définissez POS_APP_TOKEN)</translation>
+    </message>
+    <message>
+        <source>the system keyring cannot be read ({kind})</source>
+        <translation>le trousseau du système est illisible ({kind})</translation>
+    </message>
+    <message>
+        <source>the access token cannot be stored in the system keyring ({kind})</source>
+        <translation>impossible d'enregistrer le jeton d'accès dans le trousseau du système ({kind})</translation>
+    </message>
+    <message>
+        <source>POS_APP_TOKEN is set: the token comes from the environment, nothing is stored</source>
+        <translation>POS_APP_TOKEN est défini : le jeton vient de l'environnement, rien n'est enregistré</translation>
+    </message>
+    <message>
         <source>the central server refused this till's access token: no offline acceptance until it accepts it again</source>
         <translation>le serveur central a refusé le jeton de cette caisse : pas d'acceptation hors ligne tant qu'il ne l'accepte pas à nouveau</translation>
     </message>
@@ -1030,26 +1050,6 @@
         <translation>le serveur central est injoignable ou en erreur</translation>
     </message>
     <message>
-        <source>this period is already closed</source>
-        <translation>cette période est déjà clôturée</translation>
-    </message>
-    <message>
-        <source>this day has not started yet</source>
-        <translation>cette journée n'a pas encore commencé</translation>
-    </message>
-    <message>
-        <source>a later day is already closed</source>
-        <translation>une journée plus récente est déjà clôturée</translation>
-    </message>
-    <message>
-        <source>this period is not over yet</source>
-        <translation>cette période n'est pas terminée</translation>
-    </message>
-    <message>
-        <source>some days of this period are not closed yet</source>
-        <translation>des journées de cette période ne sont pas clôturées</translation>
-    </message>
-    <message>
         <source>the end date is before the start date</source>
         <translation>la date de fin précède la date de début</translation>
     </message>
@@ -1088,6 +1088,30 @@
     <message>
         <source>on {when}</source>
         <translation>le {when}</translation>
+    </message>
+    <message>
+        <source>the period {period} is already closed</source>
+        <translation>la période {period} est déjà clôturée</translation>
+    </message>
+    <message>
+        <source>the day {period} has not started yet</source>
+        <translation>la journée du {period} n'a pas encore commencé</translation>
+    </message>
+    <message>
+        <source>a later day ({day}) is already closed</source>
+        <translation>une journée plus récente ({day}) est déjà clôturée</translation>
+    </message>
+    <message>
+        <source>close the earlier days first: {days}</source>
+        <translation>clôturez d'abord les journées précédentes : {days}</translation>
+    </message>
+    <message>
+        <source>the period {period} is not over yet (last day: {last_day})</source>
+        <translation>la période {period} n'est pas terminée (dernier jour : {last_day})</translation>
+    </message>
+    <message>
+        <source>days of this period not closed yet: {days}</source>
+        <translation>journées de cette période non clôturées : {days}</translation>
     </message>
     <message>
         <source>last valid day: {day}</source>

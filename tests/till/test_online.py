@@ -113,13 +113,16 @@ def test_no_keyring_backend_is_a_clear_message(tmp_path: Path, monkeypatch):
     import keyring
     from keyring.backends import fail
 
-    from pos_app.api.tokens import KeyringTokenProvider, TokenError
+    from pos_app.api.tokens import KeyringTokenProvider, TokenError, TokenProblem
+    from pos_app.commands import speak
 
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())  # the real "no backend" keyring: raises NoKeyringError
     try:
-        with pytest.raises(TokenError, match="trousseau"):
+        with pytest.raises(TokenError) as refused:
             KeyringTokenProvider(tmp_path).set("secret-token-value")
+        assert refused.value.code is TokenProblem.NO_KEYRING
+        assert "trousseau" in speak("fr").say_error(refused.value)  # the words the CLI and the wizard show
         with pytest.raises(TokenError) as info:
             KeyringTokenProvider(tmp_path).get()
         assert "secret-token-value" not in str(info.value)
