@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,13 @@ from voucher_server.testing import LiveServer
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_translations() -> None:
+    """The .qm files are build products (git-ignored): build them like `make translations` does, for every
+    folder (the books' CLI speaks French through them too)."""
+    subprocess.run([sys.executable, "-m", "pos_app.i18n_build"], cwd=REPO, check=True, capture_output=True)
 
 
 def shared_samples() -> Path:

@@ -3,8 +3,6 @@ offscreen. Servers that must be stopped or slowed get their own LiveServer / TCP
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,12 +15,6 @@ from tests.conftest import seeded_server
 from voucher_server.testing import FaultServer, LiveServer, SeedVouchers
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def built_translations() -> None:
-    """The .qm files are build products (git-ignored): build them like `make translations` does."""
-    subprocess.run([sys.executable, "-m", "pos_app.i18n_build"], cwd=REPO, check=True, capture_output=True)
 
 
 Vouchers = SeedVouchers  # the tests' short name
