@@ -70,7 +70,7 @@ def verify_ledger(args: argparse.Namespace) -> int:
     try:
         till = Till.open(args.home)
     except StoreError as exc:
-        print(f"verify-ledger: {exc}", file=sys.stderr)
+        print(f"verify-ledger: {speak(None).say_error(exc)}", file=sys.stderr)
         return 2
     try:
         verdict = verify_local(till)
@@ -131,8 +131,9 @@ def _server_fetcher(books: Any) -> Any:
 def _fail(name: str, exc: Exception, lang: str = "fr") -> int:
     """A refusal of the books in words (``lang``, French by default); a storage or input error as it says."""
     from ..services.books import BooksError
+    from ..store import StoreError
 
-    message = speak(lang).say_error(exc) if isinstance(exc, BooksError) else str(exc)
+    message = speak(lang).say_error(exc) if isinstance(exc, (BooksError, StoreError)) else str(exc)
     print(f"{name}: {message}", file=sys.stderr)
     return 1
 

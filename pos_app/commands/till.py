@@ -49,8 +49,9 @@ def _guard(fn: Any) -> Any:
         except TokenError as exc:
             return _fail(_words(args).say_error(exc))
         except StoreError as exc:
-            print_json({"error": exc.code, "message": str(exc)})
-            return _fail(str(exc))
+            message = _words(args).say_error(exc)
+            print_json({"error": exc.code, "message": message})
+            return _fail(message)
 
     return run
 

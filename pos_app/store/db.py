@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 
 import platformdirs
@@ -18,31 +19,39 @@ Connection = sqlite3.Connection
 """What a transaction hands to the store's ``*_in`` operations (services name it without importing sqlite3)."""
 
 
+class StoreProblem(StrEnum):
+    """Why the till's file could not be used (stable codes; the UI and the CLI have the words)."""
+
+    DISK_FULL = "disk_full"
+    READ_ONLY = "read_only"
+    LOCKED = "locked"
+    CORRUPT = "corrupt"
+    TOO_NEW = "too_new"  # written by a newer version of the app
+    IO = "io"  # facts: detail
+
+
 class StoreError(RuntimeError):
-    """A local storage failure, with a stable ``code`` and a French message for the user.
+    """A local storage failure: a :class:`StoreProblem` ``code``, the ``facts`` its words need and an English
+    message for developers. Nothing of the failed transaction was written."""
 
-    Codes: disk_full, read_only, locked, corrupt, too_new, io.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: StoreProblem, message: str, **facts: object) -> None:
         super().__init__(message)
         self.code = code
+        self.facts = facts
 
 
 def store_error(exc: sqlite3.Error) -> StoreError:
-    """Translate an SQLite error into a :class:`StoreError` a user can read."""
+    """Translate an SQLite error into a :class:`StoreError` (a code a user gets words for)."""
     text = str(exc).lower()
     if "full" in text or (isinstance(exc, sqlite3.OperationalError) and "disk i/o" in text and "space" in text):
-        return StoreError("disk_full", "Disque plein : rien n'a été enregistré. Libérez de la place puis réessayez.")
+        return StoreError(StoreProblem.DISK_FULL, f"disk full, nothing written: {exc}")
     if "readonly" in text or "read-only" in text:
-        return StoreError("read_only", "Le fichier de la caisse est en lecture seule : rien n'a été enregistré.")
+        return StoreError(StoreProblem.READ_ONLY, f"till file is read-only, nothing written: {exc}")
     if "locked" in text or "busy" in text:
-        return StoreError("locked", "Le fichier de la caisse est occupé : réessayez dans un instant.")
+        return StoreError(StoreProblem.LOCKED, f"till file is busy: {exc}")
     if "malformed" in text or "not a database" in text:
-        return StoreError("corrupt", "Le fichier de la caisse est endommagé : contactez l'assistance.")
-    if "disk i/o" in text:
-        return StoreError("io", "Erreur d'écriture sur le disque : rien n'a été enregistré.")
-    return StoreError("io", f"Erreur de stockage local : {exc}")
+        return StoreError(StoreProblem.CORRUPT, f"till file is damaged: {exc}")
+    return StoreError(StoreProblem.IO, f"storage error, nothing written: {exc}", detail=str(exc))
 
 
 # --- schema -------------------------------------------------------------------------------------------
@@ -161,7 +170,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Bring ``conn`` forward to :data:`SCHEMA_VERSION`, one version per transaction. Returns the old version."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
-        raise StoreError("too_new", "Ce fichier de caisse vient d'une version plus récente de l'application.")
+        raise StoreError(StoreProblem.TOO_NEW, f"till file at schema {version}, this app knows {SCHEMA_VERSION}")
     for target in range(version, SCHEMA_VERSION):
         # executescript commits first; wrap each step so a failure leaves the older version intact.
         conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[target]}\nPRAGMA user_version = {target + 1};\nCOMMIT;")
@@ -180,7 +189,8 @@ class Database:
         try:
             private_file(self.path)
         except OSError as exc:
-            raise StoreError("io", f"Dossier de la caisse inutilisable : {self.path.parent} ({exc.strerror})") from exc
+            raise StoreError(StoreProblem.IO, f"till folder unusable: {self.path.parent} ({exc.strerror})",
+                             detail=f"{self.path.parent} ({exc.strerror})") from exc
         try:
             self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
         except sqlite3.Error as exc:

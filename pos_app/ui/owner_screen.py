@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, QEvent, Signal
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from . import pin as pins
+from . import words
 from .owner_reports import ReportsTab
 from .owner_settings import SettingsTab
 from .owner_tabs import LedgerTab, ReconTab
@@ -127,7 +128,7 @@ class OwnerScreen(QWidget):
         def work() -> tuple[list[Any], Any]:
             return books.day_lines(day), books.reconciled_day_report(day, lang, server)
 
-        self.ctx.runner.run(work, on_done=self._loaded, on_error=lambda e: self.failed.emit(str(e)))
+        self.ctx.runner.run(work, on_done=self._loaded, on_error=lambda e: self.failed.emit(words.say_error(e)))
 
     def _loaded(self, result: tuple[list[Any], Any]) -> None:
         from pos_app.reports.html import report_html

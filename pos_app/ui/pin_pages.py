@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from . import pin as pins
+from . import words
 
 
 def _pin_field(name: str) -> QLineEdit:
@@ -121,7 +122,7 @@ class PinSetupPage(QWidget):
         self.again.clear()
         self.message.setText(self.tr("Saving…"))
         self.ctx.runner.run(pins.set_pin, self.ctx.till.settings, pin, on_done=lambda _r: self._saved(),
-                            on_error=lambda e: self.message.setText(str(e)))
+                            on_error=lambda e: self.message.setText(words.say_error(e)))
 
     def _saved(self) -> None:
         self.message.setText("")

@@ -113,6 +113,13 @@ WORDS: dict[str, object] = {  # object: what QT_TRANSLATE_NOOP is typed to retur
                                                "(http:// only on this machine, 127.0.0.1 or localhost)"),
     "token_refused": QT_TRANSLATE_NOOP("Words", "the central server refused this access token"),
     "server_unreachable": QT_TRANSLATE_NOOP("Words", "the central server cannot be reached or is failing"),
+    # --- the till's file (store.db.StoreProblem) --------------------------------------------------------------
+    "disk_full": QT_TRANSLATE_NOOP("Words", "disk full: nothing was saved. Free some space, then try again"),
+    "read_only": QT_TRANSLATE_NOOP("Words", "the till's file is read-only: nothing was saved"),
+    "locked": QT_TRANSLATE_NOOP("Words", "the till's file is busy: try again in a moment"),
+    "corrupt": QT_TRANSLATE_NOOP("Words", "the till's file is damaged: call for support"),
+    "too_new": QT_TRANSLATE_NOOP("Words", "this till's file comes from a newer version of the application"),
+    "io": QT_TRANSLATE_NOOP("Words", "local storage error: nothing was saved ({detail})"),
     # --- books (services.books.BooksError) -------------------------------------------------------------------
     "already_closed": QT_TRANSLATE_NOOP("Words", "the period {period} is already closed"),
     "future": QT_TRANSLATE_NOOP("Words", "the day {period} has not started yet"),

@@ -11,6 +11,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 FR = {
+    "disk full: nothing was saved. Free some space, then try again":
+        "disque plein : rien n'a été enregistré. Libérez de la place puis réessayez",
+    "the till's file is read-only: nothing was saved":
+        "le fichier de la caisse est en lecture seule : rien n'a été enregistré",
+    "the till's file is busy: try again in a moment": "le fichier de la caisse est occupé : réessayez dans un instant",
+    "the till's file is damaged: call for support": "le fichier de la caisse est endommagé : contactez l'assistance",
+    "this till's file comes from a newer version of the application":
+        "ce fichier de caisse vient d'une version plus récente de l'application",
+    "local storage error: nothing was saved ({detail})":
+        "erreur de stockage local : rien n'a été enregistré ({detail})",
     "No camera": "Pas de caméra",
     "Today: %1 voucher(s), %2": "Aujourd'hui : %1 bon(s), %2",
     "Camera unavailable — type the number or use the USB scanner":

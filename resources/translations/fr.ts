@@ -1050,6 +1050,30 @@
         <translation>le serveur central est injoignable ou en erreur</translation>
     </message>
     <message>
+        <source>disk full: nothing was saved. Free some space, then try again</source>
+        <translation>disque plein : rien n'a été enregistré. Libérez de la place puis réessayez</translation>
+    </message>
+    <message>
+        <source>the till's file is read-only: nothing was saved</source>
+        <translation>le fichier de la caisse est en lecture seule : rien n'a été enregistré</translation>
+    </message>
+    <message>
+        <source>the till's file is busy: try again in a moment</source>
+        <translation>le fichier de la caisse est occupé : réessayez dans un instant</translation>
+    </message>
+    <message>
+        <source>the till's file is damaged: call for support</source>
+        <translation>le fichier de la caisse est endommagé : contactez l'assistance</translation>
+    </message>
+    <message>
+        <source>this till's file comes from a newer version of the application</source>
+        <translation>ce fichier de caisse vient d'une version plus récente de l'application</translation>
+    </message>
+    <message>
+        <source>local storage error: nothing was saved ({detail})</source>
+        <translation>erreur de stockage local : rien n'a été enregistré ({detail})</translation>
+    </message>
+    <message>
         <source>the end date is before the start date</source>
         <translation>la date de fin précède la date de début</translation>
     </message>

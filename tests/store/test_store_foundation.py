@@ -14,7 +14,7 @@ import pytest
 
 from pos_app.core.ledger import LedgerEntry
 from pos_app.store import Database, StoreError, open_home
-from pos_app.store.db import DB_FILENAME, MIGRATIONS, SCHEMA_VERSION
+from pos_app.store.db import DB_FILENAME, MIGRATIONS, SCHEMA_VERSION, StoreProblem
 from pos_app.store.ledger import LedgerStore
 from pos_app.store.settings import Settings, UiSetting
 
@@ -339,8 +339,7 @@ def test_full_disk_gives_disk_full_and_writes_nothing(tmp_path: Path) -> None:
     big = {"blob": "x" * 200_000}
     with pytest.raises(StoreError) as info:
         store.append(replace(_entry(2), data=big))
-    assert info.value.code == "disk_full"
-    assert "Disque plein" in str(info.value)
+    assert info.value.code is StoreProblem.DISK_FULL  # the UI and the CLI say it in the user's language
     # A multi-statement transaction that fills the disk half-way leaves nothing behind.
     with pytest.raises(StoreError) as info, db.transaction() as conn:
         conn.execute("INSERT INTO settings VALUES ('a', '1')")

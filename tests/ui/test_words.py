@@ -13,10 +13,11 @@ from pos_app.core.verdicts import Verdict
 from pos_app.services.books import BooksProblem
 from pos_app.services.policy import OfflineRefusal
 from pos_app.services.till import ConfigProblem
+from pos_app.store.db import StoreProblem
 from pos_app.ui import i18n, words
 
 CODE_SETS: list[type[StrEnum]] = [ClientCode, UrlProblem, TokenProblem, BooksProblem, ConfigProblem, OfflineRefusal,
-                                  ClaimRefusal, Verdict]
+                                  ClaimRefusal, Verdict, StoreProblem]
 
 
 def _codes() -> list[str]:
