@@ -41,7 +41,7 @@ run: venv translations
 test: venv translations
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 
 lint: venv
 	$(BIN)/ruff check .

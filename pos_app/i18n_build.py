@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,13 @@ def main() -> int:
     lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).parent / "pyside6-lrelease")
     for ts in sources:
         qm = ts.with_suffix(".qm")
-        subprocess.run([lrelease, "-silent", str(ts), "-qm", str(qm)], check=True)
+        # built beside and renamed: a till or a test process reading fr.qm meanwhile never sees half a file
+        part = qm.with_name(f"{qm.name}.{os.getpid()}.part")
+        try:
+            subprocess.run([lrelease, "-silent", str(ts), "-qm", str(part)], check=True)
+            os.replace(part, qm)
+        finally:
+            part.unlink(missing_ok=True)
         print(f"built {qm.name}")
     return 0
 

@@ -38,6 +38,23 @@ def free_port() -> int:
         return port
 
 
+# POSIX passes the listening socket to the child (Windows has no pass_fds: the child binds the port itself)
+_PASS_SOCKET = os.name == "posix"
+
+
+def _bound_socket(port: int) -> socket.socket:
+    """A TCP socket bound to 127.0.0.1:``port`` (0: the kernel's pick), not listening yet: connections to it are
+    refused until the server listens."""
+    sock = socket.socket()
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart right after a stop (TIME_WAIT)
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
     """True when something accepts connections on host:port."""
     with socket.socket() as sock:
@@ -104,7 +121,10 @@ class ServerProcess:
         self.workers = workers
         self.startup_timeout = startup_timeout
         self.tie_to_parent, self.pdeathsig = tie_to_parent, pdeathsig
-        self.port = free_port()
+        # POSIX: the port is held by a bound socket from here on and handed to the child at start (``--fd``), so
+        # no other process (another test worker's server) can take it between our choice and the child's bind
+        self._held: socket.socket | None = _bound_socket(0) if _PASS_SOCKET else None
+        self.port = self._held.getsockname()[1] if self._held is not None else free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -127,11 +147,12 @@ class ServerProcess:
 
     # --- serving --------------------------------------------------------------------------------------------
 
-    def serve_args(self) -> list[str]:
+    def serve_args(self, fd: int | None = None) -> list[str]:
         parent = ["--parent", str(os.getpid())] if self.tie_to_parent else []
         workers = ["--workers", str(self.workers)] if self.workers is not None else []
+        inherited = ["--fd", str(fd)] if fd is not None else []
         return [*self.command, *parent, "serve", "--db", self.db_url, "--host", "127.0.0.1",
-                "--port", str(self.port), *workers]
+                "--port", str(self.port), *inherited, *workers]
 
     def start(self) -> Self:
         """Start serving (nothing if already running); returns once ``/api/v1/health`` answers."""
@@ -139,17 +160,33 @@ class ServerProcess:
             return self
         linux_guard = self.tie_to_parent and self.pdeathsig and sys.platform.startswith("linux")
         self.workdir.mkdir(parents=True, exist_ok=True)
+        sock = self._take_socket()
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it; closed right after Popen
         try:
             self.proc = subprocess.Popen(
-                self.serve_args(), env=self.env, cwd=str(self.workdir), stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
+                self.serve_args(sock.fileno() if sock else None), env=self.env, cwd=str(self.workdir), stdout=log,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, pass_fds=(sock.fileno(),) if sock else (),
                 start_new_session=True,  # its own process group: stop() ends uvicorn and anything it spawned
                 preexec_fn=_pdeathsig if linux_guard else None)
         finally:
             log.close()
+            if sock is not None:  # the child has it: ours open would queue connections while the server is down
+                sock.close()
         self._wait_ready(self.proc)
         return self
+
+    def _take_socket(self) -> socket.socket | None:
+        """The socket the child serves on: the one held since ``__init__``, or the same port bound again for a
+        restart (None where sockets are not passed: the child binds the port itself)."""
+        if not _PASS_SOCKET:
+            return None
+        held, self._held = self._held, None
+        if held is not None:
+            return held
+        try:
+            return _bound_socket(self.port)
+        except OSError as exc:
+            raise ServerProcessError("exited", f"port {self.port} is taken: {exc}") from exc
 
     def _wait_ready(self, proc: subprocess.Popen[bytes]) -> None:
         deadline = time.monotonic() + self.startup_timeout
@@ -183,6 +220,9 @@ class ServerProcess:
 
     def stop(self, grace: float = 15.0) -> None:
         """SIGTERM the server's process group, SIGKILL after ``grace`` seconds; idempotent."""
+        if self._held is not None:  # never started: give the port back
+            self._held.close()
+            self._held = None
         proc, self.proc = self.proc, None
         if proc is None:
             return

@@ -112,12 +112,11 @@ class FaultServer:
 
     def __init__(self, mode: str, upstream_port: int | None = None, delay: float = 5.0) -> None:
         self.mode, self.upstream_port, self.delay = mode, upstream_port, delay
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self._sock = socket.socket()
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", self.port))
+        self._sock.bind(("127.0.0.1", 0))  # the kernel's pick, held from here: no other process can take it
         self._sock.listen(16)
+        self.port = self._sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         self._sock.settimeout(0.2)
         self._stop = threading.Event()
         self.connections = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     workers = args.workers or (1 if is_sqlite(url) else os.cpu_count() or 1)
     print(f"voucher-server: listening on http://{args.host}:{args.port} (API under /api/v1/), database "
           f"{_shown(url)}, {workers} worker process(es)", file=sys.stderr, flush=True)
-    uvicorn.run("voucher_server.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=workers, log_level=args.log_level, access_log=False,
-                proxy_headers=False)  # nothing here uses the client's address; saves a middleware per request
-    return 0
+    options: dict[str, Any] = {"factory": True, "workers": workers, "log_level": args.log_level, "access_log": False,
+                               "proxy_headers": False}  # nothing here uses the client's address: one middleware less
+    if args.fd is None:
+        uvicorn.run("voucher_server.app:create_app", host=args.host, port=args.port, **options)
+        return 0
+    # a socket bound by the parent (voucher_server.process): the port was never free for anyone else to take
+    sock = socket.socket(fileno=args.fd)
+    config = uvicorn.Config("voucher_server.app:create_app", **options)
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, sockets=[sock]).run()
+        return 0
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    return 0 if server.started else 3  # as uvicorn.run: 3 when the application failed to start
 
 
 def _shown(url: str) -> str:
@@ -61,6 +74,8 @@ def register(sub: Any) -> None:
     s = add_parser(sub, "serve", cmd_serve, "run the API")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--fd", type=int, default=None,
+                   help="serve on this inherited socket, bound by the parent process (--host and --port only name it)")
     s.add_argument("--workers", type=int, default=None,
                    help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite, which has one writer)")
     s.add_argument("--void-window", type=float, help="seconds (default 600 or VOUCHER_SERVER_VOID_WINDOW)")
