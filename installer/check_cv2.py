@@ -1,5 +1,5 @@
 """Check the till's own OpenCV module (installer/build_opencv.sh) before it goes into the bundle: every ``cv2.X``
-the app's source names exists, JPEG and PNG encode and decode, and an MJPG AVI written with OpenCV's built-in
+the app's source names exists, JPEG, PNG and WebP encode and decode, and an MJPG AVI written with OpenCV's built-in
 writer reads back frame by frame (the demo's simulated camera). The bundle's --selftest then decodes vouchers
 through the camera pipeline with it.
 
@@ -36,7 +36,7 @@ def check(module: Path) -> list[str]:
     problems += [f"cv2.{name} missing" for name in sorted(used_names()) if not hasattr(cv2, name)]
     img = np.zeros((120, 160, 3), np.uint8)
     cv2.putText(img, "VC1", (10, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (255, 255, 255), 2, cv2.LINE_AA)
-    for ext in (".jpg", ".png"):
+    for ext in (".jpg", ".png", ".webp"):  # WebP: photos of vouchers (pos-app decode), the shared samples
         ok, data = cv2.imencode(ext, img)
         back = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
         if back is None or back.shape != img.shape:
