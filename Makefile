@@ -57,8 +57,18 @@ bench: venv
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
 
-# PyInstaller one-folder bundle dist/pos-app/ and its --selftest in a clean environment (tools/dist_test.sh).
+# PyInstaller one-folder bundle dist/pos-app/ and its --selftest in a clean environment (tools/dist_test.sh). On
+# Linux it first builds the till's own OpenCV and a numpy without BLAS (about 12 min on 2 cores, once: cached
+# under build/), which need a compiler and cmake (docs/install.md).
+BUILD_PACKAGES := cmake ninja-build g++ bc
+
 dist: venv translations
+	@missing=$$(for p in $(BUILD_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing build packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 	VENV=$(VENV) tools/dist_test.sh
 
 # re-run the selftest of an already built bundle

@@ -26,7 +26,7 @@ PARTS = [
     ("OpenCV: BLAS/LAPACK (+ gfortran)", r"^(opencv_python_headless\.libs/lib(openblas|lapack|blas|gfortran|quadmath)"
                                          r"|lib(lapack|blas|gfortran|quadmath)\.so)"),
     ("OpenCV: FFmpeg and codecs (video files, streams)", r"^opencv_python_headless\.libs/"),
-    ("numpy (+ its OpenBLAS)", r"^numpy(\.libs)?/"),
+    ("numpy (and numpy.libs: OpenBLAS, when the wheel is bundled)", r"^numpy(\.libs)?/"),
     ("Python (libpython, stdlib)", r"^(libpython|python3|base_library\.zip|lib-dynload)"),
     ("cryptography", r"^(cryptography|_cffi_backend|cffi)"),
     ("embedded server deps", r"^(sqlalchemy|pydantic|pydantic_core|fastapi|starlette|uvicorn|alembic|anyio|greenlet"

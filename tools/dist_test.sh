@@ -13,26 +13,44 @@ if [ "${1:-}" != "--no-build" ]; then
 	"$PY" -c "import PyInstaller" 2>/dev/null || "$PY" -m pip install -q -e ".[bundle]"
 	# compiled translations go into the bundle (no-op when there are no .ts files yet)
 	"$PY" -m pos_app.i18n_build >/dev/null 2>&1 || echo "warning: translations not compiled" >&2
-	if [ "$(uname -s)" = Linux ] && [ "${POS_APP_OPENCV:-wheel}" = own ]; then
-		# POS_APP_OPENCV=own: the till's own OpenCV (no FFmpeg, no OpenBLAS) in place of the venv's PyPI wheel,
-		# built once, then cached under build/opencv-till/ (opt-in until a bundle made with it has passed
-		# this script: see docs/install.md)
+	OWN_PATH=""  # folders put first on the path of the checks: the till's own builds
+	NUMPY_PATH=""  # ... and of PyInstaller (the spec takes the own cv2 module from POS_APP_CV2_MODULE)
+	DESELECT=()
+	if [ "$(uname -s)" = Linux ] && [ "${POS_APP_OPENCV:-own}" = own ]; then
+		# the till's own OpenCV (no FFmpeg, no OpenBLAS) in place of the venv's PyPI wheel, built once, then
+		# cached under build/opencv-till/ (POS_APP_OPENCV=wheel bundles the wheel: docs/install.md)
 		t0=$(date +%s.%N)
 		POS_APP_CV2_MODULE=$(installer/build_opencv.sh "$VENV")
 		export POS_APP_CV2_MODULE
 		t1=$(date +%s.%N)
 		printf 'OpenCV for the till: %s (%.0f s)\n' "$POS_APP_CV2_MODULE" "$(echo "$t1 - $t0" | bc)"
-		# every cv2 name the app uses is there, JPEG/PNG and MJPG AVI work (before PyInstaller spends minutes)
-		PYTHONPATH="$(dirname "$POS_APP_CV2_MODULE")" "$PY" installer/check_cv2.py "$POS_APP_CV2_MODULE"
-		# and the scanning tests (real photos, videos, motion scenes) read what they read with the PyPI wheel; but
-		# for the HTTP camera stream, which needs the FFmpeg this build leaves out (docs/install.md)
-		PYTHONPATH="$(dirname "$POS_APP_CV2_MODULE")" QT_QPA_PLATFORM=offscreen "$PY" -m pytest -q -p no:cacheprovider \
-			-n auto tests/scanning --deselect \
-			tests/scanning/test_scan_video.py::test_stream_dropped_mid_video_is_reported_reconnected_and_goes_on
+		OWN_PATH="$(dirname "$POS_APP_CV2_MODULE")"
+		# the HTTP camera stream needs the FFmpeg this build leaves out (docs/install.md)
+		DESELECT=(--deselect
+			tests/scanning/test_scan_video.py::test_stream_dropped_mid_video_is_reported_reconnected_and_goes_on)
+	fi
+	if [ "$(uname -s)" = Linux ] && [ "${POS_APP_NUMPY:-own}" = own ]; then
+		# numpy without OpenBLAS (the till does no linear algebra), cached under build/numpy-till/
+		t0=$(date +%s.%N)
+		numpy_dir=$(installer/build_numpy.sh "$VENV")
+		t1=$(date +%s.%N)
+		printf 'numpy for the till: %s (%.0f s)\n' "$numpy_dir" "$(echo "$t1 - $t0" | bc)"
+		OWN_PATH="$numpy_dir${OWN_PATH:+:$OWN_PATH}"
+		NUMPY_PATH="$numpy_dir"
+	fi
+	if [ -n "$OWN_PATH" ]; then
+		if [ -n "${POS_APP_CV2_MODULE:-}" ]; then
+			# every cv2 name the app uses is there, JPEG/PNG/WebP and MJPG AVI work (before PyInstaller spends minutes)
+			PYTHONPATH="$OWN_PATH" "$PY" installer/check_cv2.py "$POS_APP_CV2_MODULE"
+		fi
+		# the scanning tests (real photos, videos, motion scenes) read with the bundle's builds what they read with
+		# the PyPI wheels
+		PYTHONPATH="$OWN_PATH" QT_QPA_PLATFORM=offscreen "$PY" -m pytest -q -p no:cacheprovider -n auto tests/scanning \
+			"${DESELECT[@]}"
 	fi
 	t0=$(date +%s.%N)
-	"$PY" -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
-		installer/pos-app.spec
+	PYTHONPATH="$NUMPY_PATH" "$PY" -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller installer/pos-app.spec
 	t1=$(date +%s.%N)
 	printf 'build time: %.0f s\n' "$(echo "$t1 - $t0" | bc)"
 fi
