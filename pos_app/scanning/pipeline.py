@@ -66,9 +66,14 @@ class FramePipeline:
                      ZxingDecoder(try_rotate=True, try_downscale=False, try_invert=False,
                                   binarizer="GlobalHistogram")]
         self.pyzbar = PyzbarDecoder() if use_pyzbar else None
-        # only symbologies with a check (digit, CRC or error correction): a deconvolution invents edges
+        # only symbologies with a check (digit, CRC or error correction): a deconvolution invents edges. The
+        # upright reader first, the rotating one only when it reads nothing (measured on 108 motion scenes: the
+        # same reads, the median frame 18.5 -> 14.4 ms)
+        motion_symbologies = ("QRCode", "Code128", "EAN13", "DataMatrix")
+        self.motion_upright = ZxingDecoder(try_rotate=False, try_downscale=False, try_invert=False,
+                                           symbologies=motion_symbologies)
         self.motion_dec = ZxingDecoder(try_rotate=True, try_downscale=False, try_invert=False,
-                                       symbologies=("QRCode", "Code128", "EAN13", "DataMatrix"))
+                                       symbologies=motion_symbologies)
         self.motion_pyzbar = PyzbarDecoder(("QRCODE", "CODE128", "EAN13")) if use_pyzbar else None
         self.max_regions = max_regions
         self.roi_ttl_frames = roi_ttl_frames
@@ -199,13 +204,15 @@ class FramePipeline:
         averaged away). zbar costs several times zxing-cpp's time on a crop: the later guesses go without it."""
         sharp = wiener(crop, line_psf(length, angle), nsr=0.0005)
         sharp = cv2.GaussianBlur(sharp, (0, 0), 1.0)
-        found = self.motion_dec.decode(sharp)
+        found = self.motion_upright.decode(sharp) or self.motion_dec.decode(sharp)
         if self.motion_pyzbar is None:
             return found
-        if any(c.symbology == "EAN13" for c in found):
+        eans = [c for c in found if c.symbology == "EAN13"]
+        if eans:
             # EAN-13's one check digit lets a restoration a hair too long read as another number (seen: 1 frame in
-            # 468, where zbar read the true one): an EAN-13 that zbar reads otherwise is not trusted
-            other = {c.text for c in self.motion_pyzbar.decode(sharp) if c.symbology == "EAN13"}
+            # 468, where zbar read the true one): an EAN-13 that zbar reads otherwise is not trusted. zbar looks
+            # only around what zxing-cpp read (a third of its time on the whole crop)
+            other = {c.text for c in self.motion_pyzbar.decode(_around(sharp, eans)) if c.symbology == "EAN13"}
             return [c for c in found if c.symbology != "EAN13" or not other or c.text in other]
         if not found and with_zbar:
             # measured: zbar reads some restored 1-D codes that zxing-cpp misses
@@ -270,6 +277,17 @@ def _motion_guesses(first: Motion, crop: np.ndarray) -> Iterator[tuple[float, fl
         if _shows_motion(mo) and not any(same_motion(mo, s) for s in seen):
             seen.append(mo)
             yield mo.length + LENGTH_BIAS, mo.angle
+
+
+def _around(img: np.ndarray, codes: list[DecodedCode]) -> np.ndarray:
+    """The part of ``img`` around ``codes``: their outline with a margin of a quarter of its width (quiet zones,
+    bars zxing-cpp's outline cuts short) and at least 40 px."""
+    xs = [x for c in codes for x, _y in c.points]
+    ys = [y for c in codes for _x, y in c.points]
+    mx = max(40, (max(xs) - min(xs)) // 4)
+    my = max(40, (max(ys) - min(ys)) // 2 + 20)
+    x0, y0 = max(0, min(xs) - mx), max(0, min(ys) - my)
+    return np.ascontiguousarray(img[y0:max(ys) + my, x0:max(xs) + mx])
 
 
 def _ambiguous(codes: list[DecodedCode]) -> bool:
