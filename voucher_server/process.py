@@ -44,10 +44,14 @@ _PASS_SOCKET = os.name == "posix"
 
 def _bound_socket(port: int) -> socket.socket:
     """A TCP socket bound to 127.0.0.1:``port`` (0: the kernel's pick), not listening yet: connections to it are
-    refused until the server listens."""
+    refused until it listens."""
     sock = socket.socket()
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart right after a stop (TIME_WAIT)
+        if port:
+            # a restart right after a stop: lets the bind pass the old connections' TIME_WAIT. Not on the first
+            # pick: while neither listens, Linux lets a second SO_REUSEADDR socket (uvicorn's) bind beside one that
+            # has it too, and the port would not be held
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", port))
     except OSError:
         sock.close()
@@ -180,13 +184,18 @@ class ServerProcess:
         restart (None where sockets are not passed: the child binds the port itself)."""
         if not _PASS_SOCKET:
             return None
-        held, self._held = self._held, None
-        if held is not None:
-            return held
-        try:
-            return _bound_socket(self.port)
-        except OSError as exc:
-            raise ServerProcessError("exited", f"port {self.port} is taken: {exc}") from exc
+        sock, self._held = self._held, None
+        if sock is None:
+            try:
+                sock = _bound_socket(self.port)
+            except OSError as exc:
+                raise ServerProcessError("exited", f"port {self.port} is taken: {exc}") from exc
+        # listening from here: no one can bind the port beside it any more (a connection waits in the backlog
+        # until the server accepts). SO_REUSEADDR passes to the connections it accepts, so their TIME_WAIT does
+        # not refuse a restart's bind
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.listen(128)
+        return sock
 
     def _wait_ready(self, proc: subprocess.Popen[bytes]) -> None:
         deadline = time.monotonic() + self.startup_timeout
