@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import cv2
@@ -16,8 +17,28 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-STATUS_RUNNING, STATUS_LOST, STATUS_RECONNECTED, STATUS_ENDED, STATUS_STOPPED = (
-    "running", "lost", "reconnected", "ended", "stopped")
+class CameraStatus(StrEnum):
+    """What the capture thread reports of its source."""
+
+    RUNNING = "running"
+    LOST = "lost"
+    RECONNECTED = "reconnected"
+    ENDED = "ended"
+    STOPPED = "stopped"
+    # a network camera this OpenCV cannot open at all (the Linux bundle's own build has no FFmpeg or GStreamer):
+    # said once, never retried
+    UNSUPPORTED = "unsupported"
+
+
+STATUS_RUNNING, STATUS_LOST, STATUS_RECONNECTED, STATUS_ENDED, STATUS_STOPPED, STATUS_UNSUPPORTED = (
+    CameraStatus.RUNNING, CameraStatus.LOST, CameraStatus.RECONNECTED, CameraStatus.ENDED, CameraStatus.STOPPED,
+    CameraStatus.UNSUPPORTED)
+
+
+def network_streams_supported() -> bool:
+    """Whether this OpenCV can open ``http://`` and ``rtsp://`` cameras (it needs its FFmpeg or GStreamer)."""
+    registry = cv2.videoio_registry
+    return bool(registry.hasBackend(cv2.CAP_FFMPEG) or registry.hasBackend(cv2.CAP_GSTREAMER))
 
 
 @dataclass(frozen=True)
@@ -60,6 +81,11 @@ class FrameSource:
     @property
     def is_file(self) -> bool:
         return isinstance(self.spec, str) and "://" not in self.spec
+
+    @property
+    def is_stream(self) -> bool:
+        """A network camera (``http://``, ``rtsp://`` ...)."""
+        return isinstance(self.spec, str) and "://" in self.spec
 
     def open(self) -> bool:
         """(Re)open the source; True when frames can be read."""
@@ -147,12 +173,16 @@ class CaptureThread(threading.Thread):
     On a failed read the source is reported ``lost`` and reopened with exponential backoff
     (``backoff_s`` .. ``max_backoff_s``), then ``reconnected``. Status goes to ``on_status`` (called from this
     thread) and to :attr:`status_queue`. A non-looping file that ends gives ``ended`` and the thread stops.
+    A network camera this OpenCV cannot open (``streams_supported``: by default :func:`network_streams_supported`)
+    gives ``unsupported`` at once and the thread stops: retrying could never succeed.
     """
 
     def __init__(self, source: FrameSource, *, on_status: Callable[[str], None] | None = None,
-                 backoff_s: float = 0.2, max_backoff_s: float = 5.0, max_retries: int | None = None) -> None:
+                 backoff_s: float = 0.2, max_backoff_s: float = 5.0, max_retries: int | None = None,
+                 streams_supported: bool | None = None) -> None:
         super().__init__(name=f"capture-{source.spec}", daemon=True)
         self.source = source
+        self.streams_supported = network_streams_supported() if streams_supported is None else streams_supported
         self.on_status = on_status
         self.status_queue: queue.Queue[str] = queue.Queue()
         self.backoff_s, self.max_backoff_s, self.max_retries = backoff_s, max_backoff_s, max_retries
@@ -189,7 +219,7 @@ class CaptureThread(threading.Thread):
             while self._latest is None or self._latest.index <= after:
                 if not self.is_alive() and self._latest is not None and self._latest.index <= after:
                     return None
-                if self._stop_evt.is_set() or (self.status == STATUS_ENDED):
+                if self._stop_evt.is_set() or self.status in (STATUS_ENDED, STATUS_UNSUPPORTED):
                     return None
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
@@ -199,6 +229,10 @@ class CaptureThread(threading.Thread):
 
     def run(self) -> None:
         src = self.source
+        if src.is_stream and not self.streams_supported:
+            self._emit(STATUS_UNSUPPORTED)
+            self._finish()
+            return
         if not src.open():
             self._emit(STATUS_LOST)
             if not self._reconnect():
@@ -232,7 +266,7 @@ class CaptureThread(threading.Thread):
 
     def _finish(self) -> None:
         self.source.close()
-        if self.status not in (STATUS_ENDED,):
+        if self.status not in (STATUS_ENDED, STATUS_UNSUPPORTED):
             self._emit(STATUS_STOPPED)
         with self._cond:
             self._cond.notify_all()

@@ -265,6 +265,9 @@ class CashierScreen(QWidget):
             self.camera.set_message(self.tr("Camera unavailable — type the number or use the USB scanner"))
         elif status == "ended":
             self.camera.set_message(self.tr("Camera: end of video"))
+        elif status == "unsupported":
+            self.camera.set_message(self.tr("This installation cannot open network cameras (no video codecs in it):"
+                                            " use a USB camera, type the number or use the USB scanner"))
 
     def camera_state(self, available: bool, paused: bool) -> None:
         """The window's camera: none, running or paused (the button and the preview say which)."""

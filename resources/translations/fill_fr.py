@@ -26,6 +26,9 @@ FR = {
     "Camera unavailable — type the number or use the USB scanner":
         "Caméra indisponible — tapez le numéro ou utilisez la douchette USB",
     "Camera: end of video": "Caméra : fin de la vidéo",
+    "This installation cannot open network cameras (no video codecs in it): use a USB camera, type the number or "
+    "use the USB scanner": "Cette installation ne peut pas ouvrir de caméra réseau (elle n'a pas les codecs "
+    "vidéo) : branchez une caméra USB, tapez le numéro ou utilisez la douchette",
     "Voucher &number:": "&Numéro du bon :",
     "Type the 12 digits, then Enter": "Tapez les 12 chiffres, puis Entrée",
     "Redeem (Enter)": "Encaisser (Entrée)",

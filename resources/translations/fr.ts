@@ -39,6 +39,10 @@
         <translation>Caméra : fin de la vidéo</translation>
     </message>
     <message>
+        <source>This installation cannot open network cameras (no video codecs in it): use a USB camera, type the number or use the USB scanner</source>
+        <translation>Cette installation ne peut pas ouvrir de caméra réseau (elle n'a pas les codecs vidéo) : branchez une caméra USB, tapez le numéro ou utilisez la douchette</translation>
+    </message>
+    <message>
         <source>Resume the camera (F4)</source>
         <translation>Reprendre la caméra (F4)</translation>
     </message>

@@ -146,3 +146,12 @@ def test_event_loop_ticks_while_server_is_slow(make_till, make_window, vouchers,
         timer.stop()
     finally:
         proxy.close()
+
+
+def test_a_network_camera_this_install_cannot_open_is_said_in_words(make_till, make_window, qtbot) -> None:
+    # the capture thread's "unsupported" (tests/scanning/test_scan_video.py makes it, with the bundle's OpenCV
+    # for real in tools/dist_test.sh): the cashier reads why, and what to do instead
+    win = make_window(make_till(), camera_source=None)
+    cashier = win.cashier
+    cashier.camera_status("unsupported")
+    assert "caméra réseau" in cashier.camera.text() and "douchette" in cashier.camera.text()
