@@ -165,11 +165,12 @@ class ServerProcess:
         linux_guard = self.tie_to_parent and self.pdeathsig and sys.platform.startswith("linux")
         self.workdir.mkdir(parents=True, exist_ok=True)
         sock = self._take_socket()
+        fd = None if sock is None else sock.fileno()
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it; closed right after Popen
         try:
             self.proc = subprocess.Popen(
-                self.serve_args(sock.fileno() if sock else None), env=self.env, cwd=str(self.workdir), stdout=log,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, pass_fds=(sock.fileno(),) if sock else (),
+                self.serve_args(fd), env=self.env, cwd=str(self.workdir), stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, pass_fds=() if fd is None else (fd,),
                 start_new_session=True,  # its own process group: stop() ends uvicorn and anything it spawned
                 preexec_fn=_pdeathsig if linux_guard else None)
         finally:
