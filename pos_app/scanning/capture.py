@@ -182,7 +182,7 @@ class CaptureThread(threading.Thread):
                  streams_supported: bool | None = None) -> None:
         super().__init__(name=f"capture-{source.spec}", daemon=True)
         self.source = source
-        self.streams_supported = network_streams_supported() if streams_supported is None else streams_supported
+        self.streams_supported = streams_supported  # None: asked of OpenCV in run(), off the caller's thread
         self.on_status = on_status
         self.status_queue: queue.Queue[str] = queue.Queue()
         self.backoff_s, self.max_backoff_s, self.max_retries = backoff_s, max_backoff_s, max_retries
@@ -229,6 +229,8 @@ class CaptureThread(threading.Thread):
 
     def run(self) -> None:
         src = self.source
+        if self.streams_supported is None:
+            self.streams_supported = network_streams_supported()
         if src.is_stream and not self.streams_supported:
             self._emit(STATUS_UNSUPPORTED)
             self._finish()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from pos_app.core.money import format_cents
 from pos_app.core.verdicts import Verdict, VerdictDetail
+from pos_app.scanning.capture import CameraStatus
 from pos_app.scanning.manual import EntryState, ManualEntry
 
 from . import words
@@ -261,11 +262,11 @@ class CashierScreen(QWidget):
 
     # --- camera ---------------------------------------------------------------------------------------
     def camera_status(self, status: str) -> None:
-        if status in ("lost", "stopped"):
+        if status in (CameraStatus.LOST, CameraStatus.STOPPED):
             self.camera.set_message(self.tr("Camera unavailable — type the number or use the USB scanner"))
-        elif status == "ended":
+        elif status == CameraStatus.ENDED:
             self.camera.set_message(self.tr("Camera: end of video"))
-        elif status == "unsupported":
+        elif status == CameraStatus.UNSUPPORTED:
             self.camera.set_message(self.tr("This installation cannot open network cameras (no video codecs in it):"
                                             " use a USB camera, type the number or use the USB scanner"))
 
