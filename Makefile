@@ -24,10 +24,11 @@ sysdeps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): pyproject.toml
+# Three distributions from this one tree (docs/deploy.md): the shared rules, the central API, the till.
+$(STAMP): pyproject.toml packaging/core/pyproject.toml packaging/server/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[server,dev]"
+	$(BIN)/python -m pip install -q -e packaging/core -e packaging/server -e ".[demo,dev]"
 	touch $(STAMP)
 
 venv: sysdeps $(STAMP)

@@ -23,7 +23,7 @@ def build(url: str) -> None:
 
     from sqlalchemy import insert
 
-    from pos_app.core.timeutil import business_day, utc_now
+    from voucher_core.timeutil import business_day, utc_now
     from voucher_server import admin, crypto
     from voucher_server.console.auth import add_operator
     from voucher_server.console.models import OperatorRole
@@ -61,7 +61,7 @@ def build(url: str) -> None:
 def main() -> int:
     from fastapi.testclient import TestClient
 
-    from pos_app.core.timeutil import business_day, utc_now
+    from voucher_core.timeutil import business_day, utc_now
     from voucher_server.app import create_app
     from voucher_server.config import Settings
     from voucher_server.console.figures import campaign_figures

@@ -27,13 +27,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pos_app.core.codes import make_serial  # noqa: E402
 from pos_app.scanning import synth, synth_motion  # noqa: E402
 from pos_app.scanning.capture import FrameSource  # noqa: E402
 from pos_app.scanning.decoders import CombinedDecoder, ZxingDecoder, load_image, to_gray  # noqa: E402
 from pos_app.scanning.pipeline import FramePipeline  # noqa: E402
 from pos_app.scanning.samples import iter_samples, sample_sets  # noqa: E402
 from pos_app.scanning.scanner import Scanner  # noqa: E402
+from voucher_core.codes import make_serial  # noqa: E402
 
 SAMPLES = REPO.parent / "shared" / "samples" / "barcodes"
 

@@ -18,11 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pos_app.core.ledger import GENESIS_HASH, EntryKind, LedgerEntry
-from pos_app.core.timeutil import to_utc_text
 from pos_app.services.books import Books
 from pos_app.store import open_home
 from pos_app.store.ledger import _INSERT, LedgerStore, _entry_to_row
+from voucher_core.ledger import GENESIS_HASH, EntryKind, LedgerEntry
+from voucher_core.timeutil import to_utc_text
 
 DAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 

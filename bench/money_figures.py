@@ -27,7 +27,7 @@ from sqlalchemy import insert, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pos_app.core.timeutil import PARIS
+from voucher_core.timeutil import PARIS
 from voucher_server import admin
 from voucher_server.db import Database, upgrade
 from voucher_server.models import Activity, Voucher

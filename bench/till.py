@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pos_app.api.tokens import MemoryTokenProvider
-from pos_app.core.codes import make_serial, parse_code
 from pos_app.services.till import Till
+from voucher_core.codes import make_serial, parse_code
 from voucher_server import admin
 from voucher_server.db import Database as ServerDb
 from voucher_server.testing import LiveServer
@@ -128,7 +128,7 @@ def main() -> int:
         big.cache.apply_changes(batch)
     seed_codes = [v["code"] for v in actives]
     big.cache.apply_changes([{"serial": v["serial"], "campaign_id": "BOOST24", "state": "active"} for v in actives])
-    from pos_app.core.timeutil import to_utc_text, utc_now
+    from voucher_core.timeutil import to_utc_text, utc_now
 
     big.settings.set("cache_synced_utc", to_utc_text(utc_now()))
     print(f"offline cache filled with {big.cache.count()} vouchers in {time.perf_counter() - t0:.1f} s")

@@ -167,8 +167,8 @@ def make_sample(path: Path | None = None) -> Path:
 
 def step_report(env: Any, path: Path, lang: str) -> str:
     """Render today's day report as a PDF with the books' writer and check the file."""
-    from pos_app.core.timeutil import business_day, utc_now
     from pos_app.reports.pdf import write_pdf
+    from voucher_core.timeutil import business_day, utc_now
     write_pdf(env.till.books.day_report(business_day(utc_now()), lang), path, lang)
     if not path.is_file() or path.stat().st_size < 500 or path.read_bytes()[:5] != b"%PDF-":
         raise SelftestError(EXIT_REPORT, f"PDF absent ou invalide / missing or invalid: {path}")

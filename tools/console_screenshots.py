@@ -28,7 +28,7 @@ def make_activity(srv: Any) -> None:
     the last ten days."""
     from sqlalchemy import select, update
 
-    from pos_app.core.timeutil import business_day
+    from voucher_core.timeutil import business_day
     from voucher_server.db import Database, aware
     from voucher_server.models import Activity
 

@@ -29,7 +29,7 @@ class Clock:
 
 
 def paris(day: date, hour: int, minute: int = 0) -> datetime:
-    from pos_app.core.timeutil import PARIS
+    from voucher_core.timeutil import PARIS
 
     return datetime.combine(day, time(hour, minute), tzinfo=PARIS).astimezone(UTC)
 
@@ -37,9 +37,9 @@ def paris(day: date, hour: int, minute: int = 0) -> datetime:
 def scenario(tmp: Path, server: object) -> tuple[object, str, str]:
     """Yesterday and today at the bakery; returns (books, yesterday, today)."""
     from pos_app.api.tokens import MemoryTokenProvider
-    from pos_app.core.timeutil import utc_now
     from pos_app.services.books import Books
     from pos_app.services.till import Till
+    from voucher_core.timeutil import utc_now
 
     today = utc_now().astimezone(paris(date.today(), 12).tzinfo).date()
     yesterday = today - timedelta(days=1)
@@ -85,9 +85,9 @@ def scenario(tmp: Path, server: object) -> tuple[object, str, str]:
 def seller_day(tmp: Path, server: object) -> tuple[object, str]:
     """Today at the tobacconist: cards sold online, one offline not yet confirmed, one sale voided."""
     from pos_app.api.tokens import MemoryTokenProvider
-    from pos_app.core.timeutil import utc_now
     from pos_app.services.books import Books
     from pos_app.services.till import Till
+    from voucher_core.timeutil import utc_now
 
     now = utc_now()
     clock = Clock(now - timedelta(minutes=50))

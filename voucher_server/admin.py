@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import Activity as Kind
-from pos_app.core.campaigns import VoucherState
-from pos_app.core.codes import make_serial, new_serial, sign_code
-from pos_app.core.timeutil import business_day, utc_now
+from voucher_core.campaigns import Activity as Kind
+from voucher_core.campaigns import VoucherState
+from voucher_core.codes import make_serial, new_serial, sign_code
+from voucher_core.timeutil import business_day, utc_now
 
 from . import crypto
 from .db import Database
@@ -201,7 +201,7 @@ def set_blocked(session: Session, serial: str, blocked: bool) -> str:
 
     Unblocking returns the voucher to the state it had before (the core's lifecycle rule).
     """
-    from pos_app.core.campaigns import TransitionError, next_state
+    from voucher_core.campaigns import TransitionError, next_state
 
     v = session.get(Voucher, serial, with_for_update=True)
     if v is None:

@@ -127,7 +127,7 @@ class Terminal(Base):
     ledger_head_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     ledger_head_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # The last request that was not an offline upload (noted at most every minute per server process): offline
-    # claims are judged against it (pos_app.core.claims).
+    # claims are judged against it (voucher_core.claims).
     # Server default and deferred: left out of the ORM's INSERTs and SELECTs, so seeding works on a database at
     # an older migration (the upgrade test); read when used (offline claims only).
     last_online_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,

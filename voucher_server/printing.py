@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from pos_app.core.codes import format_serial
-from pos_app.core.money import format_cents
+from voucher_core.codes import format_serial
+from voucher_core.money import format_cents
 
 from .db import Database
 from .models import Campaign, Voucher

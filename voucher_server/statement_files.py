@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pos_app.core.money import format_cents, format_plain
+from voucher_core.money import format_cents, format_plain
 
 from .services.documents import new_pdf
 

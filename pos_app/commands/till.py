@@ -165,7 +165,8 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _reset_pin(args: argparse.Namespace) -> int:
     """Forget the owner's PIN on this machine: the next opening of Gestion asks for a new one (logged)."""
-    from ..core.ledger import EntryKind
+    from voucher_core.ledger import EntryKind
+
     from ..ui import pin
 
     till = _open(args)

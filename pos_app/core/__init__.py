@@ -1,4 +1,5 @@
-"""Pure domain: money, voucher codes, campaigns, verdicts and ledger hashing.
+"""The till's own pure books: the day book fold, closings and the claims carried over between them.
 
-No Qt, no I/O, no network: the central server imports this package too.
+No Qt, no I/O, no network. The rules the central API shares with the till (money, codes, campaigns, verdicts,
+claims, the ledger chain) are the ``voucher_core`` package.
 """

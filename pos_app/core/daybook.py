@@ -1,7 +1,7 @@
 """The day book: a pure fold of ledger entries into voucher lines, their derived status, and totals.
 
 Everyone who needs "what is the status of this redemption/sale" or "what are the day's totals" calls this
-module (reports, CSV, closings, UI). No I/O: feed it :class:`~pos_app.core.ledger.LedgerEntry` objects.
+module (reports, CSV, closings, UI). No I/O: feed it :class:`~voucher_core.ledger.LedgerEntry` objects.
 
 Derived status (docs/architecture.md): voided if a VOID refs it; else conflict if a CONFLICT refs it;
 else rejected (no money) if REJECTED; else accepted if CONFIRMED; else pending_sync.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .ledger import EntryKind, LedgerEntry
+from voucher_core.ledger import EntryKind, LedgerEntry
 
 ACCEPTED, VOIDED, PENDING, CONFLICT, REJECTED = "accepted", "voided", "pending_sync", "conflict", "rejected"
 STATUSES = (ACCEPTED, VOIDED, PENDING, CONFLICT, REJECTED)

@@ -6,7 +6,7 @@ Inside the zip:
 - ``manifest.json``: SHA-256 of both files; ``signature.json``: Ed25519 signature of the manifest's bytes,
   with the till's public key (raw, base64) and its fingerprint;
 - ``LISEZMOI.txt``: how to verify by hand.
-Entry hashes: SHA-256(prev_hash + canonical JSON of the entry without "hash"), see pos_app.core.ledger.
+Entry hashes: SHA-256(prev_hash + canonical JSON of the entry without "hash"), see voucher_core.ledger.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.ledger import LedgerEntry, verify_chain
+from voucher_core.ledger import LedgerEntry, verify_chain
 
 FORMAT = "pos-app-ledger-archive"
 _HEX64 = "^[0-9a-f]{64}$"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv as _csv
 from pathlib import Path
 
+from voucher_core.money import format_plain
+
 from ..core import daybook
 from ..core.daybook import VoucherLine
-from ..core.money import format_plain
 from . import explain
 from .labels import day_text, t, when
 from .model import DayReport

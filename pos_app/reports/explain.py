@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from voucher_core.claims import ClaimRefusal
+from voucher_core.verdicts import Verdict
+
 from ..core import daybook
 from ..core.carryover import Regularisation
-from ..core.claims import ClaimRefusal
-from ..core.verdicts import Verdict
 from .labels import day_text, money, t, when
 
-# The central API's refusals of an offline claim (pos_app.core.claims), as the report says them.
+# The central API's refusals of an offline claim (voucher_core.claims), as the report says them.
 _CLAIMS: dict[ClaimRefusal, tuple[str, str]] = {
     ClaimRefusal.OFFLINE_NOT_ALLOWED: ("Hors ligne non autorisé pour cette caisse",
                                        "Offline use is not allowed for this till"),
@@ -185,7 +186,7 @@ def note_words(note: str, lang: str = "fr") -> str:
         return verdict_message(Verdict(note), lang)
     except ValueError:
         pass
-    try:  # the central API's refusals of an offline claim (pos_app.core.claims)
+    try:  # the central API's refusals of an offline claim (voucher_core.claims)
         return claim_message(ClaimRefusal(note), lang)
     except ValueError:
         return note

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..core.money import format_cents
-from ..core.timeutil import PARIS, paris_text, parse_utc_text
+from voucher_core.money import format_cents
+from voucher_core.timeutil import PARIS, paris_text, parse_utc_text
 
 _T: dict[str, tuple[str, str]] = {
     "title": ("Rapport de rapprochement du", "Reconciliation report for"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from pos_app.core.codes import (
+from voucher_core.codes import (
     LEGACY_SERIAL_DIGITS,
     SERIAL_DIGITS,
     parse_code,

@@ -4,7 +4,7 @@ A scanner "types" its code much faster than a person (a few ms per key) and ends
 Feed every printable key with :meth:`WedgeDetector.key` and the terminator with :meth:`WedgeDetector.end`;
 the detector tells the caller whether to hold the key back (it may be part of a scan), to let held keys go
 (it was typing) or that a scan completed. Timing only, no content rule: the caller parses the text
-(``pos_app.core.codes.parse_code`` undoes US-on-AZERTY).
+(``voucher_core.codes.parse_code`` undoes US-on-AZERTY).
 """
 
 from __future__ import annotations

@@ -8,10 +8,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from voucher_core.ledger import LedgerEntry
+from voucher_core.timeutil import Clock, business_day, utc_now
+
 from ..core import daybook
 from ..core.daybook import VoucherLine
-from ..core.ledger import LedgerEntry
-from ..core.timeutil import Clock, business_day, utc_now
 from ..store.closings import ClosingStore
 from ..store.db import Database
 from ..store.ledger import LedgerStore

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Protocol, runtime_checkable
 
+from voucher_core.timeutil import to_utc_text
+
 from ..api.errors import ApiError
 from ..core import carryover, daybook
 from ..core.closing import Closing, ClosingKind
 from ..core.daybook import VoucherLine
-from ..core.timeutil import to_utc_text
 from ..reports.model import DayReport, MonthReport, Reconciliation
 from ..store.ledger import LedgerStore
 from .book_base import BookBase

@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from voucher_core.ledger import EntryKind, LedgerEntry
+from voucher_core.timeutil import to_utc_text
+
 from ..core.closing import Closing
-from ..core.ledger import EntryKind, LedgerEntry
-from ..core.timeutil import to_utc_text
 from ..reports.model import DayReport, MonthReport, Reconciliation
 from ..store.closings import ClosingStore
 from ..store.ledger import LedgerStore

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from voucher_core.ledger import EntryKind, LedgerEntry
+from voucher_core.timeutil import to_utc_text
+
 from ..core import carryover, daybook
 from ..core.carryover import Regularisation
-from ..core.ledger import EntryKind, LedgerEntry
-from ..core.timeutil import to_utc_text
 from ..store.closings import Closing, ClosingKind, ClosingStore
 from ..store.db import Connection
 from ..store.ledger import LedgerStore

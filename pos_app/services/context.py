@@ -14,9 +14,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from voucher_core.ledger import EntryKind, LedgerEntry
+
 from ..api.client import ApiClient
 from ..api.tokens import TokenProvider
-from ..core.ledger import EntryKind, LedgerEntry
 from ..store.cache import CacheStore
 from ..store.db import Connection, Database
 from ..store.ledger import LedgerStore

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..core.campaigns import Campaign
-from ..core.verdicts import Mode, Verdict, VerdictDetail
+from voucher_core.campaigns import Campaign
+from voucher_core.verdicts import Mode, Verdict, VerdictDetail
 
 
 def server_topup_ended_on(body: dict[str, Any]) -> date | None:

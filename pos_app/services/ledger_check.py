@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from voucher_core.timeutil import to_utc_text
+
 from ..api.errors import ClientError, Refusal
-from ..core.timeutil import to_utc_text
 from .context import TillContext
 
 LEDGER_REFUSALS = ("ledger_chain_broken", "ledger_head_regressed", "ledger_entry_unknown", "ledger_broken_on_till")

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from voucher_core.ledger import EntryKind, LedgerEntry
+from voucher_core.verdicts import Mode
+
 from ..api.errors import ApiError
-from ..core.ledger import EntryKind, LedgerEntry
-from ..core.verdicts import Mode
 from ..store.settings import SettingKey, Settings
 
 # After a network failure, verdicts go straight to the offline decision for this long (the sync loop probes).

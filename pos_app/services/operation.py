@@ -19,11 +19,12 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from voucher_core.ledger import EntryKind, LedgerEntry
+from voucher_core.timeutil import parse_utc_text
+from voucher_core.verdicts import Mode
+
 from ..api.client import ApiClient
 from ..api.errors import ApiError, AuthError, Unavailable
-from ..core.ledger import EntryKind, LedgerEntry
-from ..core.timeutil import parse_utc_text
-from ..core.verdicts import Mode
 from ..store import Connection
 from ..store.ledger import LedgerStore
 from ..store.outbox import OutboxKind, OutboxState, OutboxStore

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from voucher_core.ledger import EntryKind
+
 from ..core import daybook
 from ..core.daybook import VoucherLine
-from ..core.ledger import EntryKind
 from ..reports.model import Reconciliation, ReconItem
 from ..store.closings import ClosingStore
 from ..store.db import Database

@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from voucher_core.codes import CodeError, SignedCode, parse_code, verify_signed
+from voucher_core.ledger import EntryKind
+from voucher_core.timeutil import parse_utc_text, to_utc_text
+from voucher_core.verdicts import Mode, Verdict, VerdictDetail, judge
+
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
-from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
-from ..core.ledger import EntryKind
-from ..core.timeutil import parse_utc_text, to_utc_text
-from ..core.verdicts import Mode, Verdict, VerdictDetail, judge
 from ..store import Connection
 from ..store.cache import CacheStore
 from ..store.ledger import LedgerStore

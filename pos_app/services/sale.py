@@ -8,12 +8,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from voucher_core.campaigns import Validity, VoucherState
+from voucher_core.codes import CodeError, SignedCode, parse_code, verify_signed
+from voucher_core.ledger import EntryKind
+from voucher_core.timeutil import to_utc_text
+from voucher_core.verdicts import Mode
+
 from ..api.errors import ApiError, AuthError, Refusal, Unavailable
-from ..core.campaigns import Validity, VoucherState
-from ..core.codes import CodeError, SignedCode, parse_code, verify_signed
-from ..core.ledger import EntryKind
-from ..core.timeutil import to_utc_text
-from ..core.verdicts import Mode
 from ..store import Connection
 from ..store.cache import CacheStore
 from ..store.outbox import OutboxKind

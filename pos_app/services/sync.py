@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from voucher_core.ledger import EntryKind, LedgerEntry
+from voucher_core.timeutil import to_utc_text
+from voucher_core.verdicts import Mode
+
 from ..api.errors import ApiError, AuthError, ClientCode, ClientError, Refusal, Unavailable
-from ..core.ledger import EntryKind, LedgerEntry
-from ..core.timeutil import to_utc_text
-from ..core.verdicts import Mode
 from ..store import Connection
 from ..store.cache import CacheStore
 from ..store.ledger import LedgerStore

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from ..core.verdicts import Mode
+from voucher_core.verdicts import Mode
 
 
 class SyncPhase(StrEnum):

@@ -9,13 +9,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from voucher_core.ledger import EntryKind, LedgerEntry
+from voucher_core.timeutil import business_day, parse_utc_text, to_utc_text, utc_now
+
 from ..api.client import ApiClient
 from ..api.errors import ApiError, AuthError
 from ..api.tokens import MemoryTokenProvider, TokenProvider, default_provider
 from ..api.urls import InsecureUrl, check_server_url
 from ..core.daybook import open_day_after
-from ..core.ledger import EntryKind, LedgerEntry
-from ..core.timeutil import business_day, parse_utc_text, to_utc_text, utc_now
 from ..store.cache import CacheStore
 from ..store.closings import ClosingStore
 from ..store.db import Connection, Database, default_home, open_home

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..core.campaigns import Campaign, VoucherState
-from ..core.ledger import EntryKind
-from ..core.timeutil import to_utc_text, utc_now
+from voucher_core.campaigns import Campaign, VoucherState
+from voucher_core.ledger import EntryKind
+from voucher_core.timeutil import to_utc_text, utc_now
+
 from .db import Database
 from .outbox import OutboxKind, OutboxState
 

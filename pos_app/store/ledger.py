@@ -9,8 +9,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from typing import Any
 
-from ..core.ledger import GENESIS_HASH, ChainReport, EntryKind, LedgerEntry, verify_chain
-from ..core.verdicts import Mode
+from voucher_core.ledger import GENESIS_HASH, ChainReport, EntryKind, LedgerEntry, verify_chain
+from voucher_core.verdicts import Mode
+
 from .db import Database
 
 _K = EntryKind  # the kinds' values are spelled into the SQL text: the same statements as literal strings

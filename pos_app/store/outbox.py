@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ..core.timeutil import to_utc_text, utc_now
+from voucher_core.timeutil import to_utc_text, utc_now
+
 from .db import Database
 
 

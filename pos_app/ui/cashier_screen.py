@@ -12,10 +12,10 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.core.money import format_cents
-from pos_app.core.verdicts import Verdict, VerdictDetail
 from pos_app.scanning.capture import CameraStatus
 from pos_app.scanning.manual import EntryState, ManualEntry
+from voucher_core.money import format_cents
+from voucher_core.verdicts import Verdict, VerdictDetail
 
 from . import words
 from .camera_view import CameraView

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.money import format_cents
-from pos_app.core.timeutil import paris_text, parse_utc_text
-from pos_app.core.verdicts import Mode
+from voucher_core.money import format_cents
+from voucher_core.timeutil import paris_text, parse_utc_text
+from voucher_core.verdicts import Mode
 
 from . import words
 

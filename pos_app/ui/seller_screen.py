@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from pos_app.core.money import format_cents
-from pos_app.core.timeutil import paris_text, utc_now
+from voucher_core.money import format_cents
+from voucher_core.timeutil import paris_text, utc_now
 
 from . import words
 from .keys import TillKeys

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
-from pos_app.core.timeutil import paris_text, parse_utc_text
-from pos_app.core.verdicts import Mode
 from pos_app.services.sync_records import SyncPhase, SyncProgress, TillStatus
+from voucher_core.timeutil import paris_text, parse_utc_text
+from voucher_core.verdicts import Mode
 
 
 class TillStatusBar(QStatusBar):

@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from pos_app.core.money import format_cents
-from pos_app.core.verdicts import Mode, Verdict, VerdictDetail
+from voucher_core.money import format_cents
+from voucher_core.verdicts import Mode, Verdict, VerdictDetail
 
 from . import words
 from .resources import svg_pixmap

@@ -2,7 +2,7 @@
 
 Install once: ``f = WedgeFilter(app); app.installEventFilter(f); f.scanned.connect(...)``. Keys of a fast
 burst are held back (so they never land in a focused field); when the burst ends with Enter/Tab it is a scan
-(``scanned`` emits the raw text; ``pos_app.core.codes.parse_code`` undoes US-on-AZERTY); when it turns out
+(``scanned`` emits the raw text; ``voucher_core.codes.parse_code`` undoes US-on-AZERTY); when it turns out
 to be typing, the held keys are replayed, in order, to the widget that had the focus.
 The burst logic itself is Qt-free (:mod:`pos_app.scanning.wedge`).
 """

@@ -18,9 +18,9 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QTranslator
 
-from pos_app.core.money import format_cents
-from pos_app.core.timeutil import paris_text
-from pos_app.core.verdicts import Mode, Verdict, VerdictDetail
+from voucher_core.money import format_cents
+from voucher_core.timeutil import paris_text
+from voucher_core.verdicts import Mode, Verdict, VerdictDetail
 
 CONTEXT = "Words"
 

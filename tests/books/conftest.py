@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from pos_app.core.ledger import EntryKind, LedgerEntry
-from pos_app.core.timeutil import to_utc_text
 from pos_app.services.books import Books
 from pos_app.store import Database, open_home
 from pos_app.store.ledger import LedgerStore
+from voucher_core.ledger import EntryKind, LedgerEntry
+from voucher_core.timeutil import to_utc_text
 
 
 class MovableClock:

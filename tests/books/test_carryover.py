@@ -10,9 +10,9 @@ import pytest
 
 from pos_app.cli import main
 from pos_app.core import carryover
-from pos_app.core.ledger import EntryKind
 from pos_app.services.books import Books, BooksError
 from pos_app.store.ledger import LedgerStore
+from voucher_core.ledger import EntryKind
 
 from .conftest import MovableClock, Writer, standard_day, utc
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pos_app.core import carryover, daybook
-from pos_app.core.ledger import EntryKind
 from pos_app.services.books import Books
 from pos_app.store import open_home
+from voucher_core.ledger import EntryKind
 
 from .conftest import MovableClock, Writer, utc
 

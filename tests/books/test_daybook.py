@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from pos_app.core import carryover, daybook
-from pos_app.core.ledger import EntryKind
 from pos_app.services.books import Books, BooksError
 from pos_app.store.ledger import LedgerStore
+from voucher_core.ledger import EntryKind
 
 from .conftest import MovableClock, Writer, standard_day, utc
 
@@ -110,7 +110,7 @@ def test_day_across_midnight_paris(books: Books, writer: Writer, clock: MovableC
 ])
 def test_dst_days(books: Books, writer: Writer, clock: MovableClock, day, last_utc, first_next_utc,
                   hours) -> None:
-    from pos_app.core.timeutil import day_bounds_utc
+    from voucher_core.timeutil import day_bounds_utc
 
     start, end = day_bounds_utc(date.fromisoformat(day))
     assert (end - start).total_seconds() == hours * 3600

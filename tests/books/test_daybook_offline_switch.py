@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pos_app.core.daybook import ACCEPTED, fold
-from pos_app.core.ledger import EntryKind, LedgerEntry
+from voucher_core.ledger import EntryKind, LedgerEntry
 
 
 def _entry(seq: int, kind: EntryKind, **kw) -> LedgerEntry:

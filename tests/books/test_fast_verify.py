@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.core.ledger import LedgerEntry, verify_chain
 from pos_app.store import open_home
 from pos_app.store.ledger import LedgerStore
+from voucher_core.ledger import LedgerEntry, verify_chain
 
 ODD = [{"a": "é\"\\\n\t\x01\x7f\u2028😀", "b": [1, 2.5, True, None, {"z": 1, "a": -3}], "c": 1e20, "d": 0.1,
         "e": 12345678901234567890}, {}, {"x": "plain"}, {"f": 1.0, "g": -0.0}, {"k": "€" * 50}]

@@ -12,10 +12,10 @@ import requests
 
 from pos_app.api.client import ApiClient
 from pos_app.api.tokens import MemoryTokenProvider
-from pos_app.core.ledger import EntryKind
-from pos_app.core.timeutil import business_day, parse_utc_text, utc_now
 from pos_app.services.books import Books
 from pos_app.store import open_home
+from voucher_core.ledger import EntryKind
+from voucher_core.timeutil import business_day, parse_utc_text, utc_now
 
 from .conftest import Writer
 

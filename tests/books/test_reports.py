@@ -77,7 +77,7 @@ def test_csv_for_french_spreadsheets(books: Books, writer: Writer, tmp_path: Pat
 
 def test_closed_day_csv_shows_the_current_state_and_what_the_closing_counted(books: Books, writer: Writer,
                                                                              tmp_path: Path, clock) -> None:
-    from pos_app.core.ledger import EntryKind
+    from voucher_core.ledger import EntryKind
 
     from .conftest import utc
 
@@ -98,7 +98,7 @@ def test_closed_day_csv_shows_the_current_state_and_what_the_closing_counted(boo
 
 
 def test_seller_sales_report(books: Books, writer: Writer, tmp_path: Path) -> None:
-    from pos_app.core.ledger import EntryKind
+    from voucher_core.ledger import EntryKind
 
     from .conftest import utc
 
@@ -145,8 +145,8 @@ def test_cli_report_close_day(home: Path, tmp_path: Path, capsys, books: Books, 
 
 
 def test_every_offline_claim_refusal_is_said_in_both_languages() -> None:
-    from pos_app.core.claims import ClaimRefusal
     from pos_app.reports.explain import claim_message
+    from voucher_core.claims import ClaimRefusal
 
     for refusal in ClaimRefusal:
         fr, en = claim_message(refusal), claim_message(refusal, "en")

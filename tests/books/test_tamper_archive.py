@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from pos_app.cli import main
-from pos_app.core.ledger import EntryKind
 from pos_app.services.books import Books
 from pos_app.store.ledger import LedgerStore
+from voucher_core.ledger import EntryKind
 
 from .conftest import Writer, standard_day, utc
 
@@ -173,8 +173,8 @@ def test_tampered_archive_refused(closed_home: Path, tmp_path: Path, capsys) -> 
     #    and the fingerprint is not the one printed on the till's reports
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from pos_app.core.ledger import LedgerEntry
     from pos_app.reports.archive import build_archive
+    from voucher_core.ledger import LedgerEntry
 
     header = {k: body[k] for k in ("till_id", "shop", "siret", "from", "to", "exported_utc")}
     build_archive(tmp_path / "d.zip", header, [LedgerEntry(**e) for e in body["entries"]], body["closings"],

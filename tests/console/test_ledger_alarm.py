@@ -46,7 +46,7 @@ def new_till(server: LiveServer, merchant_id: str) -> tuple[int, str]:
 
 
 def test_a_tampered_till_is_shown_and_only_an_admin_resets_it(page: Any, server: LiveServer) -> None:
-    from pos_app.core.ledger import GENESIS_HASH
+    from voucher_core.ledger import GENESIS_HASH
 
     assert GENESIS_HASH == GENESIS
     mid = "M0001"  # the demo's bakery

@@ -102,6 +102,6 @@ def test_bulk_order_and_liability(page: Any, server: LiveServer) -> None:
                           "--at", page.locator("input[name=at]").input_value(), "--json"], capture_output=True,
                          text=True, env=server.env, timeout=60)
     assert cli.returncode == 0, cli.stderr
-    from pos_app.core.money import format_cents
+    from voucher_core.money import format_cents
 
     assert shown == format_cents(json.loads(cli.stdout)["outstanding_cents"])

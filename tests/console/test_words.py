@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.core.campaigns import Activity as Kind
-from pos_app.core.campaigns import VoucherState
+from voucher_core.campaigns import Activity as Kind
+from voucher_core.campaigns import VoucherState
 from voucher_server.console.audit import AuditAction
 from voucher_server.console.i18n import TEXTS, Lang, translator
 from voucher_server.console.models import OperatorRole

@@ -1,11 +1,11 @@
-"""The offline claim bounds (pos_app.core.claims), with an injected clock."""
+"""The offline claim bounds (voucher_core.claims), with an injected clock."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from pos_app.core.campaigns import Campaign
-from pos_app.core.claims import (
+from voucher_core.campaigns import Campaign
+from voucher_core.claims import (
     CLAIM_GRACE,
     CLOCK_SKEW,
     Claim,
@@ -67,7 +67,7 @@ def test_reports_say_claim_refusals_in_words() -> None:
 
 
 def test_an_outage_that_ended_recently_anchors_the_window_at_its_start() -> None:
-    from pos_app.core.claims import Outage
+    from voucher_core.claims import Outage
 
     outage = Outage(since=NOW - timedelta(days=3), until=NOW - timedelta(minutes=2))
     took = NOW - timedelta(days=2)  # accepted offline during the outage, uploaded after a check at NOW

@@ -1,4 +1,4 @@
-"""The test vectors of docs/voucher-codes.md, checked against pos_app.core.codes (the doc and the code agree)."""
+"""The test vectors of docs/voucher-codes.md, checked against voucher_core.codes (the doc and the code agree)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from pos_app.core import codes
+from voucher_core import codes
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "voucher-codes.md"
 

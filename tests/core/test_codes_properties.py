@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pos_app.core import codes
-from pos_app.core.codes import CodeError, SerialCode, SignedCode, parse_code, verify_signed
+from voucher_core import codes
+from voucher_core.codes import CodeError, SerialCode, SignedCode, parse_code, verify_signed
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 OTHER_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32, 64)))

@@ -7,7 +7,7 @@ from dataclasses import fields, replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos_app.core.ledger import GENESIS_HASH, EntryKind, LedgerEntry, verify_chain
+from voucher_core.ledger import GENESIS_HASH, EntryKind, LedgerEntry, verify_chain
 
 
 def _entry(i: int) -> LedgerEntry:

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos_app.core import timeutil
-from pos_app.core.campaigns import Activity, Campaign, TransitionError, Validity, VoucherState, next_state
-from pos_app.core.money import MAX_CENTS, NBSP, NNBSP, MoneyError, format_cents, format_plain, parse_cents
-from pos_app.core.verdicts import Mode, Verdict, VerdictDetail, judge
+from voucher_core import timeutil
+from voucher_core.campaigns import Activity, Campaign, TransitionError, Validity, VoucherState, next_state
+from voucher_core.money import MAX_CENTS, NBSP, NNBSP, MoneyError, format_cents, format_plain, parse_cents
+from voucher_core.verdicts import Mode, Verdict, VerdictDetail, judge
 
 # --- money -------------------------------------------------------------------------------------------
 

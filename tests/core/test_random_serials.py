@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos_app.core import codes
-from pos_app.core.codes import CodeError, SerialCode, parse_code
+from voucher_core import codes
+from voucher_core.codes import CodeError, SerialCode, parse_code
 
 bodies = st.integers(min_value=0, max_value=10**codes.RANDOM_DIGITS - 1)
 

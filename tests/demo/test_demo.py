@@ -91,9 +91,9 @@ def test_simulated_camera_voucher_is_accepted(no_webcam: None, tmp_path: Path) -
 def test_demo_main_window_scans_simulated_camera(no_webcam: None, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The demo offscreen: the real main window over the demo till and the simulated camera; the first demo
     voucher the camera shows is checked accepted, then redeemed; after quitting the server is gone."""
-    from pos_app.core.verdicts import Verdict
     from pos_app.ui.app import MainWindow
     from pos_app.ui.cashier_screen import CashierScreen
+    from voucher_core.verdicts import Verdict
 
     with demo.DemoEnvironment() as env:
         assert env.till is not None

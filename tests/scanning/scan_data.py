@@ -1,6 +1,6 @@
 """Voucher texts shared by the scanning tests."""
 
-from pos_app.core.codes import make_serial
+from voucher_core.codes import make_serial
 
 SERIAL_A, SERIAL_B = make_serial(12345), make_serial(67890)
 TEXT_A = f"VC1:DEMO:K1:{SERIAL_A}:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 3 + "ABCDEFG"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pos_app.core.codes import make_serial, parse_code
 from pos_app.scanning.debounce import Debouncer
 from pos_app.scanning.manual import EntryState, ManualEntry
 from pos_app.scanning.wedge import WedgeAction, WedgeDetector
+from voucher_core.codes import make_serial, parse_code
 
 AZERTY_DIGITS = dict(zip("1234567890", "&é\"'(-è_çà", strict=True))
 

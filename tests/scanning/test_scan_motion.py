@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pos_app.core.codes import make_serial
 from pos_app.scanning import synth_motion
 from pos_app.scanning.deblur import Motion, estimate_motion, line_psf, same_motion, tile_motions, wiener
 from pos_app.scanning.decoders import ZxingDecoder, to_gray
 from pos_app.scanning.pipeline import FramePipeline
 from pos_app.scanning.scanner import scan_video
 from pos_app.scanning.synth import voucher_image
+from voucher_core.codes import make_serial
 
 TEXTS = synth_motion.motion_texts(12, make_serial)
 

@@ -7,8 +7,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
-from pos_app.core.codes import make_serial, parse_code
 from pos_app.ui.wedge_filter import WedgeFilter
+from voucher_core.codes import make_serial, parse_code
 
 AZERTY = dict(zip("1234567890", "&é\"'(-è_çà", strict=True))
 SERIAL = make_serial(555123)

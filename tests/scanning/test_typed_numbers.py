@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pos_app.core.codes import format_serial, is_valid_serial, make_serial, new_serial
 from pos_app.scanning.manual import EntryState, check_typed
+from voucher_core.codes import format_serial, is_valid_serial, make_serial, new_serial
 
 OLD = make_serial(31337)  # a printed 12-digit voucher
 # A 20-digit number whose first 12 digits do not check (most of them), and one whose first 12 happen to.

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import VoucherState
-from pos_app.core.timeutil import PARIS, business_day
+from voucher_core.campaigns import VoucherState
+from voucher_core.timeutil import PARIS, business_day
 from voucher_server import admin
 from voucher_server.db import Database, upgrade
 from voucher_server.models import Activity, Campaign, Voucher

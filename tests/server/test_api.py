@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from pos_app.core.codes import make_serial
-from pos_app.core.timeutil import business_day, to_utc_text
+from voucher_core.codes import make_serial
+from voucher_core.timeutil import business_day, to_utc_text
 
 from .conftest import Api
 

@@ -1,4 +1,4 @@
-"""Offline claims judged by the server (pos_app.core.claims): each bound, the operator's offline policy per
+"""Offline claims judged by the server (voucher_core.claims): each bound, the operator's offline policy per
 terminal and Paris day, refusals stored for replay; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from pos_app.core.timeutil import to_utc_text
+from voucher_core.timeutil import to_utc_text
 from voucher_server.db import normalise_url
 
 from .conftest import Api

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from pos_app.core.codes import format_serial
+from voucher_core.codes import format_serial
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from pos_app.core.timeutil import utc_now
+from voucher_core.timeutil import utc_now
 from voucher_server import admin
 from voucher_server.app import CampaignCache
 from voucher_server.db import Database, alembic_config

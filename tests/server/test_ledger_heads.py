@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pos_app.core.ledger import GENESIS_HASH
+from voucher_core.ledger import GENESIS_HASH
 from voucher_server.db import Database
 from voucher_server.models import Terminal
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
-from pos_app.core.codes import make_serial
+from voucher_core.codes import make_serial
 from voucher_server.db import Database
 from voucher_server.services.lookups import UNKNOWN_BURST, unknown_lookups
 from voucher_server.testing import REPO

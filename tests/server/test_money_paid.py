@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import undefer
 
-from pos_app.core.campaigns import Campaign
-from pos_app.core.money import format_cents
-from pos_app.core.timeutil import business_day, utc_now
+from voucher_core.campaigns import Campaign
+from voucher_core.money import format_cents
+from voucher_core.timeutil import business_day, utc_now
 from voucher_server import admin
 from voucher_server.console.figures import campaign_figures
 from voucher_server.db import Database

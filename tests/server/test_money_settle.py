@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from pos_app.core import codes
+from voucher_core import codes
 from voucher_server.cli import main
 from voucher_server.db import Database
 from voucher_server.services import bank, orders, sepa, settlement

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from datetime import date, timedelta
 
-from pos_app.core.campaigns import Campaign
-from pos_app.core.codes import serial_of
-from pos_app.core.timeutil import business_day, utc_now
+from voucher_core.campaigns import Campaign
+from voucher_core.codes import serial_of
+from voucher_core.timeutil import business_day, utc_now
 from voucher_server import admin
 from voucher_server.db import Database
 from voucher_server.models import Terminal, Voucher

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pos_app.core.claims import OUTAGE_GAP
+from voucher_core.claims import OUTAGE_GAP
 from voucher_server import admin
 from voucher_server.db import Database, aware, upgrade
 from voucher_server.models import Terminal

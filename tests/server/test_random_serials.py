@@ -8,7 +8,7 @@ import os
 import statistics
 import uuid
 
-from pos_app.core import codes
+from voucher_core import codes
 from voucher_server import admin
 from voucher_server.db import Database
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from pos_app.core.timeutil import business_day, to_utc_text, utc_now
+from voucher_core.timeutil import business_day, to_utc_text, utc_now
 from voucher_server.db import Database
 from voucher_server.models import Voucher
 from voucher_server.services.statement import shop_statement

@@ -16,11 +16,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pos_app.api.tokens import MemoryTokenProvider
-from pos_app.core.codes import make_serial, sign_code
-from pos_app.core.timeutil import to_utc_text
 from pos_app.services.books import Books
 from pos_app.services.till import Till
 from pos_app.store.settings import SettingKey
+from voucher_core.codes import make_serial, sign_code
+from voucher_core.timeutil import to_utc_text
 
 CAMPAIGN = "BOOST24"
 FACE, PRICE = 1200, 1000  # cents: the funder's top-up is 200

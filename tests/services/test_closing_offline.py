@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from pos_app.core.ledger import EntryKind
 from pos_app.services.books import BooksError, check_closings
 from pos_app.store.ledger import LedgerStore
+from voucher_core.ledger import EntryKind
 
 from .conftest import FACE, Clock, Shop, utc
 

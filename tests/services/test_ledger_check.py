@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from pos_app.core.ledger import EntryKind, LedgerEntry
-from pos_app.core.timeutil import to_utc_text
 from pos_app.services.ledger_check import verify_local
 from pos_app.store.db import DB_FILENAME
+from voucher_core.ledger import EntryKind, LedgerEntry
+from voucher_core.timeutil import to_utc_text
 
 from .conftest import Shop
 

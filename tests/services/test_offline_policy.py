@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from pos_app.core.codes import sign_code
-from pos_app.core.verdicts import Verdict
 from pos_app.store.settings import SettingKey
+from voucher_core.codes import sign_code
+from voucher_core.verdicts import Verdict
 
 from .conftest import FACE, Clock, Shop, utc
 

@@ -19,15 +19,15 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pos_app.api.errors import Unavailable
 from pos_app.api.tokens import MemoryTokenProvider
 from pos_app.core import daybook
-from pos_app.core.codes import make_serial, sign_code
-from pos_app.core.ledger import EntryKind
-from pos_app.core.timeutil import business_day, to_utc_text, utc_now
-from pos_app.core.verdicts import Mode, Verdict
 from pos_app.services.operation import VoidResult, maybe_sent
 from pos_app.services.sale import SaleVerdict
 from pos_app.services.till import Till
 from pos_app.store.outbox import OutboxKind, OutboxState
 from pos_app.store.settings import SettingKey
+from voucher_core.codes import make_serial, sign_code
+from voucher_core.ledger import EntryKind
+from voucher_core.timeutil import business_day, to_utc_text, utc_now
+from voucher_core.verdicts import Mode, Verdict
 
 KEY = Ed25519PrivateKey.generate()
 CAMPAIGN = "BOOST24"

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from pos_app.core import carryover, daybook
-from pos_app.core.timeutil import utc_now
+from voucher_core.timeutil import utc_now
 from voucher_server.db import Database
 from voucher_server.services.statement import shop_statement
 

@@ -20,9 +20,9 @@ import requests
 from sqlalchemy import select
 
 from pos_app.api.tokens import MemoryTokenProvider
-from pos_app.core.timeutil import PARIS, utc_now
 from pos_app.services.books import Books, BooksError
 from pos_app.services.till import Till
+from voucher_core.timeutil import PARIS, utc_now
 from voucher_server import admin
 from voucher_server.db import Database, upgrade
 from voucher_server.models import Terminal, Voucher

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.core.ledger import LedgerEntry
 from pos_app.store import Database, StoreError, open_home
 from pos_app.store.db import DB_FILENAME, MIGRATIONS, SCHEMA_VERSION, StoreProblem
 from pos_app.store.ledger import LedgerStore
 from pos_app.store.settings import Settings, UiSetting
+from voucher_core.ledger import LedgerEntry
 
 REPO = Path(__file__).resolve().parents[2]
 LEDGER_COLUMNS = ["seq", "ts_utc", "business_day", "kind", "till_id", "cashier", "voucher", "campaign_id",

@@ -14,10 +14,10 @@ import requests
 
 from pos_app.api.tokens import MemoryTokenProvider
 from pos_app.core import daybook
-from pos_app.core.timeutil import business_day, utc_now
-from pos_app.core.verdicts import Mode, Verdict
 from pos_app.services.sync_records import SyncError, SyncStage
 from pos_app.services.till import Till
+from voucher_core.timeutil import business_day, utc_now
+from voucher_core.verdicts import Mode, Verdict
 from voucher_server.testing import FaultServer
 
 from .conftest import point_at

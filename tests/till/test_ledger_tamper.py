@@ -14,9 +14,9 @@ import pytest
 import requests
 
 from pos_app.cli import main
-from pos_app.core.ledger import EntryKind
 from pos_app.services.sync_records import SyncError, SyncStage
 from pos_app.services.till import Till
+from voucher_core.ledger import EntryKind
 
 
 @pytest.fixture

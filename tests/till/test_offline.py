@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from pos_app.core.timeutil import business_day, to_utc_text, utc_now
-from pos_app.core.verdicts import Mode, Verdict
+from voucher_core.timeutil import business_day, to_utc_text, utc_now
+from voucher_core.verdicts import Mode, Verdict
 from voucher_server.testing import LiveServer
 
 from .conftest import Vouchers, open_till

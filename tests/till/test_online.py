@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.core.codes import parse_code
-from pos_app.core.verdicts import Mode, Verdict
+from voucher_core.codes import parse_code
+from voucher_core.verdicts import Mode, Verdict
 from voucher_server.testing import SeedVouchers
 
 

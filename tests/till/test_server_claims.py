@@ -7,8 +7,8 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from pos_app.core.verdicts import Mode, Verdict
 from pos_app.reports.explain import conflict_words
+from voucher_core.verdicts import Mode, Verdict
 from voucher_server.testing import LiveServer
 
 from .conftest import Vouchers, open_till

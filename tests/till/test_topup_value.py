@@ -7,10 +7,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from pos_app.core.codes import parse_code, serial_of
-from pos_app.core.timeutil import business_day, utc_now
-from pos_app.core.verdicts import Mode, Verdict
 from pos_app.services.till import Till
+from voucher_core.codes import parse_code, serial_of
+from voucher_core.timeutil import business_day, utc_now
+from voucher_core.verdicts import Mode, Verdict
 from voucher_server import admin
 from voucher_server.db import Database
 from voucher_server.models import Terminal, Voucher

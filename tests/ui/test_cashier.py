@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 
-from pos_app.core.codes import format_serial, is_valid_serial
-from pos_app.core.verdicts import Verdict
 from pos_app.scanning.synth import voucher_video
+from voucher_core.codes import format_serial, is_valid_serial
+from voucher_core.verdicts import Verdict
 
 from .conftest import SlowProxy, point_at
 

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.timeutil import utc_now
-from pos_app.core.verdicts import Mode, Verdict, VerdictDetail
 from pos_app.services.redemption import VoidOutcome, VoidResult
 from pos_app.services.sale import SaleOutcome, SaleVerdict
 from pos_app.ui import i18n
+from voucher_core.timeutil import utc_now
+from voucher_core.verdicts import Mode, Verdict, VerdictDetail
 
 REPO = Path(__file__).resolve().parents[2]
 WORD = re.compile(r"[A-Za-zÀ-ÿ]+")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from pos_app.core.verdicts import Verdict
 from pos_app.ui import pin as pins
+from voucher_core.verdicts import Verdict
 
 WAIT = 30000
 

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from pos_app.api.tokens import MemoryTokenProvider
-from pos_app.core.verdicts import Verdict
 from pos_app.scanning.synth import voucher_video
 from pos_app.services.till import Till
+from voucher_core.verdicts import Verdict
 from voucher_server.testing import LiveServer
 
 from .conftest import SlowProxy, Vouchers, point_at

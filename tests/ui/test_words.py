@@ -8,13 +8,13 @@ from enum import StrEnum
 from pos_app.api.errors import ClientCode
 from pos_app.api.tokens import TokenProblem
 from pos_app.api.urls import UrlProblem
-from pos_app.core.claims import ClaimRefusal
-from pos_app.core.verdicts import Verdict
 from pos_app.services.books import BooksProblem
 from pos_app.services.policy import OfflineRefusal
 from pos_app.services.till import ConfigProblem
 from pos_app.store.db import StoreProblem
 from pos_app.ui import i18n, words
+from voucher_core.claims import ClaimRefusal
+from voucher_core.verdicts import Verdict
 
 CODE_SETS: list[type[StrEnum]] = [ClientCode, UrlProblem, TokenProblem, BooksProblem, ConfigProblem, OfflineRefusal,
                                   ClaimRefusal, Verdict, StoreProblem]

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pos_app.core.money import format_cents
-from pos_app.core.timeutil import business_day, utc_now
+from voucher_core.money import format_cents
+from voucher_core.timeutil import business_day, utc_now
 
 from ..models_money import PaymentMethod
 from .common import DB_HELP, database

@@ -62,7 +62,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_block(args: argparse.Namespace) -> int:
-    from pos_app.core.codes import CodeError, serial_of
+    from voucher_core.codes import CodeError, serial_of
 
     from .. import admin
 

@@ -27,7 +27,7 @@ def cmd_set_enabled(args: argparse.Namespace) -> int:
 def cmd_unknown_lookups(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from pos_app.core.timeutil import business_day, utc_now
+    from voucher_core.timeutil import business_day, utc_now
 
     from ..services.lookups import unknown_lookups
 

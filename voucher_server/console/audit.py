@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.core.timeutil import utc_now
+from voucher_core.timeutil import utc_now
 
 from .models import AuditEvent
 

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from pos_app.core.timeutil import utc_now
+from voucher_core.timeutil import utc_now
 
 from ..db import aware
 from .audit import AuditAction, record

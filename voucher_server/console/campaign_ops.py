@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import Activity as Kind
+from voucher_core.campaigns import Activity as Kind
 
 from .. import admin
 from ..models import Activity, Campaign, CampaignMerchant, CampaignSeller, Merchant, Voucher

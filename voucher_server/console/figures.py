@@ -15,10 +15,10 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import Activity as Kind
-from pos_app.core.campaigns import VoucherState
-from pos_app.core.money import format_plain
-from pos_app.core.timeutil import business_day
+from voucher_core.campaigns import Activity as Kind
+from voucher_core.campaigns import VoucherState
+from voucher_core.money import format_plain
+from voucher_core.timeutil import business_day
 
 from ..db import aware
 from ..models import Activity, Campaign, Merchant, Voucher

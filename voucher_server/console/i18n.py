@@ -7,7 +7,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from pos_app.core.money import format_cents
+from voucher_core.money import format_cents
 
 
 class Lang(StrEnum):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from pos_app.core.timeutil import business_day, utc_now
+from voucher_core.timeutil import business_day, utc_now
 
 from ..models import Campaign
 from ..services.ledger_heads import alarm_count

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from pos_app.core.timeutil import business_day, utc_now
+from voucher_core.timeutil import business_day, utc_now
 
 from ..models import Campaign, Voucher
 from ..models_money import CampaignFunder

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from pos_app.core.timeutil import business_day, utc_now
+from voucher_core.timeutil import business_day, utc_now
 
 from .. import statement_files
 from ..models_money import PaymentMethod

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from pos_app.core.campaigns import VoucherState
-from pos_app.core.codes import CodeError, serial_of
-from pos_app.core.timeutil import business_day, utc_now
+from voucher_core.campaigns import VoucherState
+from voucher_core.codes import CodeError, serial_of
+from voucher_core.timeutil import business_day, utc_now
 
 from .. import admin as server_admin
 from ..models import SERIAL_LEN, Activity, Campaign, Merchant, Terminal, Voucher

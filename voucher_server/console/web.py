@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
 
-from pos_app.core.timeutil import paris_text
+from voucher_core.timeutil import paris_text
 
 from ..config import Settings
 from ..db import Database, aware

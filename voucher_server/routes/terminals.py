@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from pos_app.core.timeutil import to_utc_text, utc_now
+from voucher_core.timeutil import to_utc_text, utc_now
 
 from ..deps import Auth, Ctx
 from ..errors import SafeRoute

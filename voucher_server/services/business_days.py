@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import anyio.to_thread
 from sqlalchemy import select
 
-from pos_app.core.timeutil import business_day, parse_utc_text, utc_now
+from voucher_core.timeutil import business_day, parse_utc_text, utc_now
 
 from ..db import Database
 from ..errors import ApiError

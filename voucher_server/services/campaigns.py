@@ -10,7 +10,7 @@ import anyio.to_thread
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from pos_app.core import campaigns as core_campaigns
+from voucher_core import campaigns as core_campaigns
 
 from ..db import Database
 from ..models import Campaign, CampaignKey, CampaignMerchant, CampaignSeller

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, text, tuple_
 from sqlalchemy.orm import Session
 
-from pos_app.core.codes import is_valid_serial
+from voucher_core.codes import is_valid_serial
 
 from ..db import is_sqlite
 from ..errors import ApiError

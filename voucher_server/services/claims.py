@@ -1,4 +1,4 @@
-"""Offline claims judged by the server; the rule is pos_app.core.claims."""
+"""Offline claims judged by the server; the rule is voucher_core.claims."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import Campaign
-from pos_app.core.claims import Claim, ClaimPolicy, Outage, judge_claim
+from voucher_core.campaigns import Campaign
+from voucher_core.claims import Claim, ClaimPolicy, Outage, judge_claim
 
 from ..db import Database, aware
 from ..errors import ApiError

@@ -12,10 +12,10 @@ from pydantic import BaseModel
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import VoucherState
-from pos_app.core.codes import CodeError, SignedCode, parse_code, verify_signed
-from pos_app.core.timeutil import parse_utc_text, to_utc_text
-from pos_app.core.verdicts import Verdict, judge
+from voucher_core.campaigns import VoucherState
+from voucher_core.codes import CodeError, SignedCode, parse_code, verify_signed
+from voucher_core.timeutil import parse_utc_text, to_utc_text
+from voucher_core.verdicts import Verdict, judge
 
 from ..db import aware
 from ..errors import ApiError

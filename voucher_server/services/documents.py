@@ -13,8 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pos_app.core.money import format_cents
-from pos_app.core.timeutil import paris_text
+from voucher_core.money import format_cents
+from voucher_core.timeutil import paris_text
 
 from .funders import FunderInvoice
 from .liability import Liability

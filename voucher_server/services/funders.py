@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from pos_app.core.campaigns import Activity as Kind
+from voucher_core.campaigns import Activity as Kind
 
 from ..models import Activity, Campaign, Voucher
 from ..models_money import CampaignFunder, Funder

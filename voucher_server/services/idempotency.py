@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pos_app.core.timeutil import utc_now
+from voucher_core.timeutil import utc_now
 
 from .. import admin
 from ..errors import ApiError

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from pos_app.core.ledger import GENESIS_HASH
-from pos_app.core.timeutil import utc_now
+from voucher_core.ledger import GENESIS_HASH
+from voucher_core.timeutil import utc_now
 
 from ..errors import ApiError
 from ..models import Activity, TerminalLedgerEntry

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import Activity as Kind
-from pos_app.core.campaigns import Campaign as CoreCampaign
-from pos_app.core.campaigns import VoucherState
+from voucher_core.campaigns import Activity as Kind
+from voucher_core.campaigns import Campaign as CoreCampaign
+from voucher_core.campaigns import VoucherState
 
 from ..models import Activity, Voucher
 from .funders import split_by_funder

@@ -14,7 +14,7 @@ from sqlalchemy import Insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from pos_app.core.timeutil import business_day, utc_now
+from voucher_core.timeutil import business_day, utc_now
 
 from ..db import Database, aware, is_sqlite
 from ..errors import ApiError

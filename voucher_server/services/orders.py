@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import Activity as Kind
-from pos_app.core.campaigns import Validity, VoucherState
-from pos_app.core.timeutil import business_day, to_utc_text
+from voucher_core.campaigns import Activity as Kind
+from voucher_core.campaigns import Validity, VoucherState
+from voucher_core.timeutil import business_day, to_utc_text
 
 from .. import admin
 from ..db import aware

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from pos_app.core.campaigns import Campaign as CoreCampaign
-from pos_app.core.timeutil import day_bounds_utc
+from voucher_core.campaigns import Campaign as CoreCampaign
+from voucher_core.timeutil import day_bounds_utc
 
 from ..models import Campaign
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import anyio.to_thread
 
-from pos_app.core.campaigns import Campaign, VoucherState
-from pos_app.core.codes import SignedCode, verify_signed
-from pos_app.core.timeutil import business_day, to_utc_text, utc_now
-from pos_app.core.verdicts import Verdict, judge
+from voucher_core.campaigns import Campaign, VoucherState
+from voucher_core.codes import SignedCode, verify_signed
+from voucher_core.timeutil import business_day, to_utc_text, utc_now
+from voucher_core.verdicts import Verdict, judge
 
 from ..errors import ApiError
 from ..schemas import RedeemBody

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import and_, update
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import Validity
-from pos_app.core.codes import SignedCode
-from pos_app.core.timeutil import to_utc_text
+from voucher_core.campaigns import Validity
+from voucher_core.codes import SignedCode
+from voucher_core.timeutil import to_utc_text
 
 from ..errors import ApiError
 from ..models import Activity, Voucher

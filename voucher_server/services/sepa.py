@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pos_app.core.timeutil import PARIS, business_day
+from voucher_core.timeutil import PARIS, business_day
 
 from ..models_money import PaymentMethod
 from .bank import bic_error, iban_error

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from pos_app.core.campaigns import Activity as Kind
-from pos_app.core.timeutil import to_utc_text
+from voucher_core.campaigns import Activity as Kind
+from voucher_core.timeutil import to_utc_text
 
 from ..db import aware
 from ..models import Activity, Merchant

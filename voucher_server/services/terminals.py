@@ -13,8 +13,8 @@ from datetime import datetime
 import anyio.to_thread
 from sqlalchemy import and_, case, update
 
-from pos_app.core.claims import OUTAGE_GAP
-from pos_app.core.timeutil import utc_now
+from voucher_core.claims import OUTAGE_GAP
+from voucher_core.timeutil import utc_now
 
 from ..db import Database
 from ..models import Terminal

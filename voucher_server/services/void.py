@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from pos_app.core.timeutil import to_utc_text
+from voucher_core.timeutil import to_utc_text
 
 from ..db import aware
 from ..errors import ApiError

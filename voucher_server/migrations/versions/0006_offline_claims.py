@@ -4,7 +4,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30 04:20:00
 
-Why: the server judges offline uploads against the terminal's last online contact (pos_app.core.claims), and
+Why: the server judges offline uploads against the terminal's last online contact (voucher_core.claims), and
 a burst of unknown numbers from one terminal (someone guessing) is counted for the operator.
 """
 

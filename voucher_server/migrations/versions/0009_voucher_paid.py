@@ -6,7 +6,7 @@ Create Date: 2026-11-30 05:05:00
 
 Why: a bulk order may sell vouchers at another price than the campaign's; after a temporary top-up ends a
 voucher is worth what its buyer paid, and the funder's top-up is what that buyer did not pay
-(pos_app.core.campaigns.Campaign.value_on). Vouchers sold before take the price their sale recorded (a bulk
+(voucher_core.campaigns.Campaign.value_on). Vouchers sold before take the price their sale recorded (a bulk
 order's recorded its own); NULL (never sold, or no sale row): the campaign's sale price.
 """
 

@@ -5,7 +5,7 @@ Revises: 0009
 Create Date: 2026-11-30 05:30:00
 
 Why: a till back from an outage may check a voucher online before its sync uploads what it accepted offline;
-those claims are judged from the outage's start, not from that last check (pos_app.core.claims.earliest_claim).
+those claims are judged from the outage's start, not from that last check (voucher_core.claims.earliest_claim).
 """
 
 import sqlalchemy as sa
