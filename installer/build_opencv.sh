@@ -29,9 +29,14 @@ OPTIONS=(
 	-DWITH_GDCM=OFF -DWITH_CUDA=OFF -DWITH_VTK=OFF -DWITH_KLEIDICV=OFF -DWITH_FLATBUFFERS=OFF -DWITH_MLAS=OFF
 	-DWITH_DLPACK=OFF -DBUILD_TESTS=OFF -DBUILD_PERF_TESTS=OFF -DBUILD_EXAMPLES=OFF -DBUILD_DOCS=OFF
 	-DBUILD_JAVA=OFF -DBUILD_opencv_apps=OFF -DENABLE_PRECOMPILED_HEADERS=OFF -DOPENCV_GENERATE_PKGCONFIG=OFF
-	-DCPU_DISPATCH="SSE4_1;SSE4_2;AVX;FP16;AVX2"
+	# run-time dispatch to AVX2 only (every x86-64 CPU since 2013; older ones run the SSE3 baseline): each
+	# dispatched ISA compiles the hot kernels once more, and the four others cost minutes of a release build
+	-DCPU_DISPATCH=AVX2
 )
-KEY="$VERSION-$(printf '%s\n' "${OPTIONS[@]}" | sha256sum | cut -c1-12)"
+# Source paths end up in the module (OpenCV's error messages name their file): mapped to a fixed prefix, so the
+# module does not depend on where the tree was unpacked (a release is rebuilt bit for bit: docs/install.md).
+REPRO_FLAGS="-ffile-prefix-map=$(pwd)=."
+KEY="$VERSION-$(printf '%s\n' "${OPTIONS[@]}" file-prefix-map | sha256sum | cut -c1-12)"
 ROOT="$(pwd)/build/opencv-till"
 OUT="$ROOT/$KEY/cv2$SUFFIX"
 if [ -f "$OUT" ]; then
@@ -57,7 +62,8 @@ PY_LIB=$("$PY" -c "import sysconfig as s; print(s.get_config_var('LIBDIR') + '/'
 GEN=$(command -v ninja >/dev/null && echo Ninja || echo "Unix Makefiles")
 nice -n 15 cmake -G "$GEN" -S "$SRC/opencv" -B "$WORK" -Wno-dev "${OPTIONS[@]}" \
 	-DPYTHON3_EXECUTABLE="$PY" -DPYTHON3_INCLUDE_DIR="$PY_INC" -DPYTHON3_LIBRARY="$PY_LIB" \
-	-DPYTHON3_NUMPY_INCLUDE_DIRS="$NUMPY_INC" >"$WORK/configure.log" 2>&1 \
+	-DPYTHON3_NUMPY_INCLUDE_DIRS="$NUMPY_INC" -DCMAKE_C_FLAGS="$REPRO_FLAGS" -DCMAKE_CXX_FLAGS="$REPRO_FLAGS" \
+	>"$WORK/configure.log" 2>&1 \
 	|| { tail -30 "$WORK/configure.log" >&2; exit 1; }
 # two jobs at low priority: the build machine is shared
 nice -n 15 cmake --build "$WORK" --target opencv_python3 -j "${OPENCV_JOBS:-2}" >"$WORK/build.log" 2>&1 \

@@ -17,18 +17,22 @@ REPO = Path(__file__).resolve().parents[1]
 OWN = {"voucher_core", "voucher_server", "pos_app"}
 
 
-def imported_top_levels(package: str) -> dict[str, str]:
-    """top-level module name -> one file that imports it, for every import in ``package`` (migrations included:
-    they run on the server)."""
-    out: dict[str, str] = {}
+def imports(package: str) -> set[tuple[str, str]]:
+    """(top-level module, file) for every absolute import in ``package``, function bodies and migrations included
+    (they run on the server too)."""
+    out: set[tuple[str, str]] = set()
     for path in sorted((REPO / package).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
-                     else [])
-            for name in names:
-                out.setdefault(name.split(".")[0], str(path.relative_to(REPO)))
+            if isinstance(node, ast.Import):
+                out.update((a.name.split(".")[0], str(path.relative_to(REPO))) for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                out.add((node.module.split(".")[0], str(path.relative_to(REPO))))
     return out
+
+
+def imported_top_levels(package: str) -> dict[str, str]:
+    """top-level module name -> one file of ``package`` that imports it."""
+    return {m: f for m, f in sorted(imports(package), reverse=True)}
 
 
 def _name(text: str) -> str:
@@ -77,3 +81,13 @@ def test_the_shared_rules_import_only_what_their_distribution_declares() -> None
     missing = {m: f for m, f in third_party("voucher_core").items() if not (by_module.get(m, set()) & closure)}
     assert missing == {}, f"imported by voucher_core but not declared: {missing}"
     assert "voucher_server" not in imported_top_levels("voucher_core")
+
+
+def test_the_till_needs_the_server_only_for_its_demo() -> None:
+    """The till's distribution declares the server only in its ``demo`` extra: outside the demo and the bundle's
+    self-test (which runs the demo's embedded server), no module of the till imports it."""
+    allowed = ("pos_app/demo/", "pos_app/selftest.py")
+    users = {f for m, f in imports("pos_app") if m == "voucher_server" and not f.startswith(allowed)}
+    assert users == set()
+    assert "voucher-server" not in requirement_closure("pos-voucher-till")
+
