@@ -8,9 +8,13 @@ set -euo pipefail
 TAG=${1:?usage: tools/release.sh TAG [OUT_DIR]}
 OUT=${2:-$(pwd)/release}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-WORK=/var/tmp/pos-app-release  # fixed: paths of the build end up in byte code and in compiled modules
-rm -rf "$WORK"
-git -C "$REPO" worktree prune
+# fixed: paths of the build end up in byte code and in compiled modules
+ROOT=/var/tmp/pos-app-release
+WORK="$ROOT/pos-app"
+rm -rf "$ROOT"
+mkdir -p "$ROOT"
+# the checks before bundling read the shared barcode photos beside the tree, as in any checkout
+ln -s "$(cd "$REPO/../shared" && pwd)" "$ROOT/shared"
 git clone -q --no-local "$REPO" "$WORK"
 git -C "$WORK" -c advice.detachedHead=false checkout -q "refs/tags/$TAG"
 cd "$WORK"
