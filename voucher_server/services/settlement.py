@@ -1,7 +1,8 @@
 """What the operator owes each shop for a period, and the "paid" state the operator records for it.
 
 The figure is the shop statement's (``services.statement.shop_statement``: redemptions booked on the period's
-business days, less those voided since); ``shop_reimbursement`` adds the bank details and the paid record, and
+business days, less those voided since, less the operator's commission where it is deducted: ``paid_cents``);
+``shop_reimbursement`` adds the bank details and the paid record, and
 the CLI, the PDF, the CSV, the SEPA file and the console use it.
 """
 
@@ -56,16 +57,27 @@ class ShopDue:
     voided_count: int
     voided_cents: int
     paid: StatementPaid | None
+    commission_cents: int = 0  # HT, then its VAT (services.commission_rules)
+    commission_vat_cents: int = 0
+    deducted_cents: int = 0  # the commission TTC of campaigns whose commission is deducted from the payout
+
+    @property
+    def face_value_cents(self) -> int:
+        """The statement's ``reimbursement_cents``: face value of the redemptions not voided."""
+        return self.redeemed_cents - self.voided_cents
 
     @property
     def amount_cents(self) -> int:
-        return self.redeemed_cents - self.voided_cents
+        """What the operator transfers (the statement's ``paid_cents``): face value less deducted commission."""
+        return self.face_value_cents - self.deducted_cents
 
     def as_json(self) -> dict[str, Any]:
         return {"merchant_id": self.merchant_id, "name": self.name, "iban": self.iban, "bic": self.bic,
                 **self.period.as_json(), "redeemed_count": self.redeemed_count,
                 "redeemed_cents": self.redeemed_cents, "voided_count": self.voided_count,
-                "voided_cents": self.voided_cents, "amount_cents": self.amount_cents,
+                "voided_cents": self.voided_cents, "face_value_cents": self.face_value_cents,
+                "commission_cents": self.commission_cents, "commission_vat_cents": self.commission_vat_cents,
+                "deducted_cents": self.deducted_cents, "amount_cents": self.amount_cents,
                 "paid": self.paid.as_json() if self.paid else None}
 
 
@@ -94,7 +106,8 @@ def _due(m: Merchant, period: Period, statement: dict[str, Any], paid: Statement
     confirmed, voided = red[CONFIRMED], red[VOIDED]
     return ShopDue(m.id, m.name, m.iban, m.bic, period, confirmed["count"] + voided["count"],
                    confirmed["cents"] + voided["cents"], voided["count"], voided["cents"],
-                   _paid(paid) if paid else None)
+                   _paid(paid) if paid else None, statement["commission_cents"], statement["commission_vat_cents"],
+                   statement["deducted_cents"])
 
 
 def shop_reimbursement(session: Session, merchant_id: str, period: Period) -> ShopDue:

@@ -18,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Activity, Merchant, Terminal, TerminalClosing
+from .commission_rules import ShopCommission, commission_lines
 from .common import ts
+from .periods import Period
 
 OPENINGS = ("redeem", "activate")
 VOIDS = {"redeem": "void", "activate": "sale_void"}
@@ -122,11 +124,15 @@ def shop_statement(session: Session, merchant_id: str, start: date, end: date) -
     the shop owes it for its sales: totals, counts by campaign and status, by business day, by till, the lines.
 
     ``reimbursement_cents``: face value of its redemptions not voided; ``remittance_cents``: price of its sales
-    not voided. Stable keys (JSON-ready); amounts in integer cents, times UTC text, days ``YYYY-MM-DD``.
+    not voided; the operator's commission on that face value (``commission_cents`` HT, ``commission_vat_cents``,
+    ``commission_ttc_cents``, ``deducted_cents``) and ``paid_cents``, what the operator transfers
+    (``services.commission_rules``). Stable keys (JSON-ready); amounts in integer cents, times UTC text, days
+    ``YYYY-MM-DD``.
     """
     merchant = session.get(Merchant, merchant_id)
     lines = statement_lines(session, merchant_id, start, end)
     sums = _sums(lines)
+    commission = ShopCommission(merchant_id, Period(start, end), commission_lines(session, lines))
     campaigns = sorted({x.campaign_id for x in lines})
     days = sorted({x.day for x in lines})
     return {
@@ -134,6 +140,8 @@ def shop_statement(session: Session, merchant_id: str, start: date, end: date) -
                      "siret": merchant.siret if merchant else ""},
         "from": start.isoformat(), "to": end.isoformat(),
         "reimbursement_cents": sums["reimbursement_cents"], "remittance_cents": sums["remittance_cents"],
+        **{k: v for k, v in commission.totals().items() if k != "face_value_cents"},
+        "commission": {"by_campaign": commission.by_campaign(), "lines": [x.as_json() for x in commission.lines]},
         "counts": {"redeemed": sums["redemption"][CONFIRMED]["count"],
                    "redemptions_voided": sums["redemption"][VOIDED]["count"],
                    "sold": sums["sale"][CONFIRMED]["count"], "sales_voided": sums["sale"][VOIDED]["count"]},
