@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from voucher_core.money import format_cents, format_plain
 
-from .services.documents import new_pdf
+from .services.documents import MPV_MENTION, new_pdf
 
 if TYPE_CHECKING:  # fpdf2 loads when a PDF is written, not when the console starts
     from fpdf import FPDF
@@ -31,6 +31,16 @@ def figures(st: dict[str, Any]) -> list[tuple[str, str, str]]:
     red, sale = st["by_status"]["redemption"], st["by_status"]["sale"]
     out = [("Dû au commerce par l'opérateur", format_cents(st["reimbursement_cents"]),
             f"{red['confirmed']['count']} bon(s) encaissé(s) et confirmé(s) sur la période, non annulé(s)")]
+    if st["commission_cents"] or st["commission_vat_cents"]:
+        out += [("Commission de l'opérateur HT", format_cents(st["commission_cents"]),
+                 "taux de la campagne en vigueur le jour de chaque encaissement, arrondi une fois par campagne"),
+                ("TVA sur la commission", format_cents(st["commission_vat_cents"]),
+                 "arrondie une fois par taux sur la commission HT (les bons eux-mêmes n'en portent pas)"),
+                ("Commission TTC", format_cents(st["commission_ttc_cents"]), "HT + TVA"),
+                ("Commission TTC déduite", format_cents(st["deducted_cents"]),
+                 "campagnes dont la commission est retenue sur le remboursement ; les autres sont facturées à part")]
+    out.append(("Versé au commerce", format_cents(st["paid_cents"]),
+                "dû au commerce − commission TTC déduite : le montant du virement"))
     if red["voided"]["count"]:
         out.append(("Encaissements annulés", format_cents(red["voided"]["cents"]),
                     f"{red['voided']['count']} encaissement(s) annulé(s) : rien n'est dû"))
@@ -98,11 +108,17 @@ def write_pdf(st: dict[str, Any], path: Path | str) -> None:
     pdf.multi_cell(0, 4, "Une différence par caisse vient d'encaissements pas encore confirmés au moment d'une "
                    "clôture (ils comptent dans la clôture suivante, en régularisation) ou d'une journée pas "
                    "encore clôturée.", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4, MPV_MENTION, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
 
 
+# The commission is rounded per campaign, never per voucher: only the totals row carries it.
+COMMISSION = (("commission_ht", "commission_cents"), ("tva_commission", "commission_vat_cents"),
+              ("commission_ttc", "commission_ttc_cents"), ("commission_deduite", "deducted_cents"),
+              ("verse_au_commerce", "paid_cents"))
 COLUMNS = ["journee", "type", "code_type", "serie", "campagne", "valeur_faciale", "prix_paye", "abondement",
-           "statut", "code_statut", "du_au_commerce", "a_reverser", "caisse", "hors_ligne", "activite"]
+           "statut", "code_statut", "du_au_commerce", "a_reverser", "caisse", "hors_ligne", "activite",
+           *(name for name, _key in COMMISSION)]
 
 
 def write_csv(st: dict[str, Any], path: Path | str) -> int:
@@ -117,7 +133,9 @@ def write_csv(st: dict[str, Any], path: Path | str) -> int:
                         format_plain(x["amount_cents"]), format_plain(x["price_cents"]),
                         format_plain(x["topup_cents"]), STATUS_FR[x["status"]], x["status"],
                         format_plain(x["owed_cents"] if red else 0), format_plain(0 if red else x["owed_cents"]),
-                        tills.get(x["terminal_id"], ""), "oui" if x["offline"] else "non", x["id"]])
+                        tills.get(x["terminal_id"], ""), "oui" if x["offline"] else "non", x["id"],
+                        *[""] * len(COMMISSION)])
         w.writerow(["", "total", "total", "", "", "", "", "", "", "", format_plain(st["reimbursement_cents"]),
-                    format_plain(st["remittance_cents"]), "", "", ""])
+                    format_plain(st["remittance_cents"]), "", "", "",
+                    *(format_plain(st[key]) for _name, key in COMMISSION)])
     return len(st["lines"])

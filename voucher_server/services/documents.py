@@ -18,6 +18,7 @@ from voucher_core.timeutil import paris_text
 
 from .funders import FunderInvoice
 from .liability import Liability
+from .operator import operator_identity
 from .orders import Order
 from .remittance import Remittance
 from .settlement import ShopDue
@@ -26,6 +27,9 @@ if TYPE_CHECKING:  # fpdf2 (with Pillow and fontTools) loads when a PDF is made,
     from fpdf import FPDF
 
 FONT_DIR = Path(os.environ.get("VOUCHER_SERVER_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+# The one line every voucher document carries: vouchers are multi-purpose, so no VAT on their sale or redemption.
+MPV_MENTION = ("Bons d'achat multi-usages (CGI art. 256 ter) : ni leur vente ni leur encaissement ne portent de "
+               "TVA.")
 
 
 class Cell(StrEnum):
@@ -66,7 +70,11 @@ def statement_document(due: ShopDue) -> Document:
         [("Opération", "kind", Cell.TEXT), ("Nombre", "count", Cell.COUNT), ("Montant", "cents", Cell.CENTS)],
         [["Bons encaissés", due.redeemed_count, due.redeemed_cents],
          ["Annulations", due.voided_count, -due.voided_cents]],
-        [("À vous verser", due.amount_cents)], notes)
+        [("Valeur faciale encaissée", due.face_value_cents), ("Commission HT", due.commission_cents),
+         ("TVA sur la commission", due.commission_vat_cents),
+         ("Commission TTC", due.commission_cents + due.commission_vat_cents),
+         ("Commission TTC déduite", due.deducted_cents), ("À vous verser", due.amount_cents)],
+        [*notes, MPV_MENTION])
 
 
 def remittance_document(r: Remittance) -> Document:
@@ -79,7 +87,7 @@ def remittance_document(r: Remittance) -> Document:
         [("Campagne", "campaign_id", Cell.TEXT), ("Vendus", "sold_count", Cell.COUNT),
          ("Annulés", "voided_count", Cell.COUNT), ("À reverser", "owed_cents", Cell.CENTS)],
         [[c.campaign_id, c.sold_count, c.voided_count, c.owed_cents] for c in r.campaigns],
-        [("Total à reverser", r.cash_owed_cents)], notes)
+        [("Total à reverser", r.cash_owed_cents)], [*notes, MPV_MENTION])
 
 
 def funder_invoice_document(inv: FunderInvoice) -> Document:
@@ -92,7 +100,7 @@ def funder_invoice_document(inv: FunderInvoice) -> Document:
          ("Votre part", "topup_cents", Cell.CENTS)],
         [[x.campaign_id, x.redeemed_count, x.campaign_topup_cents, x.share_bp, x.topup_cents] for x in inv.lines],
         [("Total dû", inv.topup_cents)],
-        ["Seul l'abondement des bons effectivement utilisés dans les commerces est facturé."])
+        ["Seul l'abondement des bons effectivement utilisés dans les commerces est facturé.", MPV_MENTION])
 
 
 def order_invoice_document(order: Order) -> Document:
@@ -107,7 +115,7 @@ def order_invoice_document(order: Order) -> Document:
         [[f"Bons {order.campaign_name} de {format_cents(order.face_value_cents)}", order.count,
           order.unit_price_cents, order.total_cents]],
         [("Total", order.total_cents)],
-        [paid, f"Bons n° {order.vouchers[0]} à {order.vouchers[-1]}" if order.vouchers else ""])
+        [paid, f"Bons n° {order.vouchers[0]} à {order.vouchers[-1]}" if order.vouchers else "", MPV_MENTION])
 
 
 def liability_document(li: Liability) -> Document:
@@ -154,7 +162,7 @@ def render_pdf(doc: Document, issuer: str = "", now: datetime | None = None) -> 
     pdf.set_title(doc.title)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 10)
-    pdf.cell(0, 6, issuer or os.environ.get("VOUCHER_SERVER_OPERATOR_NAME", ""), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, issuer or operator_identity().name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
     for line in doc.party:
         pdf.cell(0, 5, line, align="R", new_x="LMARGIN", new_y="NEXT")

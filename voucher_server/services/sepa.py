@@ -7,7 +7,6 @@ are left out and listed with the reason, so the operator sees who still needs ba
 from __future__ import annotations
 
 import hashlib
-import os
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from voucher_core.timeutil import PARIS, business_day
 
 from ..models_money import PaymentMethod
 from .bank import bic_error, iban_error
+from .operator import operator_identity
 from .periods import Period
 from .settlement import ShopDue, StatementPaid, mark_statement_paid, period_unpaid, shops_due
 
@@ -56,10 +56,9 @@ class Debtor:
 
 
 def debtor_from_env() -> Debtor:
-    """The operator's account from VOUCHER_SERVER_OPERATOR_NAME, _IBAN and _BIC (blank when unset)."""
-    env = os.environ.get
-    return Debtor(env("VOUCHER_SERVER_OPERATOR_NAME", ""), env("VOUCHER_SERVER_OPERATOR_IBAN", ""),
-                  env("VOUCHER_SERVER_OPERATOR_BIC", ""))
+    """The operator's account (``services.operator.operator_identity``: name, IBAN, BIC; blank when unset)."""
+    me = operator_identity()
+    return Debtor(me.name, me.iban, me.bic)
 
 
 @dataclass(frozen=True, slots=True)

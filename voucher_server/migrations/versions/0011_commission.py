@@ -69,9 +69,12 @@ def upgrade() -> None:
                             name="uq_commission_invoices_period"),
     )
     op.create_index(op.f("ix_commission_invoices_merchant_id"), "commission_invoices", ["merchant_id"])
+    # The numbering's counter exists from the start, so the first issuers already queue on its row lock.
+    op.execute("INSERT INTO counters (name, value) VALUES ('commission_invoice', 0)")
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM counters WHERE name = 'commission_invoice'")
     op.drop_index(op.f("ix_commission_invoices_merchant_id"), table_name="commission_invoices")
     op.drop_table("commission_invoices")
     op.drop_index(op.f("ix_commission_terms_campaign_id"), table_name="commission_terms")
