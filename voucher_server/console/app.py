@@ -13,7 +13,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
 from ..db import Database
-from . import pages_campaigns, pages_home, pages_merchants, pages_orders, pages_settle, pages_vouchers
+from . import (
+    pages_campaigns,
+    pages_commission,
+    pages_home,
+    pages_merchants,
+    pages_orders,
+    pages_settle,
+    pages_vouchers,
+)
 from .audit import AuditAction, record
 from .auth import LoginResult, check_login, close_session, open_session, same_token
 from .web import (
@@ -47,7 +55,8 @@ def build_console(db: Database, settings: Settings) -> FastAPI:
     console.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _error_pages(console)
     _login_routes(console)
-    for module in (pages_home, pages_campaigns, pages_merchants, pages_vouchers, pages_settle, pages_orders):
+    for module in (pages_home, pages_campaigns, pages_merchants, pages_vouchers, pages_settle, pages_orders,
+                   pages_commission):
         console.include_router(module.router)
     return console
 

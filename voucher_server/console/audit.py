@@ -41,6 +41,9 @@ class AuditAction(StrEnum):
     FUNDER_LINK = "funder_link"
     ORDER_PLACE = "order_place"
     ORDER_PAID = "order_paid"
+    COMMISSION_SET = "commission_set"
+    INVOICES_ISSUE = "invoices_issue"
+    CREDIT_NOTE = "credit_note"
 
 
 def as_text(values: Mapping[str, Any] | str | None) -> str:

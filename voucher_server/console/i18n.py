@@ -9,6 +9,8 @@ from typing import Any
 
 from voucher_core.money import format_cents
 
+from .i18n_commission import COMMISSION_TEXTS
+
 
 class Lang(StrEnum):
     FR = "fr"
@@ -306,6 +308,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err_unknown_merchant": ("Commerce inconnu.", "Unknown shop."),
     "err_wrong_role": ("Ce commerce n'a pas ce rôle.", "This shop does not have this role."),
 }
+
+TEXTS.update(COMMISSION_TEXTS)
 
 
 def translator(lang: Lang) -> Callable[..., str]:

@@ -72,7 +72,7 @@ def statement_document(due: ShopDue) -> Document:
          ["Annulations", due.voided_count, -due.voided_cents]],
         [("Valeur faciale encaissée", due.face_value_cents), ("Commission HT", due.commission_cents),
          ("TVA sur la commission", due.commission_vat_cents),
-         ("Commission TTC", due.commission_cents + due.commission_vat_cents),
+         ("Commission TTC", due.commission_ttc_cents),
          ("Commission TTC déduite", due.deducted_cents), ("À vous verser", due.amount_cents)],
         [*notes, MPV_MENTION])
 

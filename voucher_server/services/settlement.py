@@ -67,6 +67,10 @@ class ShopDue:
         return self.redeemed_cents - self.voided_cents
 
     @property
+    def commission_ttc_cents(self) -> int:
+        return self.commission_cents + self.commission_vat_cents
+
+    @property
     def amount_cents(self) -> int:
         """What the operator transfers (the statement's ``paid_cents``): face value less deducted commission."""
         return self.face_value_cents - self.deducted_cents
@@ -77,7 +81,8 @@ class ShopDue:
                 "redeemed_cents": self.redeemed_cents, "voided_count": self.voided_count,
                 "voided_cents": self.voided_cents, "face_value_cents": self.face_value_cents,
                 "commission_cents": self.commission_cents, "commission_vat_cents": self.commission_vat_cents,
-                "deducted_cents": self.deducted_cents, "amount_cents": self.amount_cents,
+                "commission_ttc_cents": self.commission_ttc_cents, "deducted_cents": self.deducted_cents,
+                "amount_cents": self.amount_cents,
                 "paid": self.paid.as_json() if self.paid else None}
 
 
