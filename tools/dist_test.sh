@@ -15,6 +15,16 @@ if [ "${1:-}" != "--no-build" ]; then
 	"$PY" -m pos_app.i18n_build >/dev/null 2>&1 || echo "warning: translations not compiled" >&2
 	OWN_PATH=""  # folders put first on the path of the checks: the till's own builds
 	NUMPY_PATH=""  # ... and of PyInstaller (the spec takes the own cv2 module from POS_APP_CV2_MODULE)
+	# numpy's build runs beside OpenCV's: each has long single-threaded stretches (configure, OpenCV's one big
+	# bindings file, numpy's build tools download and meson setup), so together they keep both cores busy
+	numpy_log=""
+	if [ "$(uname -s)" = Linux ] && [ "${POS_APP_NUMPY:-own}" = own ]; then
+		# numpy without OpenBLAS (the till does no linear algebra), cached under build/numpy-till/
+		numpy_log=$(mktemp)
+		t_numpy=$(date +%s.%N)
+		installer/build_numpy.sh "$VENV" >"$numpy_log" 2>&1 &
+		numpy_pid=$!
+	fi
 	if [ "$(uname -s)" = Linux ] && [ "${POS_APP_OPENCV:-own}" = own ]; then
 		# the till's own OpenCV (no FFmpeg, no OpenBLAS) in place of the venv's PyPI wheel, built once, then
 		# cached under build/opencv-till/ (POS_APP_OPENCV=wheel bundles the wheel: docs/install.md)
@@ -25,12 +35,12 @@ if [ "${1:-}" != "--no-build" ]; then
 		printf 'OpenCV for the till: %s (%.0f s)\n' "$POS_APP_CV2_MODULE" "$(echo "$t1 - $t0" | bc)"
 		OWN_PATH="$(dirname "$POS_APP_CV2_MODULE")"
 	fi
-	if [ "$(uname -s)" = Linux ] && [ "${POS_APP_NUMPY:-own}" = own ]; then
-		# numpy without OpenBLAS (the till does no linear algebra), cached under build/numpy-till/
-		t0=$(date +%s.%N)
-		numpy_dir=$(installer/build_numpy.sh "$VENV")
+	if [ -n "$numpy_log" ]; then
+		wait "$numpy_pid" || { cat "$numpy_log" >&2; exit 1; }
+		numpy_dir=$(tail -1 "$numpy_log")
 		t1=$(date +%s.%N)
-		printf 'numpy for the till: %s (%.0f s)\n' "$numpy_dir" "$(echo "$t1 - $t0" | bc)"
+		printf 'numpy for the till: %s (%.0f s, beside OpenCV)\n' "$numpy_dir" "$(echo "$t1 - $t_numpy" | bc)"
+		rm -f "$numpy_log"
 		OWN_PATH="$numpy_dir${OWN_PATH:+:$OWN_PATH}"
 		NUMPY_PATH="$numpy_dir"
 	fi
