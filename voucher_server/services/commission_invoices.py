@@ -26,10 +26,11 @@ from ..db import aware
 from ..models import Activity, Counter, Merchant
 from ..models_commission import CommissionInvoice, InvoiceKind
 from .commission import ShopCommission, shop_commission
+from .commission_rules import INVOICE_COUNTER, lock_books
 from .operator import operator_identity
 from .periods import Period
 
-COUNTER = "commission_invoice"
+COUNTER = INVOICE_COUNTER
 PAYMENT_DAYS = 30  # due date: 30 days after the invoice's date (C. com. L441-10 allows up to 60)
 NUMBER_PREFIX = "FC-"
 
@@ -207,7 +208,7 @@ def due_commissions(session: Session, period: Period) -> list[ShopCommission]:
 def issue_invoices(session: Session, period: Period, by: str, now: datetime) -> Issued:
     """One invoice per shop with a commission in ``period``; a shop with a live invoice reaching one of these
     days is left as it is (issuing twice never duplicates). The numbers follow the shops' ids."""
-    _lock(session)
+    lock_books(session)  # before reading what exists, so concurrent issuers see each other's work
     issued: list[Invoice] = []
     existing: list[Invoice] = []
     for c in due_commissions(session, period):
@@ -219,18 +220,12 @@ def issue_invoices(session: Session, period: Period, by: str, now: datetime) -> 
     return Issued(issued, existing)
 
 
-def _lock(session: Session) -> None:
-    """Take the counter row's lock (created by migration 0011) before reading what exists, so concurrent
-    issuers see each other's work."""
-    session.execute(update(Counter).where(Counter.name == COUNTER).values(value=Counter.value))
-
-
 def issue_credit_note(session: Session, number: str, reason: str, by: str, now: datetime) -> Invoice:
     """The credit note cancelling invoice ``number`` in full, with its own number; the period may then be
     invoiced again."""
     if not reason.strip():
         raise InvoiceError(InvoiceProblem.REASON_MISSING, "a credit note says why")
-    _lock(session)
+    lock_books(session)  # before reading what exists, so concurrent issuers see each other's work
     inv = get_invoice(session, number)
     if inv.kind is not InvoiceKind.INVOICE:
         raise InvoiceError(InvoiceProblem.NOT_AN_INVOICE, f"{number} is a credit note")

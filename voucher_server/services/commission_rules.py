@@ -17,16 +17,17 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from voucher_core.timeutil import business_day
 
-from ..models import Campaign, CampaignMerchant
+from ..models import Campaign, CampaignMerchant, Counter
 from ..models_commission import CommissionInvoice, CommissionMode, CommissionTermsRow
 from ..models_money import StatementPayment
 from .periods import Period, split_cents
 
+INVOICE_COUNTER = "commission_invoice"  # the invoices' numbering row (migration 0011), also the books' lock
 DEFAULT_VAT_BP = 2000  # French standard rate on the operator's service (20 % today)
 BP = 10_000
 
@@ -92,6 +93,15 @@ def commission_terms(session: Session, campaign_id: str, day: date) -> Commissio
     return _in_force(terms_history(session, campaign_id), day)
 
 
+def lock_books(session: Session) -> None:
+    """Hold the invoice counter's row lock until this transaction ends (PostgreSQL; SQLite writers queue anyway).
+
+    Issuing invoices, paying a statement and changing terms take it first, so a change of terms can never slip
+    in beside an invoice or a payment that would have counted its days at the old rate.
+    """
+    session.execute(update(Counter).where(Counter.name == INVOICE_COUNTER).values(value=Counter.value))
+
+
 def _closed_after(session: Session, campaign_id: str, day: date) -> str | None:
     """A paid statement or an issued invoice of a shop of the campaign that reaches ``day`` or later."""
     shops = select(CampaignMerchant.merchant_id).where(CampaignMerchant.campaign_id == campaign_id)
@@ -113,6 +123,7 @@ def set_commission(session: Session, campaign_id: str, from_day: date, rate_bp: 
     """
     if session.get(Campaign, campaign_id) is None:
         raise CommissionError(CommissionProblem.UNKNOWN_CAMPAIGN, f"no campaign {campaign_id}")
+    lock_books(session)
     before = commission_terms(session, campaign_id, from_day)
     vat = before.vat_bp if vat_bp is None else vat_bp
     if not (0 <= rate_bp <= BP and 0 <= vat <= BP):

@@ -21,6 +21,7 @@ from voucher_core.timeutil import to_utc_text
 from ..db import aware
 from ..models import Activity, Merchant
 from ..models_money import PaymentMethod, StatementPayment
+from .commission_rules import lock_books
 from .periods import Period
 from .statement import CONFIRMED, VOIDED, shop_statement
 
@@ -147,6 +148,7 @@ def mark_statement_paid(session: Session, merchant_id: str, period: Period, by: 
     """
     if not by.strip():
         raise ValueError("who marks it paid must be named")
+    lock_books(session)  # the amount paid uses the commission terms: none may change meanwhile
     due = shop_reimbursement(session, merchant_id, period)
     if due.amount_cents <= 0:
         raise ValueError("nothing to pay for this period")
