@@ -3,15 +3,18 @@ the SEPA file pays, on SQLite and PostgreSQL (scheme of money_scenario.py; cents
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from voucher_server import statement_files
 from voucher_server.db import Database
-from voucher_server.services import settlement
+from voucher_server.services import documents, funders, orders, remittance, settlement
 from voucher_server.services.commission import (
     CommissionError,
     CommissionMode,
@@ -29,6 +32,7 @@ from voucher_server.services.statement import shop_statement
 from .money_scenario import OPERATOR_IBAN, at, build
 
 DEC = Period(date(2026, 12, 1), date(2026, 12, 31))
+NOV = Period(date(2026, 11, 1), date(2026, 11, 30))
 BEFORE = at("2026-11-25")  # "now" when the operator sets December's terms
 
 
@@ -126,9 +130,10 @@ def test_terms_are_dated_and_never_retroactive(scheme: tuple[Database, dict[str,
         with pytest.raises(CommissionError) as err:
             set_commission(s, "BOOST", date(2026, 12, 9), 100, "ana", at("2026-12-10"))
         assert err.value.code is CommissionProblem.RETROACTIVE
-        with pytest.raises(CommissionError) as err:
-            set_commission(s, "BOOST", date(2027, 1, 1), 10_001, "ana", at("2026-12-10"))
-        assert err.value.code is CommissionProblem.BAD_RATE
+        for rate, vat in ((10_001, 0), (8_334, 2_000), (100, -1)):  # 83,34 % + 20 % VAT is above 100 %
+            with pytest.raises(CommissionError) as err:
+                set_commission(s, "BOOST", date(2027, 1, 1), rate, "ana", at("2026-12-10"), vat_bp=vat)
+            assert err.value.code is CommissionProblem.BAD_RATE
         with pytest.raises(CommissionError) as err:
             set_commission(s, "NOPE", date(2027, 1, 1), 100, "ana", at("2026-12-10"))
         assert err.value.code is CommissionProblem.UNKNOWN_CAMPAIGN
@@ -138,3 +143,29 @@ def test_terms_are_dated_and_never_retroactive(scheme: tuple[Database, dict[str,
             set_commission(s, "BOOST", date(2026, 12, 28), 100, "ana", at("2026-12-10"))
         assert err.value.code is CommissionProblem.PERIOD_CLOSED
         assert set_commission(s, "BOOST", date(2027, 1, 1), 100, "ana", at("2026-12-10")).rate_bp == 100
+        assert set_commission(s, "OLD", date(2027, 1, 1), 8_333, "ana", at("2026-12-10")).rate_bp == 8_333
+
+
+def test_documents_say_vouchers_carry_no_vat(scheme: tuple[Database, dict[str, Any]], tmp_path: Path) -> None:
+    db, serials = scheme
+    with db.writing() as s:
+        set_commission(s, "BOOST", date(2026, 12, 1), 500, "ana", BEFORE)
+        due = settlement.shop_reimbursement(s, "M0001", DEC)
+        order = orders.get_order(s, serials["order"].id)
+        docs = {"statement": documents.statement_document(due),
+                "remittance": documents.remittance_document(remittance.remittance(s, "M0003", NOV)),
+                "funder": documents.funder_invoice_document(funders.funder_invoice(s, "F0001", DEC)),
+                "order": documents.order_invoice_document(order)}
+        statement_files.write_pdf(shop_statement(s, "M0001", DEC.start, DEC.end), tmp_path / "detail.pdf")
+    for name, doc in docs.items():
+        (tmp_path / f"{name}.pdf").write_bytes(documents.render_pdf(doc))
+    for name in [*docs, "detail"]:
+        words = " ".join(subprocess.run(["pdftotext", str(tmp_path / f"{name}.pdf"), "-"], capture_output=True,
+                                        text=True, check=True).stdout.split())
+        assert "multi-usages (CGI art. 256 ter)" in words, name
+    # The statement's figures, as its PDF says them: 24,00 + 10,00 face value, 1,20 HT, 0,24 VAT, 32,56 paid.
+    words = " ".join(subprocess.run(["pdftotext", str(tmp_path / "statement.pdf"), "-"], capture_output=True,
+                                    text=True, check=True).stdout.split())
+    for text in ("Valeur faciale encaissée : 34,00 €", "Commission HT : 1,20 €", "TVA sur la commission : 0,24 €",
+                 "Commission TTC : 1,44 €", "À vous verser : 32,56 €"):
+        assert text in words, text

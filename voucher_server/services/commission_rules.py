@@ -126,8 +126,10 @@ def set_commission(session: Session, campaign_id: str, from_day: date, rate_bp: 
     lock_books(session)
     before = commission_terms(session, campaign_id, from_day)
     vat = before.vat_bp if vat_bp is None else vat_bp
-    if not (0 <= rate_bp <= BP and 0 <= vat <= BP):
-        raise CommissionError(CommissionProblem.BAD_RATE, "rates are basis points from 0 to 10000")
+    # The TTC may never exceed the face value it is taken from, or a deducted payout would go below zero.
+    if not (0 <= rate_bp <= BP and 0 <= vat <= BP and rate_bp * (BP + vat) <= BP * BP):
+        raise CommissionError(CommissionProblem.BAD_RATE,
+                              "rates are basis points from 0 to 10000, the commission with its VAT at most 100 %")
     if from_day < business_day(now):
         raise CommissionError(CommissionProblem.RETROACTIVE,
                               f"{from_day.isoformat()} is before today ({business_day(now).isoformat()})")
