@@ -183,11 +183,12 @@ def _facts(inv: Invoice) -> list[str]:
 def _totals(inv: Invoice) -> list[tuple[str, int]]:
     rows = [("Total HT", inv.commission_cents)]
     rows += [(f"TVA {_percent(r).replace('.', ',')} % sur {format_cents(b)}", v) for r, b, v in vat_breakdown(inv)]
+    if inv.kind is InvoiceKind.CREDIT_NOTE:
+        return [*rows, ("Montant de l'avoir TTC", inv.ttc_cents)]
     rows.append(("Total TTC", inv.ttc_cents))
     if inv.deducted_cents:
         rows.append(("Déjà déduit de vos remboursements", inv.deducted_cents))
-    rows.append(("Reste à payer" if inv.kind is InvoiceKind.INVOICE else "Montant de l'avoir", inv.to_pay_cents))
-    return rows
+    return [*rows, ("Reste à payer", inv.to_pay_cents)]
 
 
 def invoice_pdf(inv: Invoice) -> bytes:

@@ -119,6 +119,12 @@ def test_pdf_mentions_and_facturx(scheme: Database, tmp_path: Any) -> None:
                     "TVA 20,00 % sur 1,45 € : 0,29 €", "Total TTC : 1,74 €", "Reste à payer : 0,30 €",
                     "40 €", "pénalités", "256 ter"):
         assert mention in words, mention
+    (tmp_path / "a.pdf").write_bytes(invoice_pdf(note))
+    words = " ".join(subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True,
+                                    text=True, check=True).stdout.split())
+    for mention in ("Avoir n° FC-000003", "Annule la facture n° FC-000001 · Motif : taux erroné",
+                    "Montant de l'avoir TTC : 1,74 €", "SIRET 44306184100047"):
+        assert mention in words, mention
     for doc, type_code in ((inv, "380"), (note, "381")):
         pdf = facturx_pdf(doc)
         name, xml = get_facturx_xml_from_pdf(pdf, check_xsd=True)
