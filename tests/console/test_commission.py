@@ -100,18 +100,29 @@ def test_commission_statement_invoices_and_credit_note(tab: Any, own: LiveServer
     assert tab.locator("table.audit tbody tr").count() == 1
     tab.goto("/console/audit?target=commission:BOOST24")
     assert "commission fixée" in tab.locator("table.audit tbody").inner_text()
+    _accountant_reads_and_downloads_only(tab.context.browser, own)
 
 
-def test_accountant_reads_and_downloads_only(tab: Any, own: LiveServer) -> None:
-    login(tab, *ACCOUNTANT)
-    tab.goto("/console/commission")
-    assert tab.locator("#commission").count() == 1 and tab.locator("#commission-form").count() == 0
-    tab.goto("/console/invoices")
-    assert tab.locator("form.credit").count() == 0 and tab.locator("#issue").count() == 0
-    csrf = tab.locator("input[name=csrf]").first.input_value()  # the sign-out form's token
-    refused = tab.request.post("/console/commission", form={"csrf": csrf, "campaign_id": "BOOST24",
-                                                            "rate_bp": "100", "from_day": "2099-01-01",
-                                                            "vat_bp": "2000", "mode": "deducted"})
-    assert refused.status == 403
-    tab.goto("/console/commission")
-    assert "01/01/2099" not in tab.locator("#terms-BOOST24").inner_text()
+def _accountant_reads_and_downloads_only(browser: Any, own: LiveServer) -> None:
+    """In the same test as the invoices it reads (parallel workers may split a module's tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR", base_url=own.url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    try:
+        login(tab, *ACCOUNTANT)
+        tab.goto("/console/commission")
+        assert tab.locator("#commission").count() == 1 and tab.locator("#commission-form").count() == 0
+        tab.goto("/console/invoices")
+        assert tab.locator("form.credit").count() == 0 and tab.locator("#issue").count() == 0
+        fx = tab.request.get(str(tab.locator("#invoice-FC-000001").get_by_role("link", name="Factur-X")
+                                 .get_attribute("href")))
+        assert fx.status == 200 and fx.body().startswith(b"%PDF")
+        csrf = tab.locator("input[name=csrf]").first.input_value()  # the sign-out form's token
+        for path, form in (("/console/commission", {"campaign_id": "BOOST24", "rate_bp": "100",
+                                                    "from_day": "2099-01-01", "vat_bp": "2000"}),
+                           ("/console/invoices/FC-000004/credit-note", {"reason": "essai"})):
+            assert tab.request.post(path, form={"csrf": csrf, **form}).status == 403, path
+        tab.goto("/console/commission")
+        assert "01/01/2099" not in tab.locator("#terms-BOOST24").inner_text()
+    finally:
+        context.close()
