@@ -50,23 +50,24 @@ def line_psf(length: float, angle_deg: float, size: int | None = None) -> np.nda
     return kern / kern.sum()
 
 
-_ANNULUS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_ANNULUS: dict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = {}
 
 
-def _annulus(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (rows, columns) of the centred cepstrum's search half-annulus MIN_BLUR..MAX_BLUR, n x n patch."""
-    if n not in _ANNULUS:
+def _annulus(n: int, lo: float) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (rows, columns) of the centred cepstrum's search half-annulus lo..MAX_BLUR, n x n patch."""
+    if (n, lo) not in _ANNULUS:
         yy, xx = np.mgrid[-n // 2:n // 2, -n // 2:n // 2]
         r = np.hypot(xx, yy)
         # half plane only: the cepstrum of a real image is symmetric
-        m = (r >= MIN_BLUR) & (r <= MAX_BLUR) & ((yy < 0) | ((yy == 0) & (xx > 0)))
+        m = (r >= lo) & (r <= MAX_BLUR) & ((yy < 0) | ((yy == 0) & (xx > 0)))
         rows, cols = np.nonzero(m)
-        _ANNULUS[n] = (rows, cols)
-    return _ANNULUS[n]
+        _ANNULUS[(n, lo)] = (rows, cols)
+    return _ANNULUS[(n, lo)]
 
 
-def estimate_motion(gray: np.ndarray, n: int = 256) -> Motion | None:
-    """The dominant uniform motion in (the centre n x n of) a grey crop, or None when it is too small."""
+def estimate_motion(gray: np.ndarray, n: int = 256, lo: float = MIN_BLUR) -> Motion | None:
+    """The dominant uniform motion of ``lo`` px or more in (the centre n x n of) a grey crop, or None when the
+    crop is too small."""
     h, w = gray.shape
     if h < 64 or w < 64:
         return None
@@ -78,7 +79,7 @@ def estimate_motion(gray: np.ndarray, n: int = 256) -> Motion | None:
     # real cepstrum: |F| of a real image is symmetric, so half spectra do (numpy's pocketfft, ~1 ms at 256)
     ceps = np.fft.irfft2(np.log(np.abs(np.fft.rfft2(patch)) + 1e-3), s=(n, n))
     ceps = np.fft.fftshift(ceps)
-    idx = _annulus(n)
+    idx = _annulus(n, lo)
     vals = ceps[idx]
     k = int(np.argmin(vals))
     med = float(np.median(vals))
@@ -193,3 +194,50 @@ def smear_extent(gray: np.ndarray, box: tuple[int, int, int, int], min_spread: f
     cap = max(box[2] - box[0], box[3] - box[1])
     return (max(x0, box[0] - cap // 2), max(y0, box[1] - cap // 2), min(x1, box[2] + cap // 2),
             min(y1, box[3] + cap // 2))
+
+
+def row_blur(img: np.ndarray, lo: float, hi: float) -> list[float]:
+    """The horizontal smear (px) of a barcode from its rows' averaged cepstrum: the deepest dip between ``lo``
+    and ``hi`` (sub-pixel) and a second one at least half as deep (a dip at half the length, boosted by the true
+    one as its rahmonic, may win), best first; [] when the image is too narrow. Bars stand near vertical, so
+    only a motion's horizontal part ``L |cos a|`` blurs them; averaging the rows' log-spectra keeps the sinc's
+    zeros, which every row shares, and loses each row's own content."""
+    h, w = img.shape
+    d0, d1 = max(3, math.floor(lo)), math.ceil(hi)
+    if w < 4 * d1 or h < 2:
+        return []
+    n = cv2.getOptimalDFTSize(w)
+    rows = img.astype(np.float32)
+    rows = (rows - rows.mean(axis=1, keepdims=True)) * _hann_row(w)
+    ceps = np.fft.irfft(np.log(np.abs(np.fft.rfft(rows, n=n, axis=1)) + 1e-3).mean(axis=0), n=n)
+    # the cepstrum falls with the distance: a dip is measured against its neighbours 3 px away, and the
+    # sinc's rahmonic at twice the length (measured on the generated smears: the plain minimum often fell on the
+    # search's far end, the card's own structure)
+    idx = np.arange(d0, d1 + 1)
+    twice = np.minimum(2 * idx, n // 2 - 4)
+    score = _dip(ceps, idx) + 0.5 * np.where(2 * idx < n // 2 - 4, _dip(ceps, twice), 0.0)
+    order = np.argsort(-score)
+    best = [int(order[0])]
+    for k in order[1:]:
+        if score[k] < 0.5 * score[best[0]]:
+            break
+        if abs(int(k) - best[0]) > 1:
+            best.append(int(k))
+            break
+    return [d0 + k + _vertex(float(ceps[d0 + k - 1]), float(ceps[d0 + k]), float(ceps[d0 + k + 1])) for k in best]
+
+
+def _dip(ceps: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """How far ``ceps`` at ``idx`` lies below its lower side 2-3 px away (the falling trend does not count)."""
+    left = np.maximum(ceps[idx - 2], ceps[idx - 3])
+    right = np.maximum(ceps[idx + 2], ceps[idx + 3])
+    return np.minimum(left, right) - ceps[idx]
+
+
+_HANN_ROW: dict[int, np.ndarray] = {}
+
+
+def _hann_row(w: int) -> np.ndarray:
+    if w not in _HANN_ROW:
+        _HANN_ROW[w] = np.hanning(w).astype(np.float32)[None, :]
+    return _HANN_ROW[w]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -102,8 +103,10 @@ class ZxingDecoder:
         self._zx = zxingcpp
         self.name = f"zxing-{binarizer}"
         self._formats = zxingcpp.BarcodeFormats(tuple(getattr(zxingcpp.BarcodeFormat, s) for s in symbologies))
+        # Plain: the symbol's own characters (GS1's FNC1 as GS, not "(01)..." nor "<GS>" as zxing-cpp's default
+        # human-readable mode writes them): what a USB scanner types and what the photos' .txt files hold
         self._opts = dict(try_rotate=try_rotate, try_downscale=try_downscale, try_invert=try_invert,
-                          binarizer=getattr(zxingcpp.Binarizer, binarizer))
+                          binarizer=getattr(zxingcpp.Binarizer, binarizer), text_mode=zxingcpp.TextMode.Plain)
 
     def decode(self, gray: np.ndarray) -> list[DecodedCode]:
         try:
@@ -183,32 +186,106 @@ def _patch_pyzbar_orientation(pz_module) -> None:
 
 _default: CombinedDecoder | None = None
 
+# Linear symbologies: a single scan line decides them, so a second, different one read where the first is
+# (glare, a blurred bar pair) is a misread of one of them; 2-D codes carry error correction and may overlap
+# legitimately (a QR code printed inside another).
+LINEAR = frozenset({"Code128", "EAN13", "ITF", "Code39"})
+
 
 class CombinedDecoder:
-    """zxing-cpp (thorough options), then pyzbar only when zxing-cpp found nothing."""
+    """The thorough still-image decoder: zxing-cpp (thorough options), then pyzbar only when zxing-cpp found
+    nothing, then (nothing yet) a few re-renderings of the image (measured on the shared photos, see
+    :data:`STILL_STEPS`); two different linear codes over each other are settled by pyzbar or dropped."""
 
     name = "zxing+pyzbar"
 
     def __init__(self) -> None:
         self.primary = ZxingDecoder(try_rotate=True, try_downscale=True, try_invert=True)
+        self.second = ZxingDecoder(try_rotate=True, try_downscale=True, try_invert=True, binarizer="GlobalHistogram")
         self.fallback = PyzbarDecoder()
 
     def decode(self, gray: np.ndarray) -> list[DecodedCode]:
         codes = self.primary.decode(gray)
         if not codes:
             codes = self.fallback.decode(gray)
+        for step in STILL_STEPS:
+            if codes:
+                break
+            codes = step(self, gray)
+        return settle_linear(codes, lambda: self.fallback.decode(gray))
+
+    def rescaled(self, gray: np.ndarray, f: float, *, zbar: bool = False) -> list[DecodedCode]:
+        """Codes read on ``gray`` scaled by ``f``, in ``gray``'s pixels."""
+        if min(gray.shape) * f < 16 or max(gray.shape) * f > 4000:
+            return []
+        img = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+        found = (self.fallback if zbar else self.primary).decode(img)
+        return [DecodedCode(c.text, c.symbology, tuple((int(x / f), int(y / f)) for x, y in c.points))
+                for c in found]
+
+
+def _sharpened(gray: np.ndarray) -> np.ndarray:
+    return cv2.addWeighted(gray, 1.8, cv2.GaussianBlur(gray, (0, 0), 2.0), -0.8, 0)
+
+
+# Tried in order on a still nothing read yet, until one reads (each read one or more of the shared photos the
+# earlier steps miss: small or soft codes upscaled, uneven light, zbar on an upscaled copy).
+STILL_STEPS = (
+    lambda d, g: d.rescaled(g, 1.5),
+    lambda d, g: d.second.decode(g),
+    lambda d, g: d.primary.decode(_sharpened(g)),
+    lambda d, g: d.primary.decode(cv2.createCLAHE(3.0, (8, 8)).apply(g)),
+    lambda d, g: d.rescaled(g, 2.0, zbar=True),
+    lambda d, g: d.primary.decode(cv2.adaptiveThreshold(g, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                                                        cv2.THRESH_BINARY, 31, 5)),
+    lambda d, g: d.rescaled(g, 0.5, zbar=True),
+)
+
+
+def overlapping(a: DecodedCode, b: DecodedCode) -> bool:
+    """The two outlines' boxes, each grown by a third of its size (a 1-D reader's outline may be one scan line
+    across the bars), meet; a code without an outline overlaps everything."""
+    if not a.points or not b.points:
+        return True
+    boxes = []
+    for c in (a, b):
+        xs, ys = zip(*c.points, strict=True)
+        m = max(max(xs) - min(xs), max(ys) - min(ys)) / 3.0
+        boxes.append((min(xs) - m, min(ys) - m, max(xs) + m, max(ys) + m))
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = boxes
+    return ax0 <= bx1 and bx0 <= ax1 and ay0 <= by1 and by0 <= ay1
+
+
+def linear_conflicts(codes: list[DecodedCode]) -> set[int]:
+    """Indices of linear codes that overlap a linear code with another text."""
+    bad: set[int] = set()
+    for i, a in enumerate(codes):
+        for j in range(i + 1, len(codes)):
+            b = codes[j]
+            if a.symbology in LINEAR and b.symbology in LINEAR and a.text != b.text and overlapping(a, b):
+                bad |= {i, j}
+    return bad
+
+
+def settle_linear(codes: list[DecodedCode], second_opinion: Callable[[], list[DecodedCode]]
+                  ) -> list[DecodedCode]:
+    """``codes`` without the linear ones that contradict each other at one place; of those, the ones the
+    second opinion (another decoder) reads too are kept, if that leaves one text there."""
+    bad = linear_conflicts(codes)
+    if not bad:
         return codes
+    confirmed = {c.text for c in second_opinion()}
+    kept = [c for i, c in enumerate(codes) if i not in bad or c.text in confirmed]
+    return [] if linear_conflicts(kept) else kept
 
 
 def decode_image(img: np.ndarray) -> list[DecodedCode]:
-    """Every code in a still image (BGR, BGRA or grey), best effort: zxing-cpp, then pyzbar."""
+    """Every code in a still image (BGR, BGRA or grey), best effort: zxing-cpp, then pyzbar, then re-renderings."""
     global _default
     if _default is None:
         _default = CombinedDecoder()
         atexit.register(_forget_default)
     return dedupe(_default.decode(to_gray(img)))
-
-
 def _forget_default() -> None:
     """At exit, free the shared decoder before zxing-cpp's own teardown (else nanobind prints "leaked" noise)."""
     global _default

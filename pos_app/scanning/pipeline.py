@@ -17,29 +17,13 @@ multi-scale search cost most of its time on a 720p frame, and raw pyzbar costs 2
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
-from .deblur import MIN_BLUR, Motion, estimate_motion, line_psf, same_motion, smear_extent, tile_motions, wiener
 from .decoders import DecodedCode, PyzbarDecoder, ZxingDecoder, dedupe, to_gray
-
-# A region whose cepstrum shows a motion this clearly (robust standard deviations; 5-12 measured on the blurred
-# vouchers of bench/decode.py, under 3 on clutter) is deblurred before the costlier harder pass.
-MOTION_STRENGTH = 4.5
-# The cepstral peak sits 0.75 px short of the true length whatever the length (measured on 324 generated blurs of
-# 15-25 px: 0.75 +- 0.2 px); 1-D codes need it within ~0.3 px.
-LENGTH_BIAS = 0.75
-# The second length tried when the first restoration reads nothing (measured: reads 1 of the 216 generated 1-D
-# scenes the first misses; 0.25 and 0.5 px read none of them).
-LENGTH_RETRY = 0.375
-# At most this many other motions, seen by the region's tiles, are tried after the region's own estimate.
-MOTION_TILE_GUESSES = 2
-# Guesses after a region's first, per frame and all regions together: a moving card without a code (a receipt,
-# a hand) passes the motion test and would otherwise pay every guess of every region.
-MOTION_RETRIES = 3
+from .motion import MotionReader
 
 
 @dataclass
@@ -66,15 +50,7 @@ class FramePipeline:
                      ZxingDecoder(try_rotate=True, try_downscale=False, try_invert=False,
                                   binarizer="GlobalHistogram")]
         self.pyzbar = PyzbarDecoder() if use_pyzbar else None
-        # only symbologies with a check (digit, CRC or error correction): a deconvolution invents edges. The
-        # upright reader first, the rotating one only when it reads nothing (measured on 108 motion scenes: the
-        # same reads, the median frame 18.5 -> 14.4 ms)
-        motion_symbologies = ("QRCode", "Code128", "EAN13", "DataMatrix")
-        self.motion_upright = ZxingDecoder(try_rotate=False, try_downscale=False, try_invert=False,
-                                           symbologies=motion_symbologies)
-        self.motion_dec = ZxingDecoder(try_rotate=True, try_downscale=False, try_invert=False,
-                                       symbologies=motion_symbologies)
-        self.motion_pyzbar = PyzbarDecoder(("QRCODE", "CODE128", "EAN13")) if use_pyzbar else None
+        self.motion = MotionReader(use_pyzbar=use_pyzbar)
         self.max_regions = max_regions
         self.roi_ttl_frames = roi_ttl_frames
         self.edge_threshold = edge_threshold
@@ -85,7 +61,6 @@ class FramePipeline:
         self.retry_frames = 6
         self._failed: list[tuple[tuple[int, int, int, int], int]] = []
         self._frame_no = 0
-        self._retries_left = MOTION_RETRIES
         self.stats = PipelineStats()
 
     def reset(self) -> None:
@@ -130,14 +105,14 @@ class FramePipeline:
             if found:
                 return found, "dark", 0
         boxes = code_like_regions(gray, self.edge_threshold, self.max_regions)
-        self._retries_left = MOTION_RETRIES
+        self.motion.new_frame()
         self._failed = [(b, n) for b, n in self._failed if self._frame_no - n < self.retry_frames]
         tried = 0
         for box in boxes:
             if any(_iou(box, b) > 0.5 for b, _n in self._failed):
                 continue
             tried += 1
-            found = self._motion_region(gray, box, boxes)
+            found = self.motion.read(gray, box, boxes)
             if found:
                 return found, "motion", len(boxes)
             found = self._hard_region(gray, box)
@@ -163,60 +138,6 @@ class FramePipeline:
         squeezed = cv2.resize(gray, (w, max(1, h // 3)), interpolation=cv2.INTER_AREA)
         found += [DecodedCode(c.text, c.symbology, tuple((x, y * 3) for x, y in c.points))
                   for c in self.fast_1d.decode(squeezed)]
-        return found
-
-    def _motion_region(self, gray: np.ndarray, box: tuple[int, int, int, int],
-                       others: list[tuple[int, int, int, int]]) -> list[DecodedCode]:
-        """A voucher moved across the camera: estimate the motion in the region and undo it (Wiener filter).
-
-        The crop is widened and joined with a neighbouring region: the smear lowers the edge density in the
-        middle of a long barcode, which then shows as two regions side by side. Only when the restoration with
-        the first estimate reads nothing (a few frames in a hundred) are the other guesses tried.
-        """
-        m = 48
-        crop = np.ascontiguousarray(gray[max(0, box[1] - m):box[3] + m, max(0, box[0] - m):box[2] + m])
-        motion = estimate_motion(crop)
-        if motion is None or not _shows_motion(motion):
-            return []
-        for b in others:
-            if _iou((box[0] - m, box[1] - m, box[2] + m, box[3] + m), b) > 0:
-                box = (min(box[0], b[0]), min(box[1], b[1]), max(box[2], b[2]), max(box[3], b[3]))
-        box = smear_extent(gray, box)
-        x0, y0 = max(0, box[0] - m), max(0, box[1] - m)
-        x1, y1 = min(gray.shape[1], box[2] + m), min(gray.shape[0], box[3] + m)
-        crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
-        guesses = _motion_guesses(motion, crop)
-        guess, first = next(guesses, None), True
-        while guess is not None:
-            found = self._restore_and_read(crop, *guess, with_zbar=first)
-            if found and not _ambiguous(found):
-                return _shift(found, x0, y0)
-            if self._retries_left <= 0:
-                break
-            self._retries_left -= 1
-            guess, first = next(guesses, None), False
-        return []
-
-    def _restore_and_read(self, crop: np.ndarray, length: float, angle: float, *, with_zbar: bool
-                          ) -> list[DecodedCode]:
-        """The crop deblurred by a line PSF, then read. Measured: a low noise-to-signal ratio then a light
-        Gaussian reads more 1-D codes than a higher ratio alone (bars stay crisp, the noise the filter lifts is
-        averaged away). zbar costs several times zxing-cpp's time on a crop: the later guesses go without it."""
-        sharp = wiener(crop, line_psf(length, angle), nsr=0.0005)
-        sharp = cv2.GaussianBlur(sharp, (0, 0), 1.0)
-        found = self.motion_upright.decode(sharp) or self.motion_dec.decode(sharp)
-        if self.motion_pyzbar is None:
-            return found
-        eans = [c for c in found if c.symbology == "EAN13"]
-        if eans:
-            # EAN-13's one check digit lets a restoration a hair too long read as another number (seen: 1 frame in
-            # 468, where zbar read the true one): an EAN-13 that zbar reads otherwise is not trusted. zbar looks
-            # only around what zxing-cpp read (a third of its time on the whole crop)
-            other = {c.text for c in self.motion_pyzbar.decode(_around(sharp, eans)) if c.symbology == "EAN13"}
-            return [c for c in found if c.symbology != "EAN13" or not other or c.text in other]
-        if not found and with_zbar:
-            # measured: zbar reads some restored 1-D codes that zxing-cpp misses
-            found = self.motion_pyzbar.decode(sharp)
         return found
 
     def _hard_region(self, gray: np.ndarray, box: tuple[int, int, int, int]) -> list[DecodedCode]:
@@ -257,56 +178,6 @@ class FramePipeline:
         self._last_box = (max(0, min(xs) - m), max(0, min(ys) - m),
                           min(shape[1], max(xs) + m), min(shape[0], max(ys) + m))
         self._last_age = 0
-
-
-def _shows_motion(motion: Motion) -> bool:
-    return motion.strength >= MOTION_STRENGTH and motion.length >= MIN_BLUR
-
-
-def _motion_guesses(first: Motion, crop: np.ndarray) -> Iterator[tuple[float, float]]:
-    """PSF lengths and angles to try, best first: the region's estimate; the same a little longer (the length's
-    spread, +-0.2 px, is close to what a 1-D code tolerates); the motions seen by the crop's tiles that differ
-    from it (the region's centre fell on sharp clutter beside the code), strongest first, at most
-    ``MOTION_TILE_GUESSES``. Lazy: the tiles are estimated only when the first guesses read nothing."""
-    yield first.length + LENGTH_BIAS, first.angle
-    yield first.length + LENGTH_BIAS + LENGTH_RETRY, first.angle
-    seen = [first]
-    for mo in tile_motions(crop):
-        if len(seen) > MOTION_TILE_GUESSES:
-            return
-        if _shows_motion(mo) and not any(same_motion(mo, s) for s in seen):
-            seen.append(mo)
-            yield mo.length + LENGTH_BIAS, mo.angle
-
-
-def _around(img: np.ndarray, codes: list[DecodedCode]) -> np.ndarray:
-    """The part of ``img`` around ``codes``: their outline with a margin of a quarter of its width (quiet zones,
-    bars zxing-cpp's outline cuts short) and at least 40 px."""
-    xs = [x for c in codes for x, _y in c.points]
-    ys = [y for c in codes for _x, y in c.points]
-    mx = max(40, (max(xs) - min(xs)) // 4)
-    my = max(40, (max(ys) - min(ys)) // 2 + 20)
-    x0, y0 = max(0, min(xs) - mx), max(0, min(ys) - my)
-    return np.ascontiguousarray(img[y0:max(ys) + my, x0:max(xs) + mx])
-
-
-def _ambiguous(codes: list[DecodedCode]) -> bool:
-    """Two different texts of one symbology at one place: a restoration's ringing read as bars (seen: a second
-    EAN-13 sharing the right half of the true one, on scan lines near the smeared card's edge). Neither is
-    trusted; the next guess may read the code cleanly."""
-    for i, a in enumerate(codes):
-        for b in codes[i + 1:]:
-            if a.symbology == b.symbology and a.text != b.text and a.points and b.points:
-                (ax, ay), (bx, by) = a.center(), b.center()
-                span = max(_extent(a), _extent(b))
-                if abs(ax - bx) < span and abs(ay - by) < span:
-                    return True
-    return False
-
-
-def _extent(code: DecodedCode) -> float:
-    xs, ys = zip(*code.points, strict=True)
-    return float(max(max(xs) - min(xs), max(ys) - min(ys)))
 
 
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from .deblur import line_psf
-from .synth import H, W, barcode_card, counter_scene, voucher_image
+from .synth import H, W, barcode_card, counter_scene, jpeg, voucher_image
 
 MOTION_SYMBOLOGIES = ("QRCode", "Code128", "EAN13")
 
@@ -28,6 +28,8 @@ class MotionScene:
     text: str
     length: int
     angle: float
+    whole_frame: bool = False
+    quality: int | None = None
 
 
 def ean13_with_check(digits12: str) -> str:
@@ -52,49 +54,89 @@ def _card_scale(symbology: str, rng: np.random.Generator) -> float:
 
 
 def moving_scene(bg: np.ndarray, card: np.ndarray, center: tuple[float, float], scale: float, rot_deg: float,
-                 length: int, angle: float, noise_seed: int) -> np.ndarray:
-    """``card`` pasted on ``bg`` smeared by a line PSF (the card moves, the counter does not), then noise."""
+                 length: int, angle: float, noise_seed: int, *, whole_frame: bool = False, noise: float = 3.0,
+                 quality: int | None = None) -> np.ndarray:
+    """``card`` pasted on ``bg`` smeared by a line PSF, then sensor noise, then (``quality``) a JPEG round trip
+    as an MJPEG webcam sends it. Card-only: the card moves, the counter does not; ``whole_frame``: the camera
+    moves (or a long exposure), everything is smeared alike."""
     h, w = card.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), rot_deg, scale)
     m[:, 2] += np.array(center) - np.array([w / 2, h / 2])
     layer = cv2.warpAffine(card, m, (bg.shape[1], bg.shape[0]), flags=cv2.INTER_LINEAR).astype(np.float32)
     alpha = cv2.warpAffine(np.ones((h, w), np.float32), m, (bg.shape[1], bg.shape[0]), flags=cv2.INTER_LINEAR)
     psf = line_psf(length, angle)
-    # only around the card (fast): premultiplied, so colour*alpha and alpha are blurred alike
-    ys, xs = np.nonzero(alpha > 0)
     out = bg.astype(np.float32)
-    if len(xs):
-        p = psf.shape[0]
-        y0, y1 = max(0, ys.min() - p), min(bg.shape[0], ys.max() + p + 1)
-        x0, x1 = max(0, xs.min() - p), min(bg.shape[1], xs.max() + p + 1)
-        lay = cv2.filter2D(layer[y0:y1, x0:x1], -1, psf)
-        alp = cv2.filter2D(alpha[y0:y1, x0:x1], -1, psf)[:, :, None]
-        out[y0:y1, x0:x1] = out[y0:y1, x0:x1] * (1.0 - alp) + lay
+    if whole_frame:
+        out = np.asarray(cv2.filter2D(out * (1.0 - alpha[:, :, None]) + layer, -1, psf), np.float32)
+    else:
+        # only around the card (fast): premultiplied, so colour*alpha and alpha are blurred alike
+        ys, xs = np.nonzero(alpha > 0)
+        if len(xs):
+            p = psf.shape[0]
+            y0, y1 = max(0, ys.min() - p), min(bg.shape[0], ys.max() + p + 1)
+            x0, x1 = max(0, xs.min() - p), min(bg.shape[1], xs.max() + p + 1)
+            lay = cv2.filter2D(layer[y0:y1, x0:x1], -1, psf)
+            alp = cv2.filter2D(alpha[y0:y1, x0:x1], -1, psf)[:, :, None]
+            out[y0:y1, x0:x1] = out[y0:y1, x0:x1] * (1.0 - alp) + lay
     rng = np.random.default_rng(noise_seed)
-    out += rng.normal(0, 3.0, out.shape)
-    return np.clip(out, 0, 255).astype(np.uint8)
+    out += rng.normal(0, noise, out.shape)
+    img = np.clip(out, 0, 255).astype(np.uint8)
+    return img if quality is None else jpeg(img, quality)
+
+
+# The motion scenes' angle bands (degrees, 0 = horizontal): each set spreads its frames evenly over them.
+ANGLE_BANDS = ((0, 30), (30, 60), (60, 90), (90, 120), (120, 150), (150, 180))
+BLUR_RANGE = (6, 25)
+# The seeds tuned on (bench/decode.py, tests) and the held-out ones, never looked at while tuning.
+PROJECT_SEEDS = tuple(range(1, 9))
+HELD_OUT_SEEDS = tuple(range(101, 109))
+
+
+@dataclass(frozen=True)
+class Smear:
+    """How one motion scene is made: blur length (px) and angle, whole frame or card only, noise, JPEG quality."""
+
+    length: int
+    angle: float
+    whole_frame: bool
+    noise: float
+    quality: int
+
+
+def smears(n: int, rng: np.random.Generator) -> list[Smear]:
+    """``n`` smears as a webcam sees a waved voucher: angles 0-180 spread evenly over :data:`ANGLE_BANDS`, lengths
+    spread over :data:`BLUR_RANGE` (in shuffled order), half of them over the whole frame, noise sigma 2-5, then
+    MJPEG at quality 70-90."""
+    lo, hi = BLUR_RANGE
+    lengths = [lo + round(i * (hi - lo) / max(1, n - 1)) for i in range(n)]
+    order = rng.permutation(n)
+    out = []
+    for i in range(n):
+        b0, b1 = ANGLE_BANDS[i % len(ANGLE_BANDS)]
+        out.append(Smear(int(lengths[int(order[i])]), float(rng.uniform(b0, b1)), bool(rng.random() < 0.5),
+                         float(rng.uniform(2.0, 5.0)), int(rng.integers(70, 91))))
+    return out
 
 
 def motion_scenes(texts: dict[str, list[str]], seed: int = 0, only: Collection[int] | None = None
                   ) -> list[MotionScene]:
-    """One frame per text: the code of its symbology (``MOTION_SYMBOLOGIES``) on a cluttered counter, moved by
-    15-25 px in a direction within 60 degrees of horizontal (a wave across the camera; the worst case for
-    1-D codes, whose bars stand vertical). ``only``: the indices of the frames to render (the same frames as in
-    the whole set, for tests that need a few)."""
+    """One frame per text: the code of its symbology (``MOTION_SYMBOLOGIES``) on a cluttered counter, smeared as
+    :func:`smears` says (any direction, 6-25 px, card or whole frame, noise, JPEG). ``only``: the indices of the
+    frames to render (the same frames as in the whole set, for tests that need a few)."""
     rng = np.random.default_rng(seed)
     out: list[MotionScene] = []
     k = 0
     for sym in MOTION_SYMBOLOGIES:
-        for i, text in enumerate(texts.get(sym, [])):
+        sym_texts = texts.get(sym, [])
+        for text, sm in zip(sym_texts, smears(len(sym_texts), rng), strict=True):
             scale = _card_scale(sym, rng)
             center = (float(rng.uniform(420, 860)), float(rng.uniform(300, 420)))
             rot = float(rng.uniform(-8, 8))
-            length = int(15 + (i * 10) // max(1, len(texts[sym]) - 1))  # 15..25 spread over the set
-            angle = float(rng.uniform(-60, 60))
             if only is None or k in only:
                 bg = counter_scene(seed * 1000 + k)
-                img = moving_scene(bg, _card_image(sym, text), center, scale, rot, length, angle, seed * 1000 + k)
-                out.append(MotionScene(sym, img, text, length, angle))
+                img = moving_scene(bg, _card_image(sym, text), center, scale, rot, sm.length, sm.angle,
+                                   seed * 1000 + k, whole_frame=sm.whole_frame, noise=sm.noise, quality=sm.quality)
+                out.append(MotionScene(sym, img, text, sm.length, sm.angle, sm.whole_frame, sm.quality))
             k += 1
     return out
 
