@@ -158,7 +158,7 @@ class MotionReader:
             return found
         eans = [c for c in found if c.symbology == "EAN13"]
         if eans:
-            other = {c.text for c in self.zbar.decode(_around(sharp, eans)) if c.symbology == "EAN13"}
+            other = {c.text for c in self.zbar.decode(around(sharp, eans)) if c.symbology == "EAN13"}
             return [c for c in found if c.symbology != "EAN13" or not other or c.text in other]
         if not found and with_zbar:
             found = self.zbar.decode(sharp)
@@ -194,7 +194,7 @@ def _motion_guesses(first: Motion, crop: np.ndarray) -> Iterator[tuple[float, fl
             yield mo.length + LENGTH_BIAS, mo.angle
 
 
-def _around(img: np.ndarray, codes: list[DecodedCode]) -> np.ndarray:
+def around(img: np.ndarray, codes: list[DecodedCode]) -> np.ndarray:
     """The part of ``img`` around ``codes``: their outline with a margin of a quarter of its width (quiet zones,
     bars zxing-cpp's outline cuts short) and at least 40 px."""
     xs = [x for c in codes for x, _y in c.points]

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .decoders import DecodedCode, PyzbarDecoder, ZxingDecoder, dedupe, to_gray
-from .motion import MotionReader
+from .decoders import DecodedCode, PyzbarDecoder, ZxingDecoder, dedupe, linear_conflicts, to_gray
+from .motion import MotionReader, around
 
 
 @dataclass
@@ -74,7 +74,7 @@ class FramePipeline:
         self._frame_no += 1
         gray = to_gray(img)
         codes, stage, regions = self._decode_gray(gray)
-        codes = dedupe(codes)
+        codes = self._trusted(gray, dedupe(codes), stage)
         if codes:
             self._remember(codes, gray.shape)
         else:
@@ -85,6 +85,19 @@ class FramePipeline:
         st.ms = (time.perf_counter() - t0) * 1000.0
         st.stage, st.regions = stage, regions
         st.counts[stage] = st.counts.get(stage, 0) + 1
+        return codes
+
+    def _trusted(self, gray: np.ndarray, codes: list[DecodedCode], stage: str) -> list[DecodedCode]:
+        """No verdict rather than a wrong one: linear codes that contradict each other at one place are dropped,
+        and an EAN-13 (one check digit) read by zxing-cpp outside the motion path (which checks its own) is
+        dropped when zbar reads another EAN-13 around it (seen: a 6 px blur read as another valid number by the
+        squeezed 1-D pass, where zbar and zxing-cpp at full resolution read the true one)."""
+        bad = linear_conflicts(codes)
+        codes = [c for i, c in enumerate(codes) if i not in bad]
+        eans = [c for c in codes if c.symbology == "EAN13" and c.points]
+        if eans and stage != "motion" and self.pyzbar is not None:
+            other = {c.text for c in self.pyzbar.decode(around(gray, eans)) if c.symbology == "EAN13"}
+            codes = [c for c in codes if c.symbology != "EAN13" or not other or c.text in other]
         return codes
 
     def _decode_gray(self, gray: np.ndarray) -> tuple[list[DecodedCode], str, int]:
