@@ -19,7 +19,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ..db import is_sqlite, upgrade
 
     url = db_url(args)
-    upgrade(url)
+    if not args.no_migrate:
+        upgrade(url)
+    elif (problem := _not_at_head(url)) is not None:
+        sys.exit(problem)
     os.environ["VOUCHER_SERVER_DB"] = url  # the app factory reads it (also in worker processes)
     if args.void_window is not None:
         os.environ["VOUCHER_SERVER_VOID_WINDOW"] = str(args.void_window)
@@ -44,6 +47,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
     return 0 if server.started else 3  # as uvicorn.run: 3 when the application failed to start
+
+
+def _not_at_head(url: str) -> str | None:
+    """Why a server started with --no-migrate must not serve (its migration step has not run), or None."""
+    from ..upgrades import current_revision, head_revision
+
+    current, head = current_revision(url), head_revision()
+    if current == head:
+        return None
+    return (f"voucher-server serve --no-migrate: la base est à la migration {current or '(vide)'}, pas {head} : "
+            f"lancez voucher-server migrate / the database is at migration {current or '(empty)'}, not {head}: "
+            "run voucher-server migrate")
 
 
 def _shown(url: str) -> str:
@@ -80,6 +95,8 @@ def register(sub: Any) -> None:
                    help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite, which has one writer)")
     s.add_argument("--void-window", type=float, help="seconds (default 600 or VOUCHER_SERVER_VOID_WINDOW)")
     s.add_argument("--log-level", default="warning")
+    s.add_argument("--no-migrate", action="store_true",
+                   help="do not migrate at start (a separate step runs `migrate`); refuse to serve an older schema")
 
     s = add_parser(sub, "seed-demo", cmd_seed_demo, "demo campaign, shops, seller, vouchers; tokens and codes as JSON")
     s.add_argument("--json", required=True, help="where to write the demo tokens and codes")

@@ -1,0 +1,115 @@
+"""Where a database stands among the Alembic migrations, and what an upgrade would do to it (``migrate
+--dry-run``): the pending revisions and their SQL, without changing the database."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from .db import alembic_config, is_sqlite, normalise_url
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One migration: its id and the first line of its docstring."""
+
+    id: str
+    title: str
+
+
+def head_revision() -> str:
+    """The newest migration of this version of the server."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None, "no migrations"
+    return head
+
+
+def current_revision_of(engine: Engine) -> str | None:
+    """The migration the database is at (None: empty, never migrated)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def current_revision(url: str) -> str | None:
+    """The database's migration, read without changing anything: a SQLite file is opened read-only (the server's
+    engine would switch it to WAL) and one that does not exist is not created."""
+    url = normalise_url(url)
+    if is_sqlite(url):
+        path = make_url(url).database
+        if path and path != ":memory:":
+            if not Path(path).exists():
+                return None
+            url = f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true"
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        return current_revision_of(engine)
+    finally:
+        engine.dispose()
+
+
+def pending(current: str | None) -> list[Revision]:
+    """The migrations an upgrade from ``current`` to the head runs, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    lower = current or "base"
+    revs = list(script.iterate_revisions("heads", lower))
+    revs.reverse()
+    return [Revision(r.revision, (r.doc or "").strip().splitlines()[0] if r.doc else "")
+            for r in revs if r.revision != current]
+
+
+def upgrade_sql(url: str, current: str | None) -> str:
+    """The SQL an upgrade from ``current`` would run, without changing the database. PostgreSQL: Alembic's offline
+    mode renders it (the database is not connected to). SQLite cannot be rendered offline (its batch mode reflects
+    the tables it copies, 0005 computes a backfill from the rows), so the upgrade is rehearsed on a copy of the file
+    and the statements it ran are shown."""
+    if is_sqlite(url):
+        return _rehearsed_sql(url)
+    cfg = alembic_config(url)
+    buffer = io.StringIO()
+    cfg.output_buffer = buffer
+    command.upgrade(cfg, f"{current}:head" if current else "head", sql=True)
+    return buffer.getvalue()
+
+
+def _rehearsed_sql(url: str) -> str:
+    import sqlite3
+    import tempfile
+
+    from .db import upgrade
+
+    source = make_url(normalise_url(url)).database
+    lines: list[str] = []
+
+    def capture(_conn: object, _cursor: object, statement: str, parameters: object, _context: object,
+                _many: bool) -> None:
+        if statement.lstrip().upper().startswith(("PRAGMA", "SELECT")):
+            return  # reads: what the rehearsal looked at, not what it changed
+        shown = statement.strip()
+        if parameters:
+            shown += f"  -- {parameters!r}"[:300]
+        lines.append(shown + ";\n")
+
+    with tempfile.TemporaryDirectory(prefix="voucher-dry-run-") as scratch:
+        copy = Path(scratch) / "rehearsal.sqlite3"
+        if source and source != ":memory:" and Path(source).exists():
+            src = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True)
+            dst = sqlite3.connect(copy)
+            try:
+                src.backup(dst)  # a consistent copy, even while the server writes
+            finally:
+                src.close()
+                dst.close()
+        event.listen(Engine, "before_cursor_execute", capture)
+        try:
+            upgrade(f"sqlite:///{copy}")
+        finally:
+            event.remove(Engine, "before_cursor_execute", capture)
+    return "".join(lines)
