@@ -1,0 +1,180 @@
+"""Backups that restore: a seeded scheme's PostgreSQL database dumped with Debian's pg_dump (-Fc), restored with
+pg_restore into a new database, gives every statement, reimbursement, remittance, funder invoice, commission
+invoice and the liability equal to the cent, the same rows in every table, and `voucher-server verify` finds the
+tills' ledger chains and the activity log's references intact (and does find a link tampered with after)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, inspect, text, update
+
+from voucher_server import admin
+from voucher_server.config import Settings
+from voucher_server.db import Database
+from voucher_server.models import Merchant
+from voucher_server.models_money import PaymentMethod
+from voucher_server.services import commission_invoices, funders, liability, remittance, settlement, statement
+from voucher_server.services.commission import CommissionMode, set_commission
+from voucher_server.services.periods import Period
+
+from .money_scenario import OPERATOR_IBAN, at, build
+from .test_ledger_heads import HEAD, chain
+
+pytestmark = pytest.mark.postgres
+
+REPO = Path(__file__).resolve().parents[2]
+NOV, DEC = Period(date(2026, 11, 1), date(2026, 11, 30)), Period(date(2026, 12, 1), date(2026, 12, 31))
+PERIODS = [NOV, DEC, Period(date(2027, 1, 1), date(2027, 1, 31)), Period(date(2027, 2, 1), date(2027, 2, 28))]
+OPERATOR = {"NAME": "Office du commerce du Port", "ADDRESS": "1 quai Est, 29900 Concarneau",
+            "SIRET": "73282932000074", "VAT": "FR44732829320", "IBAN": OPERATOR_IBAN}
+
+
+def seed(url: str) -> None:
+    """money_scenario's scheme, then what an operator does with it: commission terms, invoices and a credit note,
+    a paid statement, a received remittance; and two tills' ledger chains acknowledged through the API."""
+    build(url)
+    db = Database(url)
+    with db.writing() as s:
+        s.execute(update(Merchant).where(Merchant.id == "M0001").values(
+            siret="44306184100047", address="3 rue du Port, 29900 Concarneau"))
+        set_commission(s, "BOOST", date(2026, 12, 1), 500, "ana", at("2026-11-25"))
+        set_commission(s, "OLD", date(2026, 12, 1), 250, "ana", at("2026-11-25"), mode=CommissionMode.INVOICED)
+        tokens = [admin.add_terminal(s, shop, f"Caisse {shop}")[1] for shop in ("M0001", "M0002")]
+    with db.writing() as s:
+        issued = commission_invoices.issue_invoices(s, DEC, "ana", at("2027-01-02"))
+        commission_invoices.issue_credit_note(s, issued.issued[0].number, "erreur de taux", "ana",
+                                              at("2027-01-03"))
+        settlement.mark_statement_paid(s, "M0001", DEC, "ana", at("2027-01-05"), reference="VIR-2026-12")
+        remittance.mark_remittance_received(s, "M0003", NOV, PaymentMethod.CASH, "ana", at("2026-12-02"))
+    db.dispose()
+    from voucher_server.app import create_app
+
+    app = create_app(Settings(db_url=url, secret=None))
+    with TestClient(app) as client:
+        for n, token in enumerate(tokens):
+            links = chain(12 + n, salt=token)
+            for part in (links[:5], links[5:]):
+                last = part[-1]
+                r = client.post(HEAD, headers={"Authorization": f"Bearer {token}"},
+                                json={"seq": last["seq"], "hash": last["hash"], "entries": part})
+                assert r.status_code == 200, r.text
+    app.state.db.dispose()
+
+
+def plain(value: Any) -> Any:
+    """Figures as comparable JSON (dataclasses, dates, enums, nested)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return plain(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def figures(url: str) -> dict[str, Any]:
+    """Every money figure of the scheme, each from the one function the console, PDFs and CLI use."""
+    db = Database(url)
+    out: dict[str, Any] = {}
+    try:
+        with db.reading() as s:
+            for p in PERIODS:
+                key = f"{p.start}..{p.end}"
+                for shop in ("M0001", "M0002"):
+                    out[f"statement {shop} {key}"] = statement.shop_statement(s, shop, p.start, p.end)
+                out[f"due {key}"] = settlement.shops_due(s, p)
+                out[f"remittances {key}"] = remittance.remittances(s, p)
+                for f in funders.list_funders(s):
+                    out[f"funder invoice {f.id} {key}"] = funders.funder_invoice(s, f.id, p)
+            out["commission invoices"] = commission_invoices.list_invoices(s)
+            for day in ("2026-11-30", "2026-12-31", "2027-02-28", "2027-03-31"):
+                out[f"liability {day}"] = liability.liability(s, date.fromisoformat(day))
+            out["breakage OLD"] = liability.breakage(s, "OLD", date(2027, 3, 1))
+    finally:
+        db.dispose()
+    return plain(out)
+
+
+def table_digests(url: str) -> dict[str, tuple[int, str]]:
+    """Each table's row count and a digest of all its rows in key order: nothing lost, nothing changed."""
+    engine = create_engine(url)
+    found: dict[str, tuple[int, str]] = {}
+    try:
+        names = inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            for name in sorted(names):
+                pk = inspect(engine).get_pk_constraint(name)["constrained_columns"]
+                order = ", ".join(f'"{c}"' for c in pk) or "1"
+                rows = conn.execute(text(f'SELECT * FROM "{name}" ORDER BY {order}')).all()
+                blob = json.dumps([list(r) for r in rows], default=str, ensure_ascii=False)
+                found[name] = (len(rows), hashlib.sha256(blob.encode()).hexdigest())
+    finally:
+        engine.dispose()
+    return found
+
+
+def libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def verify(url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "voucher_server.cli", "verify", "--db", url], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_dump_restored_into_a_new_database_gives_every_figure_to_the_cent(
+        pg_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in OPERATOR.items():
+        monkeypatch.setenv(f"VOUCHER_SERVER_OPERATOR_{key}", value)
+    assert shutil.which("pg_dump") and shutil.which("pg_restore"), "postgresql-client (SYSTEM_PACKAGES) is needed"
+    source = pg_server()
+    seed(source)
+    before, rows_before = figures(source), table_digests(source)
+    # the scheme is not empty: the comparison below compares something
+    assert before["commission invoices"] and len(before["commission invoices"]) >= 3  # invoices + a credit note
+    assert any(d["paid"] for d in before[f"due {DEC.start}..{DEC.end}"])
+    assert any(r["received"] for r in before[f"remittances {NOV.start}..{NOV.end}"])
+    assert rows_before["terminal_ledger_entries"][0] == 12 + 13
+
+    dump = tmp_path / "vouchers.dump"
+    subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump), libpq(source)], check=True, timeout=120)
+    target = pg_server()  # an empty new database, as on the machine a backup is restored to
+    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", libpq(target), str(dump)], check=True,
+                   timeout=120)
+
+    assert table_digests(target) == rows_before
+    after = figures(target)
+    assert after.keys() == before.keys()
+    for key in before:
+        assert after[key] == before[key], key
+
+    checked = verify(target)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.strip().endswith("0 problem(s)")
+    assert "2 terminal(s), 25 ledger link(s)" in checked.stdout
+
+    # verify is not blind: a link rewritten in the restored copy breaks its terminal's chain
+    engine = create_engine(target)
+    with engine.begin() as conn:
+        tid = conn.execute(text("SELECT min(terminal_id) FROM terminal_ledger_entries")).scalar_one()
+        conn.execute(text("UPDATE terminal_ledger_entries SET hash = :h WHERE terminal_id = :t AND seq = 7"),
+                     {"h": "0" * 64, "t": tid})
+        conn.execute(text("UPDATE activities SET ref_id = NULL WHERE kind = 'void'"))
+    engine.dispose()
+    broken = verify(target)
+    assert broken.returncode == 1
+    assert f"chain_broken: terminal {tid} seq 8" in broken.stdout
+    assert "dangling_ref: activity" in broken.stdout and "(void)" in broken.stdout
