@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := libzbar0 libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1
 	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libpulse0 libasound2 libnss3 \
 	libxcomposite1 libxdamage1 libxrandr2 libxtst6 fonts-dejavu-core xvfb xauth poppler-utils liblapack3 libblas3 \
-	chromium postgresql-client
+	chromium postgresql-client nginx-light
 
 .PHONY: run test sysdeps venv lint translations screenshots bench dist dist-test clean
 

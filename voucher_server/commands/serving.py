@@ -31,8 +31,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     workers = args.workers or (1 if is_sqlite(url) else os.cpu_count() or 1)
     print(f"voucher-server: listening on http://{args.host}:{args.port} (API under /api/v1/), database "
           f"{_shown(url)}, {workers} worker process(es)", file=sys.stderr, flush=True)
+    # Behind a TLS proxy every request comes from the proxy: trust its X-Forwarded-For (only from the addresses
+    # named) so that refusals counted per client address (rate limits, sign-in lockouts) count the real client.
+    trusted = args.forwarded_allow_ips
     options: dict[str, Any] = {"factory": True, "workers": workers, "log_level": args.log_level, "access_log": False,
-                               "proxy_headers": False}  # nothing here uses the client's address: one middleware less
+                               "proxy_headers": bool(trusted)}
+    if trusted:
+        options["forwarded_allow_ips"] = trusted
     if args.fd is None:
         uvicorn.run("voucher_server.app:create_app", host=args.host, port=args.port, **options)
         return 0
@@ -95,6 +100,9 @@ def register(sub: Any) -> None:
                    help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite, which has one writer)")
     s.add_argument("--void-window", type=float, help="seconds (default 600 or VOUCHER_SERVER_VOID_WINDOW)")
     s.add_argument("--log-level", default="warning")
+    s.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
+                   help="the TLS proxy's addresses (e.g. 127.0.0.1): take the client's address from its "
+                        "X-Forwarded-For / X-Forwarded-Proto headers; off by default")
     s.add_argument("--no-migrate", action="store_true",
                    help="do not migrate at start (a separate step runs `migrate`); refuse to serve an older schema")
 
