@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from .db import is_sqlite, normalise_url
 from .services.bank import bic_error, iban_error
@@ -168,18 +169,16 @@ def check_secret(env: Mapping[str, str]) -> list[Finding]:
 
 def database_revision(url: str, deadline: float) -> str | None:
     """The database's migration (None: empty), or TimeoutError / the driver's error past ``deadline``."""
-    from alembic.runtime.migration import MigrationContext
+    from .upgrades import current_revision_of
 
     box: dict[str, object] = {}
     millis = int(deadline * 1000)
     args = {"connect_timeout": max(1, int(deadline)), "options": f"-c statement_timeout={millis}"}
-    engine = create_engine(normalise_url(url), connect_args=args, pool_pre_ping=False)
+    engine = create_engine(normalise_url(url), connect_args=args, poolclass=NullPool)
 
     def run() -> None:
         try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-                box["rev"] = MigrationContext.configure(conn).get_current_revision()
+            box["rev"] = current_revision_of(engine)
         except Exception as exc:  # any failure is reported to the operator as it is
             box["error"] = exc
 
@@ -257,19 +256,7 @@ def check_operator(env: Mapping[str, str]) -> list[Finding]:
 
 def check_all(env: Mapping[str, str], deadline: float = DB_DEADLINE) -> list[Finding]:
     """Everything a production server lacks; empty when it is ready to serve."""
-    from alembic.script import ScriptDirectory
+    from .upgrades import head_revision, known_revision
 
-    from .db import alembic_config
-
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    head = script.get_current_head()
-    assert head is not None
-
-    def known(rev: str) -> bool:
-        try:
-            return script.get_revision(rev) is not None
-        except Exception:  # alembic raises for an unknown id
-            return False
-
-    return [*check_secret(env), *check_database(env, head, known, deadline), *check_public_url(env),
-            *check_operator(env)]
+    return [*check_secret(env), *check_database(env, head_revision(), known_revision, deadline),
+            *check_public_url(env), *check_operator(env)]

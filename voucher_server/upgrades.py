@@ -32,6 +32,24 @@ def head_revision() -> str:
     return head
 
 
+def known_revision(rev: str) -> bool:
+    """Whether ``rev`` is one of this server's migrations (a newer server's is not)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(rev) is not None
+    except Exception:  # alembic raises for an unknown id
+        return False
+
+
+def not_at_head(command_name: str, url: str) -> str | None:
+    """Why ``command_name`` must not run on this database (its schema is not this server's), or None."""
+    current, head = current_revision(url), head_revision()
+    if current == head:
+        return None
+    return (f"{command_name} : la base est à la migration {current or '(vide)'}, pas {head} : lancez "
+            f"voucher-server migrate / the database is at migration {current or '(empty)'}, not {head}: run "
+            "voucher-server migrate")
+
+
 def current_revision_of(engine: Engine) -> str | None:
     """The migration the database is at (None: empty, never migrated)."""
     with engine.connect() as conn:

@@ -141,6 +141,9 @@ def test_a_database_at_0001_with_data_upgrades_to_head_with_its_figures(db_url: 
         scheme_at_0001(conn)
     engine.dispose()
     assert "business_day" not in columns(db_url, "activities")  # the old shape indeed
+    early = subprocess.run([sys.executable, "-m", "voucher_server.cli", "verify", "--db", db_url], cwd=REPO,
+                           capture_output=True, text=True, timeout=300)
+    assert early.returncode == 2 and "la base est à la migration 0001" in early.stderr  # refused, not misread
 
     migrated = subprocess.run([sys.executable, "-m", "voucher_server.cli", "migrate", "--db", db_url], cwd=REPO,
                               capture_output=True, text=True, timeout=300)

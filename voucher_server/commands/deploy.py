@@ -70,13 +70,12 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from ..db import Database
     from ..services.integrity import verify
-    from ..upgrades import current_revision, head_revision
+    from ..upgrades import not_at_head
 
     url = db_url(args)
-    current, head = current_revision(url), head_revision()
-    if current != head:  # verify reads with today's models: an older schema would fail for the wrong reason
-        print(f"verify: la base est à la migration {current}, pas {head} : lancez voucher-server migrate / "
-              f"the database is at migration {current}, not {head}: run voucher-server migrate", file=sys.stderr)
+    # verify reads with today's models: an older schema would fail for the wrong reason
+    if (refusal := not_at_head("voucher-server verify", url)) is not None:
+        print(refusal, file=sys.stderr)
         return 2
     db = Database(url)
     try:

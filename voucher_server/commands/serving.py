@@ -17,11 +17,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..db import is_sqlite, upgrade
+    from ..upgrades import not_at_head
 
     url = db_url(args)
     if not args.no_migrate:
         upgrade(url)
-    elif (problem := _not_at_head(url)) is not None:
+    elif (problem := not_at_head("voucher-server serve --no-migrate", url)) is not None:
         sys.exit(problem)
     os.environ["VOUCHER_SERVER_DB"] = url  # the app factory reads it (also in worker processes)
     if args.void_window is not None:
@@ -52,18 +53,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
     return 0 if server.started else 3  # as uvicorn.run: 3 when the application failed to start
-
-
-def _not_at_head(url: str) -> str | None:
-    """Why a server started with --no-migrate must not serve (its migration step has not run), or None."""
-    from ..upgrades import current_revision, head_revision
-
-    current, head = current_revision(url), head_revision()
-    if current == head:
-        return None
-    return (f"voucher-server serve --no-migrate: la base est à la migration {current or '(vide)'}, pas {head} : "
-            f"lancez voucher-server migrate / the database is at migration {current or '(empty)'}, not {head}: "
-            "run voucher-server migrate")
 
 
 def _shown(url: str) -> str:
