@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from . import commission, console, deploy, money, operator_setup, printing, serving, statement, terminals
+from . import commission, console, deploy, money, online, operator_setup, printing, serving, statement, terminals
 
 AREAS: tuple[ModuleType, ...] = (serving, operator_setup, terminals, printing, console, money, statement,
-                                  commission, deploy)
+                                  commission, deploy, online)
 
 
 def build_parser() -> argparse.ArgumentParser:
