@@ -253,10 +253,11 @@ def test_the_units_steps_on_postgresql_behind_the_nginx_sample(pg_server: Any, t
     tls = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
     tls.check_hostname = False  # the certificate names bons.example.fr; the test reaches it by address
 
-    def get(path: str, method: str = "GET", body: bytes | None = None) -> tuple[int, bytes]:
+    def get(path: str, method: str = "GET", body: bytes | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         conn = http.client.HTTPSConnection("127.0.0.1", https, context=tls, timeout=30)
         try:
-            conn.request(method, path, body=body, headers={"Host": "bons.example.fr"})
+            conn.request(method, path, body=body, headers={"Host": "bons.example.fr", **(headers or {})})
             r = conn.getresponse()
             return r.status, r.read()
         finally:
@@ -268,6 +269,16 @@ def test_the_units_steps_on_postgresql_behind_the_nginx_sample(pg_server: Any, t
     assert status == 200 and b"<form" in body
     status, body = get("/api/v1/vouchers/redeem", "POST", b"x" * 100_000)
     assert status == 413 and b"Request Entity Too Large" in body  # the proxy's page: stopped before the server
+    # Refused tokens are counted per client address (20 in a burst): the server sees each client's own address
+    # through the proxy (--forwarded-allow-ips), so one guesser is slowed down and the next client is not.
+    def guess(n: int, client: str) -> int:
+        return get("/api/v1/me", headers={"Authorization": f"Bearer vt_guess_{client}_{n}",
+                                          "X-Forwarded-For": client})[0]
+
+    guesser = [guess(n, "203.0.113.7") for n in range(40)]
+    assert set(guesser) == {401, 429} and guesser[:20] == [401] * 20
+    assert guess(0, "198.51.100.4") == 401  # another address: its own bucket, not the guesser's
+
     redirect = http.client.HTTPConnection("127.0.0.1", plain, timeout=30)
     redirect.request("GET", "/console/login", headers={"Host": "bons.example.fr"})
     moved = redirect.getresponse()
