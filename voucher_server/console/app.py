@@ -18,6 +18,7 @@ from . import (
     pages_commission,
     pages_home,
     pages_merchants,
+    pages_online,
     pages_orders,
     pages_settle,
     pages_vouchers,
@@ -56,7 +57,7 @@ def build_console(db: Database, settings: Settings) -> FastAPI:
     _error_pages(console)
     _login_routes(console)
     for module in (pages_home, pages_campaigns, pages_merchants, pages_vouchers, pages_settle, pages_orders,
-                   pages_commission):
+                   pages_commission, pages_online):
         console.include_router(module.router)
     return console
 

@@ -10,6 +10,7 @@ from typing import Any
 from voucher_core.money import format_cents
 
 from .i18n_commission import COMMISSION_TEXTS
+from .i18n_online import ONLINE_TEXTS
 
 
 class Lang(StrEnum):
@@ -310,6 +311,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 TEXTS.update(COMMISSION_TEXTS)
+TEXTS.update(ONLINE_TEXTS)
 
 
 def translator(lang: Lang) -> Callable[..., str]:
