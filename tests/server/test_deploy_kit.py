@@ -143,6 +143,36 @@ def test_proxies_send_to_the_port_the_unit_serves_on() -> None:
         assert f"proxy_set_header {header} " in nginx
 
 
+def handlers(node: Any) -> Iterator[dict[str, Any]]:
+    """Every handler of an adapted Caddy JSON config, however deeply its routes nest."""
+    if isinstance(node, dict):
+        if "handler" in node:
+            yield node
+        for value in node.values():
+            yield from handlers(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from handlers(value)
+
+
+def test_caddy_reads_the_sample_as_a_proxy_to_the_unit_port() -> None:
+    if shutil.which("caddy") is None:
+        pytest.skip("caddy is not installed (apt install caddy, 36 MB: not in make's SYSTEM_PACKAGES); "
+                    "test_proxies_send_to_the_port_the_unit_serves_on still reads the Caddyfile")
+    out = subprocess.run(["caddy", "adapt", "--config", str(KIT / "caddy" / "Caddyfile"), "--adapter", "caddyfile"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    config = json.loads(out.stdout)
+    serve = parse(commands("voucher-server.service")["ExecStart"])
+    found = list(handlers(config))
+    proxies = [h for h in found if h["handler"] == "reverse_proxy"]
+    assert [u["dial"] for p in proxies for u in p["upstreams"]] == [f"{serve.host}:{serve.port}"]
+    assert [h["max_size"] for h in found if h["handler"] == "request_body"] == [64000]
+    public_host = urlsplit(read_env_file((KIT / "env.sample").read_text(encoding="utf-8"))
+                           ["VOUCHER_SERVER_PUBLIC_URL"]).hostname
+    assert f"\"{public_host}\"" in json.dumps(config["apps"]["http"]["servers"])
+
+
 def free_ports(n: int) -> list[int]:
     ports: set[int] = set()
     while len(ports) < n:
