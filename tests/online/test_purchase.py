@@ -303,3 +303,34 @@ def test_modes_test_only_when_asked_and_stripe_needs_both_keys() -> None:
     assert st.mode is Mode.STRIPE and st.webhook_secret == "whsec_x"
     with pytest.raises(SetupError):
         PaySettings.from_env({"VOUCHER_SERVER_PAYMENTS": "free"})
+
+
+def test_double_webhooks_at_the_same_moment_activate_once(shop: Shop, inbox: tuple[Inbox, int]) -> None:
+    import threading
+
+    import httpx
+
+    sid = start(shop, "olga@example.fr", 2).rsplit("/", 1)[1]
+    o = order_of(shop, sid)
+    same = session_event(sid, o.token, o.amount_cents, event_id="evt_test_same")
+    other = session_event(sid, o.token, o.amount_cents)  # another event id for the same paid session
+    bodies = [same, same, same, other, other]
+    gate = threading.Barrier(len(bodies))
+    outcomes: list[str] = []
+
+    def send(body: bytes) -> None:
+        with httpx.Client(base_url=shop.url, timeout=60) as c:
+            gate.wait()
+            r = c.post(WEBHOOK, content=body, headers={"Stripe-Signature": sign(body, TEST_WEBHOOK_SECRET)})
+            assert r.status_code == 200, r.text
+            outcomes.append(r.json()["outcome"])
+
+    threads = [threading.Thread(target=send, args=(b,)) for b in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sorted(outcomes).count("activated") == 1
+    assert set(outcomes) <= {"activated", "duplicate", "already"} and len(outcomes) == 5
+    assert bought(shop) == 2 and provider_sales(shop) == 2
+    assert len(inbox[0].wait(1)) == 1
