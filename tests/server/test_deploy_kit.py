@@ -127,6 +127,25 @@ def test_containerfile_installs_only_the_server_and_runs_unprivileged() -> None:
     assert serve.func is cmd_serve and serve.no_migrate and serve.port == 8000
 
 
+def test_the_containers_install_step_resolves_without_qt(tmp_path: Path) -> None:
+    """What the Containerfile's two pip steps install, resolved for real by pip (--dry-run: nothing installed):
+    the server's wheels under the release's constraints, and no Qt, OpenCV, pyzbar or keyring among them."""
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
+                    str(wheels), "./packaging/core", "./packaging/server"], cwd=REPO, check=True,
+                   capture_output=True, timeout=300)
+    report = tmp_path / "report.json"
+    out = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "-q", "--report",
+                          str(report), "--constraint", str(REPO / "installer" / "release-constraints.txt"),
+                          *map(str, sorted(wheels.glob("*.whl")))], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    names = {i["metadata"]["name"].lower().replace("_", "-") for i in json.loads(report.read_text())["install"]}
+    assert {"voucher-core", "voucher-server", "fastapi", "sqlalchemy", "psycopg", "asyncpg"} <= names
+    assert not names & {"pyside6", "pyside6-essentials", "opencv-python", "opencv-python-headless", "pyzbar",
+                        "keyring", "pos-voucher-till"}
+
+
 def test_proxies_send_to_the_port_the_unit_serves_on() -> None:
     serve = parse(commands("voucher-server.service")["ExecStart"])
     backend = f"{serve.host}:{serve.port}"
