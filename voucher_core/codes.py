@@ -14,6 +14,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -31,6 +32,10 @@ _KID_RE = re.compile(r"^[A-Z0-9]{1,8}$")
 _SIG_RE = re.compile(r"^[A-Z2-7]{103}$")  # 64-byte Ed25519 signature, base32 without padding
 # AIM symbology identifier a scanner may prepend: "]" + symbology letter + modifier.
 _AIM_RE = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+# The QR of a voucher printed since public pages: the page's URL, https://<host>[/<path>]/v/<code>
+# (upper case when printed with a bare host, so the QR stays in alphanumeric mode). The till takes the code out.
+_URL_RE = re.compile(r"^https?://[^/\s?#]+(?:/[^\s?#]*)?/v/([^/\s?#]+)/?$", re.IGNORECASE)
+PAGE_PATH = "/v/"  # the voucher page's path on the public site, before the code
 
 # What a US-layout scanner typing on a French AZERTY till produces -> what it meant.
 # Digits are the classic case; letters and ":" matter for signed codes sent by a 2D wedge scanner.
@@ -188,7 +193,18 @@ def _strip(text: str) -> str:
     text = text.strip().strip("\x00\r\n\t")
     if _AIM_RE.match(text):
         text = text[3:]
-    return text.strip()
+    text = text.strip()
+    url = _URL_RE.match(text)
+    return unquote(url.group(1)) if url else text
+
+
+def page_url(public_url: str, code: str) -> str:
+    """What the QR of a voucher carries when the operator runs public pages: the voucher's page
+    (``parse_code`` takes the code back out). A bare host is written in upper case (host names and our route
+    ignore case) so that the whole text is in the QR alphanumeric set: a smaller symbol."""
+    base = public_url.rstrip("/")
+    text = f"{base}{PAGE_PATH}{code}"
+    return text.upper() if "/" not in base.partition("://")[2] else text
 
 
 def _parse_strict(text: str) -> ParsedCode:

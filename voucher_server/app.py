@@ -18,6 +18,7 @@ from .db import Database
 from .deps import Authenticator, RateLimiter
 from .errors import install_handlers
 from .middleware import RequestLimits
+from .public.mount import mount_public
 from .routes import books, campaigns, changes, ledger, terminals, voids, vouchers
 from .services.campaigns import CampaignCache
 from .services.context import Context
@@ -70,4 +71,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(module.router)
     app.include_router(api)
     mount_console(app, db, settings)
+    mount_public(app, ctx)
     return app

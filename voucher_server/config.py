@@ -21,6 +21,8 @@ class Settings:
     VOUCHER_SERVER_DB, VOUCHER_SERVER_SECRET (encrypts campaign private keys),
     VOUCHER_SERVER_VOID_WINDOW (seconds, default 600), VOUCHER_SERVER_RATE (requests/s per token, default 50),
     VOUCHER_SERVER_BURST (bucket size, default 200), VOUCHER_SERVER_THREADS (request threads, default 16).
+    VOUCHER_SERVER_PUBLIC_URL (the holders' site, e.g. https://bons.example.fr: printed in each voucher's QR),
+    VOUCHER_SERVER_PUBLIC_RATE / VOUCHER_SERVER_PUBLIC_BURST (voucher pages per second / bucket per address).
     """
 
     db_url: str = DEFAULT_DB
@@ -30,6 +32,9 @@ class Settings:
     max_body_bytes: int = MAX_BODY_BYTES
     threads: int = 16
     secret: str | None = field(default=None, repr=False)
+    public_url: str | None = None
+    public_rate: float = 0.5
+    public_burst: float = 30.0
 
     @classmethod
     def from_env(cls, db_url: str | None = None) -> Settings:
@@ -41,4 +46,7 @@ class Settings:
             rate_burst=_float("VOUCHER_SERVER_BURST", 200.0),
             secret=os.environ.get("VOUCHER_SERVER_SECRET") or None,
             threads=int(_float("VOUCHER_SERVER_THREADS", 16)),
+            public_url=os.environ.get("VOUCHER_SERVER_PUBLIC_URL") or None,
+            public_rate=_float("VOUCHER_SERVER_PUBLIC_RATE", 0.5),
+            public_burst=_float("VOUCHER_SERVER_PUBLIC_BURST", 30.0),
         )

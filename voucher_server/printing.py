@@ -1,4 +1,5 @@
-"""print-vouchers: A4 sheets of vouchers (QR of the signed code, Code 128 of the serial, digits, value,
+"""print-vouchers: A4 sheets of vouchers (QR of the signed code, or of the voucher's public page when the operator
+runs one (VOUCHER_SERVER_PUBLIC_URL): the till reads the code out of that URL, Code 128 of the serial, digits, value,
 validity) drawn with fpdf2, so the server needs no Qt. The bar pattern comes from zxing-cpp's encoder and the
 QR matrix too; modules are drawn as vector rectangles (one per run) so printers get crisp edges."""
 
@@ -11,9 +12,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from voucher_core.codes import format_serial
+from voucher_core.codes import format_serial, page_url
 from voucher_core.money import format_cents
 
+from .config import Settings
 from .db import Database
 from .models import Campaign, Voucher
 from .services.documents import new_pdf
@@ -72,7 +74,7 @@ def _value_lines(camp: Campaign, paid_cents: int | None = None) -> tuple[str, st
     return format_cents(camp.face_value_cents), valid
 
 
-def _card(pdf: FPDF, camp: Campaign, v: Voucher, x: float, y: float) -> None:
+def _card(pdf: FPDF, camp: Campaign, v: Voucher, x: float, y: float, public_url: str | None) -> None:
     value, valid = _value_lines(camp, v.paid_cents)  # callers load paid_cents with SHEET_OPTIONS
     pdf.set_draw_color(150, 150, 150)
     pdf.set_line_width(0.2)
@@ -93,7 +95,7 @@ def _card(pdf: FPDF, camp: Campaign, v: Voucher, x: float, y: float) -> None:
     pdf.set_xy(x + 3, y + 60)
     pdf.cell(62, 5, format_serial(v.serial), align="C")  # groups of 4, as typed
     pdf.set_fill_color(0, 0, 0)
-    qr = qr_matrix(v.code)
+    qr = qr_matrix(page_url(public_url, v.code) if public_url else v.code)
     mod = 30.0 / (len(qr) + 8)  # quiet zone of 4 modules
     qx, qy = x + CARD_W - 2 - 32, y + 3
     for r, row in enumerate(qr):
@@ -105,8 +107,10 @@ def _card(pdf: FPDF, camp: Campaign, v: Voucher, x: float, y: float) -> None:
         pdf.rect(x + 7 + k * bw, y + 44, n * bw, 14.0, style="F")
 
 
-def voucher_sheets(camp: Campaign, vouchers: Sequence[Voucher]) -> bytes:
-    """The PDF bytes of ``vouchers`` (all of ``camp``), 8 to an A4 page."""
+def voucher_sheets(camp: Campaign, vouchers: Sequence[Voucher], public_url: str | None = None) -> bytes:
+    """The PDF bytes of ``vouchers`` (all of ``camp``), 8 to an A4 page. The QR carries the voucher's page under
+    ``public_url`` (default: the server's setting; "" for the bare signed code, as printed before)."""
+    public_url = Settings.from_env().public_url if public_url is None else public_url
     pdf = new_pdf()
     pdf.set_auto_page_break(False)
     pdf.set_title(f"Bons {camp.name}")
@@ -114,7 +118,8 @@ def voucher_sheets(camp: Campaign, vouchers: Sequence[Voucher]) -> bytes:
         slot = i % (COLS * ROWS)
         if slot == 0:
             pdf.add_page()
-        _card(pdf, camp, v, MARGIN + (slot % COLS) * CARD_W, MARGIN + (slot // COLS) * (CARD_H + 1.0))
+        _card(pdf, camp, v, MARGIN + (slot % COLS) * CARD_W, MARGIN + (slot // COLS) * (CARD_H + 1.0),
+              public_url or None)
     if not vouchers:
         pdf.add_page()
     return bytes(pdf.output())

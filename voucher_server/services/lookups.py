@@ -125,3 +125,29 @@ def unknown_lookups(db: Database, since: date) -> list[UnknownLookupsLine]:
             .order_by(UnknownLookup.day.desc(), UnknownLookup.count.desc())).all()
     return [UnknownLookupsLine(u.day, u.terminal_id, tname, mid, mname, u.count, u.refused,
                                aware(u.last_at) or u.last_at) for u, tname, mid, mname in rows]
+
+
+class AddressBuckets:
+    """Public voucher pages per client address (token bucket, per server process): a holder opens a few pages,
+    a guesser would need billions; past the bucket every page of that address is answered 429."""
+
+    MAX_ADDRESSES = 100_000  # forget them all beyond this (a flood of addresses gains a fresh bucket, no more)
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, address: str, now: float | None = None) -> float | None:
+        """Spend one page: None when allowed, else the seconds until the next one is."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.get(address, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens < 1:
+                self._buckets[address] = (tokens, now)
+                return round((1 - tokens) / self.rate, 3) if self.rate > 0 else 3600.0
+            if len(self._buckets) >= self.MAX_ADDRESSES:
+                self._buckets.clear()
+            self._buckets[address] = (tokens - 1, now)
+            return None

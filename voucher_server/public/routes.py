@@ -1,0 +1,43 @@
+"""The voucher's page: /v/<code> (and /V/<code>, as an upper-case QR spells it)."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from voucher_core.codes import MAX_SCAN_LENGTH
+from voucher_core.timeutil import utc_now
+
+from ..services.holder import holder_view
+from . import words
+from .web import limited, render, state_of
+
+router = APIRouter()
+
+
+async def _voucher_page(request: Request, code: str) -> HTMLResponse:
+    refused = limited(request)
+    if refused is not None:
+        return refused
+    ctx = state_of(request).ctx
+    view = None
+    if len(code) <= MAX_SCAN_LENGTH:
+        data = await ctx.campaigns.current()
+        view = await anyio.to_thread.run_sync(holder_view, ctx.db, data, code, utc_now())
+    if view is None:
+        # One answer for a wrong check digit, a forged signature, an unknown or an old serial.
+        lang = words.lang_of(request.query_params.get("lang"))
+        return render(request, "message.html", status=404, title=words.t(lang, "unknown_title"),
+                      text=words.t(lang, "unknown_text"))
+    return render(request, "voucher.html", v=view)
+
+
+@router.get("/v/{code}", response_class=HTMLResponse, include_in_schema=False)
+async def voucher_page(request: Request, code: str) -> HTMLResponse:
+    return await _voucher_page(request, code)
+
+
+@router.get("/V/{code}", response_class=HTMLResponse, include_in_schema=False)
+async def voucher_page_upper(request: Request, code: str) -> HTMLResponse:
+    return await _voucher_page(request, code)

@@ -1,0 +1,87 @@
+"""What every public page shares: the templates, the headers, the language, the per-address bucket."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..services.context import Context
+from ..services.lookups import AddressBuckets
+from . import words
+from .words import Lang
+
+HERE = Path(__file__).parent
+
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    # A page's URL holds its voucher's code: never send it to the maps app or anyone else.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PublicState:
+    ctx: Context
+    env: Environment
+    buckets: AddressBuckets
+
+
+def build_state(ctx: Context) -> PublicState:
+    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    return PublicState(ctx, env, AddressBuckets(ctx.settings.public_rate, ctx.settings.public_burst))
+
+
+def state_of(request: Request) -> PublicState:
+    state: PublicState = request.app.state.public
+    return state
+
+
+def lang_of(request: Request) -> Lang:
+    return words.lang_of(request.query_params.get("lang"))
+
+
+def address_of(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def render(request: Request, template: str, status: int = 200, test_mode: bool = False,
+           headers: dict[str, str] | None = None, **facts: Any) -> HTMLResponse:
+    """A page in the asked language, with the switch to the other one (same path, other ``lang``)."""
+    lang = lang_of(request)
+    other = Lang.FR if lang is Lang.EN else Lang.EN
+    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    if other is Lang.EN:
+        params["lang"] = "en"
+    query = urlencode(params)
+    html = state_of(request).env.get_template(template).render(
+        lang=lang, other=other, test_mode=test_mode,
+        switch_href=f"?{query}",  # the same path: the page never writes out the code its URL holds
+        q="?lang=en" if lang is Lang.EN else "",
+        t=lambda key, **kw: words.t(lang, key, **kw),
+        money=lambda cents: words.money(int(cents), lang),
+        day=lambda d: words.day_text(d, lang),
+        moment=lambda m: words.moment_text(m, lang), **facts)
+    return HTMLResponse(html, status_code=status, headers={**HEADERS, **(headers or {})})
+
+
+def limited(request: Request) -> HTMLResponse | None:
+    """The 429 page when this address has spent its bucket, else None (and one page is spent)."""
+    wait = state_of(request).buckets.take(address_of(request))
+    if wait is None:
+        return None
+    lang = lang_of(request)
+    seconds = max(1, round(wait))
+    return render(request, "message.html", status=429, headers={"Retry-After": str(seconds)},
+                  title=words.t(lang, "limited_title"), text=words.t(lang, "limited_text", seconds=seconds))
