@@ -82,6 +82,12 @@ def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
                          text=True, timeout=60)
     # an unknown key or a bad value is only a warning to systemd: any line on stderr fails here
     assert out.returncode == 0 and out.stderr.strip() == "", out.stderr
+    for name in UNITS:  # systemd's own reading of the hardening: 0 is sealed, 10 is exposed, "OK" below 4.5
+        score = subprocess.run(["systemd-analyze", "security", "--offline=yes", str(tmp_path / name)],
+                               capture_output=True, text=True, timeout=60)
+        level = re.search(r"Overall exposure level for \S+: ([\d.]+)", score.stdout)
+        assert level is not None, score.stdout[-500:] + score.stderr
+        assert float(level.group(1)) <= 2.0, score.stdout
 
 
 def test_units_command_lines_and_ordering() -> None:
