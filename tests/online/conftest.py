@@ -89,10 +89,6 @@ class Shop:
         have = {f.name for f in dataclasses.fields(Settings)}
         self.app = create_app(Settings(db_url=url, secret=os.environ["VOUCHER_SERVER_SECRET"],
                                        **{k: v for k, v in knobs.items() if k in have}))
-        if not hasattr(self.app.state, "purchase"):  # until public.mount registers the purchase pages itself
-            from voucher_server.public.purchase import mount_purchase
-
-            mount_purchase(self.app, self.app.state.public.ctx)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))

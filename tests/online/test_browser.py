@@ -79,6 +79,11 @@ def test_phone_buys_two_receives_them_and_a_till_redeems_one(browser: Any, shop:
             assert "Utilisé" in card.inner_text()
             assert p2.locator(".voucher-card[data-voucher-state=active]").count() == 1
             p2.screenshot(path=str(SHOTS / "holder-achat-4-lien-mail.png"), full_page=True)
+            p2.click(".voucher-card[data-voucher-state=active] a.open-voucher")  # the voucher's own page
+            p2.wait_for_url(re.compile(r"/v/"))
+            assert p2.locator("[data-state]").get_attribute("data-state") == "valid"
+            assert p2.locator("[data-value]").get_attribute("data-value") == "1200"
+            p2.screenshot(path=str(SHOTS / "holder-achat-5-page-du-bon.png"), full_page=True)
             p2.goto(link.group(0) + "?lang=en")
             assert "Your order" in p2.inner_text("h1")
         finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import anyio.to_thread
 import httpx
@@ -14,7 +15,7 @@ from fastapi import APIRouter, BackgroundTasks, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from voucher_core.codes import format_serial
+from voucher_core.codes import PAGE_PATH, format_serial, page_url
 from voucher_core.timeutil import utc_now
 
 from ..models_online import OnlineOrder, OrderState
@@ -253,7 +254,11 @@ def _order_page(request: Request, token: str) -> HTMLResponse:
         view = sales.order_view(s, token)
     if view is None:
         return _message(request, "not_found_title", pw.t(lang_of(request), "not_found_text"), 404)
-    cards = [{"serial": format_serial(v.serial), "code": v.code, "state": v.state, "qr": qr_svg(v.code)}
+    public = getattr(ctx.settings, "public_url", None)
+    # The same QR as a printed voucher: its page's URL when the operator runs public pages (the till reads both).
+    cards = [{"serial": format_serial(v.serial), "code": v.code, "state": v.state,
+              "href": f"{PAGE_PATH}{quote(v.code, safe='')}",
+              "qr": qr_svg(page_url(public, v.code) if public else v.code)}
              for v in view.vouchers] if view.state is OrderState.PAID else []
     refresh = {"Refresh": "3"} if view.state is OrderState.PENDING else None
     return _page(request, "order.html", headers=refresh, order=view, cards=cards, order_test=view.test_mode)
