@@ -276,7 +276,7 @@ def test_the_units_steps_on_postgresql_behind_the_nginx_sample(pg_server: Any, t
 
     done = run(migrate_cmd["ExecStart"])
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("migrate: empty -> ")
+    assert done.stdout.startswith("migrate : (vide) -> ") and "/ migrate: (empty) -> " in done.stdout
     checked = run(serve_cmds["ExecStartPre"])
     assert checked.returncode == 0, checked.stdout
     assert checked.stdout.strip() == "check-config: rien ne manque / nothing is missing"

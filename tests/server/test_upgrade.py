@@ -149,7 +149,8 @@ def test_a_database_at_0001_with_data_upgrades_to_head_with_its_figures(db_url: 
                               capture_output=True, text=True, timeout=300)
     assert migrated.returncode == 0, migrated.stderr
     head = head_revision()
-    assert migrated.stdout.strip() == f"migrate: 0001 -> {head} ({int(head) - 1} migration(s) run)"
+    assert migrated.stdout.strip() == (f"migrate : 0001 -> {head}, {int(head) - 1} migration(s) passée(s) / "
+                                       f"migrate: 0001 -> {head}, {int(head) - 1} migration(s) run")
     assert current_revision(db_url) == head_revision()
     check_figures(db_url)
 

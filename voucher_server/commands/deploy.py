@@ -20,7 +20,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     todo = pending(current)
     if not args.dry_run:
         upgrade(url)
-        print(f"migrate: {current or 'empty'} -> {head_revision()} ({len(todo)} migration(s) run)")
+        head = head_revision()
+        print(f"migrate : {current or '(vide)'} -> {head}, {len(todo)} migration(s) passée(s) / migrate: "
+              f"{current or '(empty)'} -> {head}, {len(todo)} migration(s) run")
         return 0
     if not todo:
         print(f"-- la base est à la dernière migration ({current}) : rien à faire / the database is at the head "
@@ -85,8 +87,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         db.dispose()
     for problem in report.problems:
         print(problem)
-    print(f"verify: {report.terminals} terminal(s), {report.links} ledger link(s), {report.activities} "
-          f"activities, {report.vouchers} vouchers: {len(report.problems)} problem(s)")
+    print(f"verify : {report.terminals} caisse(s), {report.links} maillon(s) de chaîne, {report.activities} "
+          f"opération(s), {report.vouchers} bon(s) : {len(report.problems)} problème(s) / verify: "
+          f"{report.terminals} terminal(s), {report.links} ledger link(s), {report.activities} activities, "
+          f"{report.vouchers} vouchers: {len(report.problems)} problem(s)")
     return 0 if report.ok else 1
 
 

@@ -30,13 +30,23 @@ class Flaw(StrEnum):
     DANGLING_REF = "dangling_ref"  # a void or a voucher names an activity that is not there or not of its kind
 
 
+WORDS: dict[Flaw, str] = {
+    Flaw.CHAIN_BROKEN: "ce maillon ne suit pas le précédent / this link does not follow the one before",
+    Flaw.CHAIN_GAP: "des maillons manquent / links are missing",
+    Flaw.HEAD_MISMATCH: "la tête acquittée n'est pas le maillon gardé / the acknowledged head is not the stored link",
+    Flaw.LINK_AFTER_HEAD: "un maillon est gardé après la tête acquittée / a link is stored after the acknowledged head",
+    Flaw.DANGLING_REF: "renvoie à une opération absente ou d'un autre type / names an activity that is missing or "
+                       "of another kind",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     flaw: Flaw
     where: str  # "terminal 3 seq 12", "activity 41", "voucher 0000...": enough to find the row
 
     def __str__(self) -> str:
-        return f"{self.flaw.value}: {self.where}"
+        return f"{self.flaw.value}: {self.where}: {WORDS[self.flaw]}"
 
 
 @dataclass(slots=True)
