@@ -11,27 +11,28 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, inspect, text, update
+from sqlalchemy import create_engine, inspect, select, text, update
 
+from voucher_core.ledger import GENESIS_HASH
 from voucher_server import admin
 from voucher_server.config import Settings
-from voucher_server.db import Database
-from voucher_server.models import Merchant
+from voucher_server.db import Database, upgrade
+from voucher_server.models import Merchant, Terminal, TerminalLedgerEntry, Voucher
 from voucher_server.models_money import PaymentMethod
 from voucher_server.services import commission_invoices, funders, liability, remittance, settlement, statement
 from voucher_server.services.commission import CommissionMode, set_commission
+from voucher_server.services.integrity import Flaw
+from voucher_server.services.integrity import verify as check
 from voucher_server.services.periods import Period
 
 from .money_scenario import OPERATOR_IBAN, at, build
 from .test_ledger_heads import HEAD, chain
-
-pytestmark = pytest.mark.postgres
 
 REPO = Path(__file__).resolve().parents[2]
 NOV, DEC = Period(date(2026, 11, 1), date(2026, 11, 30)), Period(date(2026, 12, 1), date(2026, 12, 31))
@@ -135,6 +136,7 @@ def verify(url: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.postgres
 def test_a_dump_restored_into_a_new_database_gives_every_figure_to_the_cent(
         pg_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in OPERATOR.items():
@@ -178,3 +180,47 @@ def test_a_dump_restored_into_a_new_database_gives_every_figure_to_the_cent(
     assert broken.returncode == 1
     assert f"chain_broken: terminal {tid} seq 8" in broken.stdout
     assert "dangling_ref: activity" in broken.stdout and "(void)" in broken.stdout
+
+
+def test_verify_names_each_kind_of_damage(tmp_path: Path) -> None:
+    """On a real SQLite file: a till's stored chain with a gap, a head that is not its link, a link stored past
+    the head, a first link not on the genesis hash; a voucher whose sale is gone."""
+    url = f"sqlite:///{tmp_path / 'damaged.sqlite3'}"
+    build(url)
+    upgrade(url)
+    db = Database(url)
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    try:
+        with db.writing() as s:
+            ids = [admin.add_terminal(s, shop, f"Caisse {n}")[0].id for n, shop in enumerate(["M0001"] * 4)]
+            for tid, (links, head) in zip(ids, [
+                    (chain(6), 6),  # sound
+                    ([x for x in chain(6) if x["seq"] != 3], 6),  # seq 3 lost
+                    (chain(6), 4),  # stored beyond the acknowledged head
+                    (chain(4, prev="f" * 64), 4)], strict=True):  # does not start on the genesis hash
+                for x in links:
+                    s.add(TerminalLedgerEntry(terminal_id=tid, seq=x["seq"], prev_hash=x["prev_hash"],
+                                              hash=x["hash"], received_at=now))
+                t = s.get(Terminal, tid)
+                assert t is not None
+                t.ledger_head_seq = head
+                t.ledger_head_hash = next(x["hash"] for x in links if x["seq"] == head)
+            s.flush()
+            first = s.get(Terminal, ids[0])
+            assert first is not None
+            first.ledger_head_hash = "0" * 64  # the sound chain's head no longer its link
+            sold = s.scalars(select(Voucher).where(Voucher.sale_id.is_not(None))).first()
+            assert sold is not None
+            sold.sale_id = 10_000_000
+        with db.reading() as s:
+            report = check(s)
+    finally:
+        db.dispose()
+    assert GENESIS_HASH != "f" * 64
+    assert sorted((p.flaw, p.where) for p in report.problems) == sorted([
+        (Flaw.HEAD_MISMATCH, f"terminal {ids[0]} seq 6"),
+        (Flaw.CHAIN_GAP, f"terminal {ids[1]} seq 3..3"),
+        (Flaw.LINK_AFTER_HEAD, f"terminal {ids[2]} seq 6"),
+        (Flaw.CHAIN_BROKEN, f"terminal {ids[3]} seq 1"),
+        (Flaw.DANGLING_REF, f"voucher {sold.serial} (sale_id)"),
+    ])
