@@ -334,3 +334,26 @@ def test_double_webhooks_at_the_same_moment_activate_once(shop: Shop, inbox: tup
     assert set(outcomes) <= {"activated", "duplicate", "already"} and len(outcomes) == 5
     assert bought(shop) == 2 and provider_sales(shop) == 2
     assert len(inbox[0].wait(1)) == 1
+
+
+def test_checkouts_opened_at_the_same_moment_keep_to_the_buyer_limit(shop: Shop) -> None:
+    import threading
+
+    import httpx
+
+    with shop.db.writing() as s:
+        sales.set_limits(s, "BOOST24", per_buyer=2, per_day=None, by="ops@ville.example", now=utc_now())
+    gate = threading.Barrier(5)
+    codes: list[int] = []
+
+    def open_one() -> None:
+        with httpx.Client(base_url=shop.url, timeout=60) as c:
+            gate.wait()
+            codes.append(c.post("/p/achat/BOOST24", data={"email": "quinn@example.fr", "quantity": "1"}).status_code)
+
+    threads = [threading.Thread(target=open_one) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sorted(codes) == [303, 303, 422, 422, 422]
