@@ -260,8 +260,17 @@ def test_provider_settlement_reconciles_to_the_cent(shop: Shop, inbox: tuple[Inb
     now = utc_now()
     day = business_day(now)
     period = Period(day, day)
+    from voucher_server.services.funders import topup_spent
+    from voucher_server.services.settlement import shop_reimbursement
+
+    def spent(s: Any) -> tuple[int, int]:
+        line = topup_spent(s, period).get("BOOST24")
+        return (line.redeemed_count, line.topup_cents) if line else (0, 0)
+
     with shop.db.reading() as s:
         before = liability(s, day)
+        spent_before = spent(s)
+        shop_before = shop_reimbursement(s, "M0001", period).face_value_cents
     a = pay(shop, "hal@example.fr", 2)
     pay(shop, "ivy@example.fr", 1)
     refunded = pay(shop, "jon@example.fr", 1)
@@ -291,6 +300,12 @@ def test_provider_settlement_reconciles_to_the_cent(shop: Shop, inbox: tuple[Inb
     assert grew["outstanding_count"] - base["outstanding_count"] == 2
     assert grew["outstanding_cents"] - base["outstanding_cents"] == 2 * 1200
     assert grew["buyers_cents"] - base["buyers_cents"] == 2 * 1000
+    # The funder pays the top-up of the redeemed online voucher as of a tobacconist's; the shop is owed its face.
+    with shop.db.reading() as s:
+        spent_after = spent(s)
+        shop_after = shop_reimbursement(s, "M0001", period).face_value_cents
+    assert (spent_after[0] - spent_before[0], spent_after[1] - spent_before[1]) == (1, 200)
+    assert shop_after - shop_before == 1200
 
 
 def test_modes_test_only_when_asked_and_stripe_needs_both_keys() -> None:
