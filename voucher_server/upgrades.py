@@ -10,7 +10,7 @@ from pathlib import Path
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -81,6 +81,35 @@ def pending(current: str | None) -> list[Revision]:
     revs.reverse()
     return [Revision(r.revision, (r.doc or "").strip().splitlines()[0] if r.doc else "")
             for r in revs if r.revision != current]
+
+
+MIGRATE_LOCK = 0x766F7563  # the advisory lock's key ("vouc"): any constant no other program of the database uses
+
+
+def migrate(url: str) -> tuple[str | None, list[Revision]]:
+    """Bring the database to the head; the migration it was at and those run. On PostgreSQL one migrator at a
+    time: two hosts' migrate steps starting together would both create the tables; under a session advisory lock
+    the second waits, then finds nothing to do. The lock's connection is in autocommit, so it is never "idle in a
+    transaction" while a long migration runs (idle_in_transaction_session_timeout would end it)."""
+    from .db import upgrade
+
+    if is_sqlite(url):  # one writer anyway: SQLite's own lock queues a second migrator
+        before = current_revision(url)
+        upgrade(url)
+        return before, pending(before)
+    engine = create_engine(normalise_url(url), poolclass=NullPool)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATE_LOCK})
+            try:
+                before = current_revision(url)  # read under the lock: what this migrator will really do
+                todo = pending(before)
+                upgrade(url)
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATE_LOCK})
+        return before, todo
+    finally:
+        engine.dispose()
 
 
 def upgrade_sql(url: str, current: str | None) -> str:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from sqlalchemy import Connection, MetaData, create_engine, inspect, select, text
 
@@ -242,3 +243,19 @@ def test_migrate_dry_run_shows_the_pending_sql_and_changes_nothing(db_url: str) 
     again = subprocess.run([sys.executable, "-m", "voucher_server.cli", "migrate", "--dry-run", "--db", db_url],
                            cwd=REPO, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "rien à faire / the database is at the head" in again.stdout
+
+
+@pytest.mark.postgres
+def test_migrate_steps_started_together_run_one_after_the_other(pg_server: Any) -> None:
+    """Two hosts' migrate units starting at once on an empty database: without a lock both create the tables and
+    all but one fail; under migrate's advisory lock each succeeds and the tables are created once."""
+    url = pg_server()
+    cli = [sys.executable, "-m", "voucher_server.cli", "migrate", "--db", url]
+    runs = [subprocess.Popen(cli, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    outs = [(p.wait(300), *p.communicate()) for p in runs]
+    assert [rc for rc, _, _ in outs] == [0, 0, 0], [err[-1500:] for _, _, err in outs]
+    head = int(head_revision())
+    counts = sorted(int(out.split("/ migrate: ")[1].split(", ")[1].split()[0]) for _, out, _ in outs)
+    assert counts == [0, 0, head]  # one migrator ran them all; the others found the database at the head
+    assert current_revision(url) == head_revision()

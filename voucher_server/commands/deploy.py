@@ -12,18 +12,18 @@ from .common import add_parser, db_url
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from ..db import is_sqlite, upgrade
-    from ..upgrades import current_revision, head_revision, pending, upgrade_sql
+    from ..db import is_sqlite
+    from ..upgrades import current_revision, head_revision, migrate, pending, upgrade_sql
 
     url = db_url(args)
+    if not args.dry_run:
+        before, done = migrate(url)
+        head = head_revision()
+        print(f"migrate : {before or '(vide)'} -> {head}, {len(done)} migration(s) passée(s) / migrate: "
+              f"{before or '(empty)'} -> {head}, {len(done)} migration(s) run")
+        return 0
     current = current_revision(url)
     todo = pending(current)
-    if not args.dry_run:
-        upgrade(url)
-        head = head_revision()
-        print(f"migrate : {current or '(vide)'} -> {head}, {len(todo)} migration(s) passée(s) / migrate: "
-              f"{current or '(empty)'} -> {head}, {len(todo)} migration(s) run")
-        return 0
     if not todo:
         print(f"-- la base est à la dernière migration ({current}) : rien à faire / the database is at the head "
               f"({current}): nothing to do")
@@ -32,8 +32,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
           f"{current or '(empty)'}; migrate would run {len(todo)} migration(s):")
     for rev in todo:
         print(f"--   {rev.id}  {rev.title}")
-    how = ("rehearsed on a copy of the file" if is_sqlite(url) else "rendered by Alembic offline")
-    print(f"-- le SQL ({how}) ; la base n'est pas modifiée / the SQL ({how}); the database is not changed:")
+    fr, en = (("répété sur une copie du fichier", "rehearsed on a copy of the file") if is_sqlite(url)
+              else ("rendu par Alembic hors ligne", "rendered by Alembic offline"))
+    print(f"-- le SQL ({fr}) ; la base n'est pas modifiée / the SQL ({en}); the database is not changed:")
     sys.stdout.write(upgrade_sql(url, current))
     return 0
 
