@@ -16,12 +16,12 @@ from .common import add_parser, database, db_url, secret
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ..db import is_sqlite, upgrade
-    from ..upgrades import not_at_head
+    from ..db import is_sqlite
+    from ..upgrades import migrate, not_at_head
 
     url = db_url(args)
     if not args.no_migrate:
-        upgrade(url)
+        migrate(url)  # as the migrate step: one migrator at a time, should several servers start together
     elif (problem := not_at_head("voucher-server serve --no-migrate", url)) is not None:
         sys.exit(problem)
     os.environ["VOUCHER_SERVER_DB"] = url  # the app factory reads it (also in worker processes)
