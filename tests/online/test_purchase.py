@@ -372,3 +372,27 @@ def test_checkouts_opened_at_the_same_moment_keep_to_the_buyer_limit(shop: Shop)
     for t in threads:
         t.join(120)
     assert sorted(codes) == [303, 303, 422, 422, 422]
+
+
+def test_a_mail_server_down_loses_nothing_and_the_mail_goes_again(shop: Shop, inbox: tuple[Inbox, int],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import sys
+
+    from voucher_server.process import free_port
+
+    monkeypatch.setenv("VOUCHER_SERVER_SMTP_PORT", str(free_port()))  # nothing listens: connection refused
+    token = pay(shop, "rob@example.fr", 1)
+    page = shop.http.get(f"/p/commande/{token}")
+    assert 'data-order-state="paid"' in page.text and page.text.count("voucher-card") == 1
+    with shop.db.reading() as s:
+        assert s.scalar(select(OnlineOrder.mailed_at).where(OnlineOrder.token == token)) is None
+    assert inbox[0].messages == []
+    env = {**os.environ, "VOUCHER_SERVER_SMTP_PORT": str(inbox[1])}
+    out = subprocess.run([sys.executable, "-m", "voucher_server.cli", "mail-order", "--order", token, "--base-url",
+                          shop.url, "--db", shop.db_url], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    msg = inbox[0].wait(1)[0]
+    assert msg["To"] == "rob@example.fr"
+    with shop.db.reading() as s:
+        assert s.scalar(select(OnlineOrder.mailed_at).where(OnlineOrder.token == token)) is not None

@@ -66,6 +66,15 @@ def cmd_refund_order(args: argparse.Namespace) -> None:
     print(json.dumps({"refunded": True, "refund": ref}))
 
 
+def cmd_mail_order(args: argparse.Namespace) -> None:
+    from ..public.purchase import mail_order
+
+    with database(args) as db:
+        if not mail_order(db, args.order, args.base_url):
+            sys.exit("e-mail not sent (see the log line above) / e-mail non envoyé")
+    print(json.dumps({"mailed": True}))
+
+
 def cmd_record_payout(args: argparse.Namespace) -> None:
     from ..services.online_sales import record_payout
     from ..services.periods import Period
@@ -107,6 +116,9 @@ def register(sub: Any) -> None:
     p.add_argument("--by", default="cli")
     p = add_parser(sub, "refund-order", cmd_refund_order, "refund an online order whose vouchers are unused")
     p.add_argument("--order", required=True, help="the order's token (the end of its link)")
+    p = add_parser(sub, "mail-order", cmd_mail_order, "send an online order's e-mail again (its PDF and link)")
+    p.add_argument("--order", required=True, help="the order's token (the end of its link)")
+    p.add_argument("--base-url", required=True, help="the public site, e.g. https://bons.example.fr")
     p = add_parser(sub, "record-payout", cmd_record_payout, "a payout the payment provider made (gross, fees)")
     p.add_argument("--provider-id", default="STRIPE")
     p.add_argument("--reference", required=True)

@@ -5,6 +5,7 @@ order page that the e-mail links to (and its PDF)."""
 from __future__ import annotations
 
 import logging
+import smtplib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from voucher_core.codes import PAGE_PATH, format_serial, page_url
 from voucher_core.timeutil import utc_now
 
+from ..db import Database
 from ..models_online import OnlineOrder, OrderState
 from ..payments.base import BadSignature, Mode, PaySettings, Provider
 from ..payments.mail import SmtpSettings, VoucherMail, send
@@ -192,26 +194,28 @@ async def test_pay(request: Request, session_id: str, action: str = Form("pay"))
 
 # --- the webhook ------------------------------------------------------------------------------------------------
 
-def mail_order(ctx: Context, token: str, base: str) -> None:
-    """E-mail the order's vouchers (PDF, one QR each) and its link; logged, not raised: the order page has them."""
+def mail_order(db: Database, token: str, base: str) -> bool:
+    """E-mail the order's vouchers (PDF, one QR each) and its link; True when the mail server took it. A failure
+    is logged, not raised: the order page still has the vouchers and ``voucher-server mail-order`` sends again."""
     smtp = SmtpSettings.from_env()
     if smtp is None:
         log.warning("no VOUCHER_SERVER_SMTP_HOST: order %s... not mailed", token[:6])
-        return
-    with ctx.db.reading() as s:
+        return False
+    with db.reading() as s:
         view = sales.order_view(s, token)
         found = sales.order_vouchers(s, token)
         if view is None or found is None:
-            return
+            return False
         camp, vouchers = found
         pdf = voucher_sheets(camp, vouchers)
     try:
         send(smtp, VoucherMail(view.email, view.campaign_name, view.quantity, view.face_value_cents,
-                               view.amount_cents, f"{base}/p/commande/{token}", pdf, view.test_mode))
-    except (OSError, Exception) as exc:  # smtplib raises SMTPException or OSError; nothing is lost either way
+                               view.amount_cents, f"{base.rstrip('/')}/p/commande/{token}", pdf, view.test_mode))
+    except (OSError, smtplib.SMTPException) as exc:
         log.error("e-mail for order %s... not sent: %s", token[:6], exc)
-        return
-    sales.mark_mailed(ctx.db, token, utc_now())
+        return False
+    sales.mark_mailed(db, token, utc_now())
+    return True
 
 
 @router.post(WEBHOOK_PATH, include_in_schema=False)
@@ -231,7 +235,7 @@ async def webhook(request: Request, background: BackgroundTasks) -> JSONResponse
         return JSONResponse({"error": {"code": "bad_signature",
                                        "message": "Signature absente, fausse ou trop ancienne."}}, 400)
     if handled.order_token is not None:
-        background.add_task(mail_order, ctx, handled.order_token, _base(request))
+        background.add_task(mail_order, ctx.db, handled.order_token, _base(request))
     return JSONResponse({"received": True, "outcome": handled.outcome.value})
 
 
