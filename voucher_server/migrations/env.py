@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from voucher_server import models_books, models_commission, models_money, models_online  # noqa: F401  (their tables join Base.metadata)
+from voucher_server import models_books, models_commission, models_money, models_online, models_public  # noqa: F401  (their tables join Base.metadata)
 from voucher_server.models import Base
 
 config = context.config

@@ -1,4 +1,5 @@
-"""The voucher's page: /v/<code> (and /V/<code>, as an upper-case QR spells it)."""
+"""The voucher's page: /v/<code> (and /V/<code>, as an upper-case QR spells it); where to spend a campaign's
+vouchers: /p/<campaign>/shops?q=&town= (searched on the server: works without JavaScript)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from voucher_core.codes import MAX_SCAN_LENGTH
 from voucher_core.timeutil import utc_now
 
 from ..services.holder import holder_view
+from ..services.shops import ShopList, campaign_shops
 from . import words
 from .web import limited, render, state_of
 
@@ -41,3 +43,20 @@ async def voucher_page(request: Request, code: str) -> HTMLResponse:
 @router.get("/V/{code}", response_class=HTMLResponse, include_in_schema=False)
 async def voucher_page_upper(request: Request, code: str) -> HTMLResponse:
     return await _voucher_page(request, code)
+
+
+@router.get("/p/{campaign_id}/shops", response_class=HTMLResponse, include_in_schema=False)
+async def shops_page(request: Request, campaign_id: str, q: str = "", town: str = "") -> HTMLResponse:
+    db = state_of(request).ctx.db
+    query, town = q.strip()[:80], town.strip()[:80]
+
+    def read() -> ShopList | None:
+        with db.reading() as s:
+            return campaign_shops(s, campaign_id[:16], query, town)
+
+    shops = await anyio.to_thread.run_sync(read)
+    if shops is None:
+        lang = words.lang_of(request.query_params.get("lang"))
+        return render(request, "message.html", status=404, title=words.t(lang, "campaign_unknown_title"),
+                      text=words.t(lang, "campaign_unknown_text"))
+    return render(request, "shops.html", shops=shops, query=query, town=town)

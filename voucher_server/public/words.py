@@ -48,6 +48,20 @@ WORDS: dict[str, tuple[str, str]] = {
                      "Too many pages asked from this address. Try again in {seconds} seconds."),
     "code_label": ("Numéro du bon (20 chiffres)", "Voucher number (20 digits)"),
     "open": ("Voir le bon", "Open the voucher"),
+    "shops_title": ("Où dépenser les bons", "Where to spend the vouchers"),
+    "shops_intro": ("Les commerces qui acceptent les bons {campaign}.", "The shops that take {campaign} vouchers."),
+    "search_label": ("Nom, type de commerce ou ville", "Name, kind of shop or town"),
+    "town_label": ("Ville", "Town"),
+    "all_towns": ("Toutes les villes", "All towns"),
+    "search": ("Chercher", "Search"),
+    "shop_count": ("{shown} commerce(s) sur {total}", "{shown} shop(s) of {total}"),
+    "no_shop": ("Aucun commerce ne correspond à cette recherche.", "No shop matches this search."),
+    "show_all": ("Voir tous les commerces", "Show every shop"),
+    "hours": ("Horaires", "Opening hours"),
+    "open_maps": ("Ouvrir dans Plans", "Open in Maps"),
+    "maps_web": ("Carte en ligne", "Online map"),
+    "campaign_unknown_title": ("Opération introuvable", "Scheme not found"),
+    "campaign_unknown_text": ("Aucune opération de bons d'achat ne porte ce nom.", "No voucher scheme has that name."),
 }
 
 
