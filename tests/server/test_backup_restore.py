@@ -224,3 +224,45 @@ def test_verify_names_each_kind_of_damage(tmp_path: Path) -> None:
         (Flaw.CHAIN_BROKEN, f"terminal {ids[3]} seq 1"),
         (Flaw.DANGLING_REF, f"voucher {sold.serial} (sale_id)"),
     ])
+
+
+@pytest.mark.postgres
+def test_the_nightly_backup_script_writes_a_dump_that_restores(pg_server: Any, tmp_path: Path) -> None:
+    """installer/server/voucher-server-backup.sh as its unit runs it (the server's URL from the env file): a dump
+    pg_restore reads back, the dumps past their keeping removed, and the dump restores to a database verify finds
+    sound."""
+    source = pg_server()
+    build(source)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    old = backups / "vouchers-2026-10-01T031500Z.dump"
+    old.write_bytes(b"an old dump")
+    recent = backups / "vouchers-2026-12-06T031500Z.dump"
+    recent.write_bytes(b"last night's dump")
+    subprocess.run(["touch", "-d", "40 days ago", str(old)], check=True)
+    subprocess.run(["touch", "-d", "1 day ago", str(recent)], check=True)
+    env = {"PATH": "/usr/bin:/bin", "VOUCHER_SERVER_DB": source, "VOUCHER_BACKUP_DIR": str(backups),
+           "VOUCHER_BACKUP_KEEP_DAYS": "30"}
+    script = REPO / "installer" / "server" / "voucher-server-backup.sh"
+    out = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    dump = Path(out.stdout.strip())
+    assert dump.parent == backups and dump.name.startswith("vouchers-") and dump.suffix == ".dump"
+    assert sorted(p.name for p in backups.iterdir()) == sorted([dump.name, recent.name])  # the old one is gone
+    assert oct(dump.stat().st_mode & 0o777) == "0o600"
+
+    target = pg_server()
+    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", libpq(target), str(dump)], check=True,
+                   timeout=120)
+    assert table_digests(target) == table_digests(source)
+    checked = verify(target)
+    assert checked.returncode == 0 and checked.stdout.strip().endswith("0 problem(s)"), checked.stdout
+
+    # a database the script cannot dump leaves no archive under a final name
+    broken = subprocess.run([str(script)], env={**env, "VOUCHER_SERVER_DB": source + "_missing"},
+                            capture_output=True, text=True, timeout=120)
+    assert broken.returncode != 0
+    assert sorted(p.name for p in backups.iterdir()) == sorted([dump.name, recent.name])  # no .partial either
+    sqlite = subprocess.run([str(script)], env={**env, "VOUCHER_SERVER_DB": "sqlite:///x.db"}, capture_output=True,
+                            text=True, timeout=60)
+    assert sqlite.returncode == 2 and "n'est pas une base PostgreSQL" in sqlite.stderr

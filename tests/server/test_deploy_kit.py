@@ -34,7 +34,10 @@ REPO = Path(__file__).resolve().parents[2]
 KIT = REPO / "installer" / "server"
 BIN = "/opt/voucher-server/bin/voucher-server"
 SECRET = "Zk3v9yQeR1n8s0T2u5W7x4A6b9C1d3E5f7G9h1J3k5="
-UNITS = ("voucher-server.service", "voucher-server-migrate.service")
+BACKUP = "/opt/voucher-server/bin/voucher-server-backup"
+UNITS = ("voucher-server.service", "voucher-server-migrate.service", "voucher-server-backup.service",
+         "voucher-server-backup.timer")
+SCORED = ("voucher-server.service", "voucher-server-migrate.service", "voucher-server-backup.service")
 
 
 def unit(name: str) -> dict[str, dict[str, list[str]]]:
@@ -75,14 +78,15 @@ def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
         pytest.skip("systemd-analyze is not installed (package systemd): test_units_command_lines still parses them")
     real = Path(sys.executable).with_name("voucher-server")
     assert real.exists(), "the venv's voucher-server entry point"
-    for name in UNITS:  # verify checks that the binary exists: point the units at this venv's
-        text = (KIT / name).read_text(encoding="utf-8").replace(BIN, str(real))
+    for name in UNITS:  # verify checks that the binary exists: point the units at this venv's (and the script)
+        text = ((KIT / name).read_text(encoding="utf-8").replace(BACKUP, str(KIT / "voucher-server-backup.sh"))
+                .replace(BIN, str(real)))
         (tmp_path / name).write_text(text, encoding="utf-8")
     out = subprocess.run(["systemd-analyze", "verify", *(str(tmp_path / n) for n in UNITS)], capture_output=True,
                          text=True, timeout=60)
     # an unknown key or a bad value is only a warning to systemd: any line on stderr fails here
     assert out.returncode == 0 and out.stderr.strip() == "", out.stderr
-    for name in UNITS:  # systemd's own reading of the hardening: 0 is sealed, 10 is exposed, "OK" below 4.5
+    for name in SCORED:  # systemd's own reading of the hardening: 0 is sealed, 10 is exposed, "OK" below 4.5
         score = subprocess.run(["systemd-analyze", "security", "--offline=yes", str(tmp_path / name)],
                                capture_output=True, text=True, timeout=60)
         level = re.search(r"Overall exposure level for \S+: ([\d.]+)", score.stdout)
@@ -112,6 +116,11 @@ def test_units_command_lines_and_ordering() -> None:
         for key, value in (("NoNewPrivileges", "yes"), ("ProtectSystem", "strict"), ("ProtectHome", "yes"),
                            ("PrivateTmp", "yes"), ("CapabilityBoundingSet", "")):
             assert s[key] == [value], key
+    backup, timer = unit("voucher-server-backup.service"), unit("voucher-server-backup.timer")
+    assert backup["Service"]["ExecStart"] == [BACKUP] and backup["Service"]["Type"] == ["oneshot"]
+    assert backup["Service"]["ReadWritePaths"] == ["/var/backups/voucher-server"]
+    assert "VOUCHER_BACKUP_DIR=/var/backups/voucher-server" in backup["Service"]["Environment"][0].split()
+    assert timer["Timer"]["OnCalendar"] == ["*-*-* 03:15:00 Europe/Paris"] and timer["Timer"]["Persistent"] == ["yes"]
     users = (KIT / "voucher-server.sysusers.conf").read_text(encoding="utf-8")
     assert re.search(r"^u voucher-server ", users, re.M)
 
