@@ -11,6 +11,8 @@ import pytest
 from tests.console.conftest import ADMIN, add_operator, login
 from voucher_core.timeutil import business_day, utc_now
 from voucher_server.services import online_sales as sales
+from voucher_server.services import online_settlement as settle
+from voucher_server.services.periods import Period
 
 from .conftest import Inbox, Shop
 from .test_browser import browser  # noqa: F401  (the module's Chromium)
@@ -71,7 +73,7 @@ def test_settlement_payout_limits_and_refunds(browser: Any, shop: Shop,  # noqa:
     finally:
         ctx.close()
     with shop.db.reading() as s:
-        fees = sales.provider_fees(s, sales.Period(business_day(utc_now()), business_day(utc_now())))
+        fees = settle.provider_fees(s, Period(business_day(utc_now()), business_day(utc_now())))
     assert [(f.provider_id, f.fee_cents, f.gross_cents, f.net_cents) for f in fees] == [("TESTPAY", 120, 2000, 1880)]
 
 

@@ -25,6 +25,7 @@ from voucher_server.models_online import OnlineOrder, OnlineOrderVoucher, Provid
 from voucher_server.payments.base import TEST_WEBHOOK_SECRET, Mode, PaySettings, SetupError
 from voucher_server.payments.test_provider import TestProvider, session_event, sign
 from voucher_server.services import online_sales as sales
+from voucher_server.services import online_settlement as settle
 from voucher_server.services.liability import liability
 from voucher_server.services.periods import Period
 from voucher_server.services.remittance import remittance
@@ -282,13 +283,13 @@ def test_provider_settlement_reconciles_to_the_cent(shop: Shop, inbox: tuple[Inb
     assert redeem(shop, view.vouchers[0].code).status_code == 200
 
     with shop.db.writing() as s:
-        st0 = sales.provider_settlement(s, shop.provider_id, period)
+        st0 = settle.provider_settlement(s, shop.provider_id, period)
         assert (st0.collected_cents, st0.paid_out_gross_cents, st0.outstanding_cents) == (3000, 0, 0 + 3000)
         # Stripe-like fees: 1.5 % + 0.25 EUR per payment, on the three payments (one later refunded: kept).
         fee = sum(round(c * 0.015) + 25 for c in (2000, 1000, 1000))
-        sales.record_payout(s, shop.provider_id, "po_test_1", day, period, 3000, fee, "ops@ville.example", now)
-        st = sales.provider_settlement(s, shop.provider_id, period)
-        fees = sales.provider_fees(s, period)
+        settle.record_payout(s, shop.provider_id, "po_test_1", day, period, 3000, fee, "ops@ville.example", now)
+        st = settle.provider_settlement(s, shop.provider_id, period)
+        fees = settle.provider_fees(s, period)
         after = liability(s, day)
     assert st.collected_cents == 3000 and st.paid_out_gross_cents == 3000 and st.outstanding_cents == 0
     assert st.fee_cents == fee == 135 and st.paid_out_net_cents == 3000 - 135

@@ -76,7 +76,7 @@ def cmd_mail_order(args: argparse.Namespace) -> None:
 
 
 def cmd_record_payout(args: argparse.Namespace) -> None:
-    from ..services.online_sales import record_payout
+    from ..services.online_settlement import record_payout
     from ..services.periods import Period
 
     period = Period(date.fromisoformat(args.start), date.fromisoformat(args.end))
@@ -91,7 +91,7 @@ def cmd_record_payout(args: argparse.Namespace) -> None:
 
 
 def cmd_provider_settlement(args: argparse.Namespace) -> None:
-    from ..services.online_sales import provider_settlement
+    from ..services.online_settlement import provider_settlement
     from ..services.periods import Period
 
     period = Period(date.fromisoformat(args.start), date.fromisoformat(args.end))

@@ -19,6 +19,7 @@ from ..models_online import OnlineLimit, OnlineOrder, ProviderPayout
 from ..payments.base import PaySettings, SetupError
 from ..payments.stripe_checkout import ProviderDown
 from ..services import online_sales as sales
+from ..services import online_settlement as settle
 from .models import AuditEvent
 from .pages_settle import period_of
 from .validation import FieldError, clean_date
@@ -42,7 +43,7 @@ def _online_page(page: Page, status: int = 200, errors: dict[str, str] | None = 
         settlements = []
         for pid in PROVIDERS:
             if s.scalar(select(CampaignSeller.merchant_id).where(CampaignSeller.merchant_id == pid).limit(1)):
-                settlements.append(sales.provider_settlement(s, pid, period))
+                settlements.append(settle.provider_settlement(s, pid, period))
         payouts = s.scalars(select(ProviderPayout).where(ProviderPayout.day >= period.start,
                                                          ProviderPayout.day <= period.end)
                             .order_by(ProviderPayout.day, ProviderPayout.id)).all()
@@ -106,7 +107,7 @@ def online_payout(page: Annotated[Page, Depends(admin)]) -> Response:
     assert page.me is not None
     try:
         with page.db.writing() as s:
-            row = sales.record_payout(s, values["provider_id"], values["reference"], day, period,
+            row = settle.record_payout(s, values["provider_id"], values["reference"], day, period,
                                       nums["gross_cents"], nums["fee_cents"], page.me.email, utc_now())
             _audit(page, s, "provider_payout", row.reference, {"gross_cents": row.gross_cents,
                                                                 "fee_cents": row.fee_cents, "day": row.day})
