@@ -15,7 +15,7 @@ from voucher_server.services import online_settlement as settle
 from voucher_server.services.periods import Period
 
 from .conftest import Inbox, Shop
-from .test_browser import browser  # noqa: F401  (the module's Chromium)
+from .test_browser import SHOTS, browser  # noqa: F401  (the module's Chromium)
 from .test_purchase import pay
 
 
@@ -60,6 +60,7 @@ def test_settlement_payout_limits_and_refunds(browser: Any, shop: Shop,  # noqa:
         pg.click("#payout-form button[type=submit]")
         assert "Versement enregistré." in pg.inner_text(".notice")
         assert [cents(pg, "provider-TESTPAY", i) for i in (1, 2, 3, 4, 5)] == [2000, 2000, 120, 1880, 0]
+        pg.screenshot(path=str(SHOTS / "console-vente-en-ligne.png"), full_page=True)
         # Limits: a refusal next to the field, then saved.
         pg.fill("#limits-BOOST24 input[name=per_buyer]", "0")
         pg.click("#limits-BOOST24 button")

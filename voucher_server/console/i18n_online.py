@@ -37,6 +37,8 @@ ONLINE_TEXTS: dict[str, tuple[str, str]] = {
                   "A whole number of at least 1, or empty for no limit."),
     "online_orders": ("Commandes en ligne", "Online orders"),
     "buyer": ("Acheteur", "Buyer"),
+    "order_vouchers": ("Bons", "Vouchers"),
+    "order_amount": ("Montant payé", "Amount paid"),
     "order_state_pending": ("en attente", "pending"),
     "order_state_paid": ("payée", "paid"),
     "order_state_expired": ("non aboutie", "not completed"),
