@@ -91,3 +91,29 @@ def test_split_free_text_addresses() -> None:
     assert svc.split_address("3 rue de la République, 69001 Lyon") == ("3 rue de la République", "69001", "Lyon")
     assert svc.split_address("1 quai, 75004 Paris Cedex 04") == ("1 quai", "75004", "Paris Cedex 04")
     assert svc.split_address("Marché couvert") == ("Marché couvert", "", "")
+
+
+def test_the_cli_sets_details_and_prints_the_list_as_the_page_shows_it(api: Api,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from voucher_server.cli import main
+
+    main(["shop-details", "M0002", "--db", api.db_url, "--category", "Librairie", "--hours", "Lun–Sam 10 h – 19 h",
+          "--hours", "Dim fermé", "--by", "ops@ville.example"])
+    out = json.loads(capsys.readouterr().out)
+    assert out == {"merchant_id": "M0002", "category": "Librairie", "opening_hours": ["Lun–Sam 10 h – 19 h",
+                                                                                      "Dim fermé"], "listed": True}
+    main(["shop-details", "M0002", "--db", api.db_url, "--hidden"])  # keeps the category and hours
+    assert json.loads(capsys.readouterr().out)["category"] == "Librairie"
+    main(["shops", "BOOST24", "--db", api.db_url, "--json"])
+    listed = json.loads(capsys.readouterr().out)
+    assert [x["name"] for x in listed["shops"]] == ["Boulangerie Martin"] and listed["total"] == 1
+    assert names(api.client.get("/p/BOOST24/shops").text) == ["Boulangerie Martin"]
+    main(["shop-details", "M0002", "--db", api.db_url, "--listed"])
+    capsys.readouterr()
+    main(["shops", "BOOST24", "--db", api.db_url, "--town", "Villeurbanne"])
+    text = capsys.readouterr().out
+    assert "1 / 2" in text and "Librairie du Centre  [Librairie]  8 rue Émile Zola, 69100 Villeurbanne" in text
+    assert "Lun–Sam 10 h – 19 h; Dim fermé" in text
+    assert "Lun–Sam 10 h – 19 h" in api.client.get("/p/BOOST24/shops", params={"q": "centre"}).text

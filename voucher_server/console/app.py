@@ -21,6 +21,7 @@ from . import (
     pages_online,
     pages_orders,
     pages_settle,
+    pages_shop_public,
     pages_vouchers,
 )
 from .audit import AuditAction, record
@@ -57,7 +58,7 @@ def build_console(db: Database, settings: Settings) -> FastAPI:
     _error_pages(console)
     _login_routes(console)
     for module in (pages_home, pages_campaigns, pages_merchants, pages_vouchers, pages_settle, pages_orders,
-                   pages_commission, pages_online):
+                   pages_commission, pages_online, pages_shop_public):
         console.include_router(module.router)
     return console
 

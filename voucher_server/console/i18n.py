@@ -11,6 +11,7 @@ from voucher_core.money import format_cents
 
 from .i18n_commission import COMMISSION_TEXTS
 from .i18n_online import ONLINE_TEXTS
+from .i18n_shops import SHOP_TEXTS
 
 
 class Lang(StrEnum):
@@ -312,6 +313,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 TEXTS.update(COMMISSION_TEXTS)
 TEXTS.update(ONLINE_TEXTS)
+TEXTS.update(SHOP_TEXTS)
 
 
 def translator(lang: Lang) -> Callable[..., str]:

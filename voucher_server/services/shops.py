@@ -71,7 +71,7 @@ def split_address(free: str) -> tuple[str, str, str]:
     return m["street"].strip(), m["post"], m["town"].strip()
 
 
-def _line(m: Merchant, pa: PostalAddress | None, pub: ShopPublic | None) -> ShopLine:
+def shop_line(m: Merchant, pa: PostalAddress | None, pub: ShopPublic | None) -> ShopLine:
     if pa is not None and (pa.street_name or pa.town_name):
         street = f"{pa.building_number} {pa.street_name}".strip()
         post, town = pa.post_code, pa.town_name
@@ -92,7 +92,7 @@ def campaign_shops(s: Session, campaign_id: str, query: str = "", town: str = ""
                      .outerjoin(PostalAddress, PostalAddress.merchant_id == Merchant.id)
                      .outerjoin(ShopPublic, ShopPublic.merchant_id == Merchant.id)
                      .where(CampaignMerchant.campaign_id == campaign_id, Merchant.is_merchant.is_(True))).all()
-    listed = [_line(m, pa, pub) for m, pa, pub in rows if pub is None or pub.listed]
+    listed = [shop_line(m, pa, pub) for m, pa, pub in rows if pub is None or pub.listed]
     listed.sort(key=lambda x: (fold(x.town), fold(x.name), x.merchant_id))
     q, tw = fold(query), fold(town)
     shops = [x for x in listed
