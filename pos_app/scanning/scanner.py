@@ -10,10 +10,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import cv2
 import numpy as np
+
+from voucher_core.codes import CodeError, serial_of
 
 from .capture import STATUS_ENDED, CaptureThread, FrameSource
 from .debounce import Debouncer
@@ -21,6 +24,29 @@ from .decoders import DecodedCode
 from .pipeline import FramePipeline
 
 log = logging.getLogger(__name__)
+
+
+class ScanStatus(StrEnum):
+    """What the scanner says of the codes in view (through ``on_status``, beside the camera's statuses)."""
+
+    # two different vouchers in one frame: the till acts on neither ("un seul bon à la fois")
+    SEVERAL_VOUCHERS = "several_vouchers"
+    # back to one voucher or none after SEVERAL_VOUCHERS
+    ONE_VOUCHER = "one_voucher"
+
+
+def voucher_of(text: str) -> str:
+    """What tells two vouchers apart: the serial a code names (a printed voucher's QR code and its Code 128 give
+    the same one), else the text itself (a code the till does not know is one more thing in view)."""
+    try:
+        return serial_of(text)
+    except CodeError:
+        return text
+
+
+def several_vouchers(codes: list[DecodedCode]) -> bool:
+    """True when a frame's codes name more than one voucher."""
+    return len({voucher_of(c.text) for c in codes}) > 1
 
 ScanPipeline = FramePipeline  # the name other parts use for the per-frame decoder
 
@@ -86,6 +112,7 @@ class Scanner(threading.Thread):
             self.capture = CaptureThread(self.source, on_status=self._status, backoff_s=backoff_s)
         self.frames_decoded = 0
         self.decode_ms_total = 0.0
+        self.several_in_view = False  # the last frame showed two different vouchers
 
     def _status(self, status: str) -> None:
         if status == STATUS_ENDED or status == "lost":
@@ -147,7 +174,14 @@ class Scanner(threading.Thread):
         codes = self.pipeline.decode(img)
         self.decode_ms_total += (time.perf_counter() - t0) * 1000.0
         self.frames_decoded += 1
-        for ev in events_for(self.debouncer, codes, index, t_ms):
+        several = several_vouchers(codes)
+        if several != self.several_in_view:
+            self.several_in_view = several
+            self._status(ScanStatus.SEVERAL_VOUCHERS if several else ScanStatus.ONE_VOUCHER)
+        if several:
+            # act on neither, and forget both: the one left in view once the other is taken away is a new scan
+            self.debouncer.reset()
+        for ev in ([] if several else events_for(self.debouncer, codes, index, t_ms)):
             try:
                 self.on_scan(ev)
             except Exception:
@@ -160,6 +194,7 @@ class Scanner(threading.Thread):
                 log.exception("preview callback failed")
             return now
         return last_preview
+
 
 def events_for(debouncer: Debouncer, codes: list[DecodedCode], index: int, t_ms: float) -> list[ScanEvent]:
     """Feed one frame's codes to the debouncer; the scan events it yields."""

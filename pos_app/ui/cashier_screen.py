@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from pos_app.scanning.capture import CameraStatus
 from pos_app.scanning.manual import EntryState, ManualEntry
+from pos_app.scanning.scanner import ScanStatus
 from voucher_core.money import format_cents
 from voucher_core.verdicts import Verdict, VerdictDetail
 
@@ -43,6 +44,7 @@ class CashierScreen(QWidget):
         self._source: str | None = None  # where the code on screen (or being checked) came from
         self._busy = False  # a check is running
         self._redeeming = False
+        self._several_in_view = False  # the camera sees two different vouchers: "un seul bon à la fois"
         self._build()
         self.retranslate()
 
@@ -106,7 +108,10 @@ class CashierScreen(QWidget):
 
     def _show_hint(self) -> None:
         status = self.entry.status
-        if not self.entry.text:
+        if not self.entry.text and self._several_in_view:
+            self.hint.setText(words.say(ScanStatus.SEVERAL_VOUCHERS))
+            self.hint.setStyleSheet("color:#b3121f")
+        elif not self.entry.text:
             self.hint.setText("")
         elif status.state is EntryState.VALID:
             self.hint.setText(self.tr("Valid number: press Enter"))
@@ -262,7 +267,10 @@ class CashierScreen(QWidget):
 
     # --- camera ---------------------------------------------------------------------------------------
     def camera_status(self, status: str) -> None:
-        if status in (CameraStatus.LOST, CameraStatus.STOPPED):
+        if status in (ScanStatus.SEVERAL_VOUCHERS, ScanStatus.ONE_VOUCHER):
+            self._several_in_view = status == ScanStatus.SEVERAL_VOUCHERS
+            self._show_hint()
+        elif status in (CameraStatus.LOST, CameraStatus.STOPPED):
             self.camera.set_message(self.tr("Camera unavailable — type the number or use the USB scanner"))
         elif status == CameraStatus.ENDED:
             self.camera.set_message(self.tr("Camera: end of video"))

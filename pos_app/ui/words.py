@@ -85,6 +85,8 @@ WORDS: dict[str, object] = {  # object: what QT_TRANSLATE_NOOP is typed to retur
     "too_short": QT_TRANSLATE_NOOP("Words", "the number is too short"),
     "too_long": QT_TRANSLATE_NOOP("Words", "the number is too long"),
     "bad_check_digit": QT_TRANSLATE_NOOP("Words", "wrong number: a digit is wrong or two are swapped"),
+    # --- the camera (scanning.scanner.ScanStatus) ----------------------------------------------------------------
+    "several_vouchers": QT_TRANSLATE_NOOP("Words", "One voucher at a time"),
     # --- selling cards (services.sale) -----------------------------------------------------------------------
     "not_seller": QT_TRANSLATE_NOOP("Words", "this till is not allowed to sell vouchers"),
     "not_in_cache": QT_TRANSLATE_NOOP("Words", "card unknown to this till: synchronise (F5) and try again"),

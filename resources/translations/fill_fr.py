@@ -259,6 +259,7 @@ FR_MORE = {
     "the number is too short": "le numéro est trop court",
     "the number is too long": "le numéro est trop long",
     "wrong number: a digit is wrong or two are swapped": "numéro incorrect : un chiffre est faux ou deux sont inversés",
+    "One voucher at a time": "Un seul bon à la fois",
     "this till is not allowed to sell vouchers": "cette caisse n'est pas habilitée à vendre des bons",
     "card unknown to this till: synchronise (F5) and try again":
         "carte inconnue de cette caisse : synchronisez (F5) puis réessayez",

@@ -966,6 +966,10 @@
         <translation>numéro incorrect : un chiffre est faux ou deux sont inversés</translation>
     </message>
     <message>
+        <source>One voucher at a time</source>
+        <translation>Un seul bon à la fois</translation>
+    </message>
+    <message>
         <source>this till is not allowed to sell vouchers</source>
         <translation>cette caisse n'est pas habilitée à vendre des bons</translation>
     </message>
