@@ -171,6 +171,49 @@ def motion_video(path: str | Path, text: str, symbology: str = "QRCode", *, spee
     return len(xs)
 
 
+@dataclass(frozen=True)
+class WaveClip:
+    """A video of a card waved through the view and then held still: ``still_from`` is the (1-based) index of the
+    first frame where it no longer moves."""
+
+    path: Path
+    frames: int
+    still_from: int
+
+
+def wave_and_hold_video(path: str | Path, text: str, symbology: str = "QRCode", *, fps: float = 30.0,
+                        hold_frames: int = 30, seed: int = 0) -> WaveClip:
+    """An MJPG .avi of a customer's gesture: the card sweeps in from the right edge past the middle (30 px per
+    frame, drifting up), comes back (20 px per frame, drifting down), then is held still in the middle for
+    ``hold_frames`` frames. Each moving frame is smeared by that frame's motion (a 1/30 s exposure)."""
+    rng = np.random.default_rng(seed)
+    bg = counter_scene(seed)
+    card, scale = _card(symbology, text, rng)
+    half = card.shape[1] * scale / 2
+    rest = (W / 2, H / 2)
+    path_pts: list[tuple[float, float]] = []
+    for x in np.arange(W + half, 300.0, -30.0):  # in, fast, leftwards and up
+        path_pts.append((float(x), rest[1] + 60 - 60 * (W + half - x) / (W + half - 300)))
+    for x in np.arange(300.0, rest[0], 20.0):  # back, slower, rightwards and down
+        path_pts.append((float(x), rest[1] + 30 * (x - 300) / (rest[0] - 300)))
+    path_pts += [rest] * hold_frames
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (W, H))
+    if not writer.isOpened():
+        raise RuntimeError(f"cannot write video {path}")
+    try:
+        prev = path_pts[0]
+        for i, (x, y) in enumerate(path_pts):
+            dx, dy = x - prev[0], y - prev[1]
+            length = max(1, round(float(np.hypot(dx, dy))))
+            angle = float(np.degrees(np.arctan2(-dy, dx))) % 180.0
+            writer.write(moving_scene(bg, card, (x, y), scale, 3.0, length, angle, seed + i))
+            prev = (x, y)
+    finally:
+        writer.release()
+    # 0-based, the first frame at rest still carries the last step's smear: the card is still from the next one
+    return WaveClip(Path(path), len(path_pts), len(path_pts) - hold_frames + 2)
+
+
 def blurred_clutter_scenes(n: int, seed: int = 200) -> list[np.ndarray]:
     """Counters where something without a code moves (a hand-sized printed card, a receipt): must stay silent."""
     rng = np.random.default_rng(seed)
