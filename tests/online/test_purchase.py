@@ -397,3 +397,11 @@ def test_a_mail_server_down_loses_nothing_and_the_mail_goes_again(shop: Shop, in
     assert msg["To"] == "rob@example.fr"
     with shop.db.reading() as s:
         assert s.scalar(select(OnlineOrder.mailed_at).where(OnlineOrder.token == token)) is not None
+
+
+def test_the_purchase_form_may_lead_to_the_provider_page_and_nowhere_else(shop: Shop) -> None:
+    csp = shop.http.get("/p/achat/BOOST24").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://checkout.stripe.com;" in csp and "script-src" not in csp
+    assert "frame-ancestors 'none'" in csp
+    order_csp = shop.http.get("/p/commande/nope").headers["Content-Security-Policy"]
+    assert "checkout.stripe.com" not in order_csp

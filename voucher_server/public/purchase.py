@@ -100,7 +100,9 @@ def _offer_page(request: Request, campaign_id: str, error: str = "", status: int
             o = sales.offer(s, campaign_id, st.provider.mode, utc_now())
     except sales.OrderRefused as exc:
         return _message(request, "buy_title", _refusal_text(request, exc), 404)
-    return _page(request, "purchase.html", status=status, o=o, error=error, email=email, quantity=quantity)
+    # The browser checks a form's redirect against the policy of the page holding the form: this page's.
+    return _page(request, "purchase.html", status=status, headers=_checkout_csp(), o=o, error=error, email=email,
+                 quantity=quantity)
 
 
 @router.get("/p/achat/{campaign_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -147,7 +149,7 @@ async def purchase_start(request: Request, campaign_id: str, email: str = Form("
         url = f"{_base(request)}{url}" if url.startswith("/") else url
         if lang_of(request).value == "en":
             url += "?lang=en"
-    return RedirectResponse(url, status_code=303, headers=_checkout_csp())
+    return RedirectResponse(url, status_code=303)
 
 
 # --- the TEST stand-in for the provider's hosted page ---------------------------------------------------------
