@@ -129,3 +129,16 @@ def test_pages_are_rate_limited_per_address(db_url: str) -> None:
         assert a.client.get(f"{P}/vouchers/{code}", headers=a.h(a.token())).status_code == 200
     finally:
         a.close()
+
+
+def test_the_language_follows_the_phone_unless_the_holder_chose(api: Api) -> None:
+    code = api.vouchers("active")[5]["code"]
+    en = api.client.get(f"/v/{code}", headers={"Accept-Language": "en-GB,en;q=0.9,fr;q=0.5"}).text
+    assert 'lang="en"' in en and "Worth today" in en and 'href="?lang=fr"' in en
+    fr = api.client.get(f"/v/{code}", headers={"Accept-Language": "de-DE,fr;q=0.8,en;q=0.7"}).text
+    assert 'lang="fr"' in fr and "Vaut aujourd" in fr and 'href="?lang=en"' in fr
+    chosen = api.client.get(f"/v/{code}", params={"lang": "fr"}, headers={"Accept-Language": "en"}).text
+    assert 'lang="fr"' in chosen
+    assert 'lang="fr"' in api.client.get(f"/v/{code}", headers={"Accept-Language": "de"}).text
+    unknown = api.client.get("/v/bonjour", headers={"Accept-Language": "en"})
+    assert unknown.status_code == 404 and "Voucher not found" in unknown.text

@@ -13,7 +13,7 @@ from voucher_core.timeutil import utc_now
 from ..services.holder import holder_view
 from ..services.shops import ShopList, campaign_shops
 from . import words
-from .web import limited, render, state_of
+from .web import lang_of, limited, render, state_of
 
 router = APIRouter()
 
@@ -29,7 +29,7 @@ async def _voucher_page(request: Request, code: str) -> HTMLResponse:
         view = await anyio.to_thread.run_sync(holder_view, ctx.db, data, code, utc_now())
     if view is None:
         # One answer for a wrong check digit, a forged signature, an unknown or an old serial.
-        lang = words.lang_of(request.query_params.get("lang"))
+        lang = lang_of(request)
         return render(request, "message.html", status=404, title=words.t(lang, "unknown_title"),
                       text=words.t(lang, "unknown_text"))
     return render(request, "voucher.html", v=view)
@@ -56,7 +56,7 @@ async def shops_page(request: Request, campaign_id: str, q: str = "", town: str 
 
     shops = await anyio.to_thread.run_sync(read)
     if shops is None:
-        lang = words.lang_of(request.query_params.get("lang"))
+        lang = lang_of(request)
         return render(request, "message.html", status=404, title=words.t(lang, "campaign_unknown_title"),
                       text=words.t(lang, "campaign_unknown_text"))
     return render(request, "shops.html", shops=shops, query=query, town=town)

@@ -49,7 +49,12 @@ def state_of(request: Request) -> PublicState:
 
 
 def lang_of(request: Request) -> Lang:
-    return words.lang_of(request.query_params.get("lang"))
+    """?lang=fr|en when the holder chose; else the phone's languages (Accept-Language), French unless English
+    comes before French there."""
+    asked = request.query_params.get("lang")
+    if asked in ("fr", "en"):
+        return Lang(asked)
+    return words.lang_of_header(request.headers.get("accept-language", ""))
 
 
 def address_of(request: Request) -> str:
@@ -62,8 +67,7 @@ def render(request: Request, template: str, status: int = 200, test_mode: bool =
     lang = lang_of(request)
     other = Lang.FR if lang is Lang.EN else Lang.EN
     params = {k: v for k, v in request.query_params.items() if k != "lang"}
-    if other is Lang.EN:
-        params["lang"] = "en"
+    params["lang"] = other.value  # explicit both ways: it overrides the phone's Accept-Language
     query = urlencode(params)
     html = state_of(request).env.get_template(template).render(
         lang=lang, other=other, test_mode=test_mode,

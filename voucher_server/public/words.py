@@ -18,6 +18,25 @@ def lang_of(raw: str | None) -> Lang:
     return Lang.EN if raw == "en" else Lang.FR
 
 
+def lang_of_header(accept_language: str) -> Lang:
+    """English when the first of French or English in an Accept-Language header (by q, then order) is English."""
+    best: tuple[float, int, Lang] | None = None
+    for i, part in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in ("fr", "en"):
+            continue
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if q > 0 and (best is None or (q, -i) > (best[0], best[1])):
+            best = (q, -i, Lang(primary))
+    return best[2] if best else Lang.FR
+
+
 WORDS: dict[str, tuple[str, str]] = {
     "site": ("Bons d'achat", "Gift vouchers"),
     "switch": ("English", "Français"),
