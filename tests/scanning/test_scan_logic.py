@@ -99,3 +99,14 @@ def test_manual_entry_states() -> None:
     assert m.set_text(serial + "1" * 9).reason == "too_long"
     st = m.set_text("".join(AZERTY_DIGITS[c] for c in serial))  # caps lock off on AZERTY
     assert st.state is EntryState.VALID and st.serial == serial
+
+
+def test_two_vouchers_in_one_frame_are_several_a_voucher_qr_and_its_code128_are_one() -> None:
+    from pos_app.scanning.decoders import DecodedCode
+    from pos_app.scanning.scanner import several_vouchers
+
+    a, b = make_serial(12345), make_serial(67890)
+    qr_a = DecodedCode(f"VC1:DEMO:K1:{a}:" + "A" * 103, "QRCode", ((0, 0),))
+    assert not several_vouchers([qr_a, DecodedCode(a, "Code128", ((500, 0),))])  # one printed voucher, two codes
+    assert several_vouchers([qr_a, DecodedCode(b, "Code128", ((500, 0),))])
+    assert not several_vouchers([qr_a]) and not several_vouchers([])

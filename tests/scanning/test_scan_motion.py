@@ -53,7 +53,8 @@ def test_sharp_or_flat_images_show_no_motion() -> None:
 
 @pytest.fixture(scope="module")
 def scenes() -> list[synth_motion.MotionScene]:
-    """Two scenes per symbology: blur of 15 px and of 25 px (the full 36 run in bench/decode.py)."""
+    """Two scenes per symbology: the shortest blur (6 px) and the longest (25 px) (bench/decode.py runs 288 frames
+    per seed range)."""
     return synth_motion.motion_scenes(synth_motion.motion_texts(2, make_serial), seed=17)
 
 
@@ -64,24 +65,26 @@ def test_pipeline_reads_motion_blurred_scenes(scenes: list[synth_motion.MotionSc
     assert got == [scene.text], (scene.symbology, scene.length, scene.angle)
 
 
-# Frames of the benchmark's sets (bench/decode.py --motion-only --seed N) that earlier versions missed or misread:
-# the region's centre on sharp clutter beside the code (5, 19), long blurs restored a little too long (1, 23;
-# 1, 34; 5, 32; 7, 32), one a little too short (6, 16), a restoration that also read a second, wrong EAN-13
-# (7, 35); and the longest blur of a QR code.
-HARD = [(5, 19), (1, 23), (1, 34), (5, 32), (7, 32), (6, 16), (7, 35), (3, 11)]
+# The longest blurs (20-25 px) of project seed 1 (bench/decode.py's tables), one or more in every angle band for
+# each symbology, card-only and whole-frame, MJPEG quality 70-89: (seed, index in the set).
+LONG_BLURS = [(1, 0), (1, 1), (1, 7), (1, 9), (1, 17), (1, 18), (1, 22), (1, 23), (1, 25), (1, 27), (1, 28), (1, 35)]
 
 
-@pytest.mark.parametrize(("seed", "index"), HARD)
-def test_pipeline_reads_hard_motion_scenes(seed: int, index: int) -> None:
+@pytest.mark.parametrize(("seed", "index"), LONG_BLURS)
+def test_pipeline_reads_long_blurs_in_any_direction(seed: int, index: int) -> None:
     (scene,) = synth_motion.motion_scenes(TEXTS, seed=seed, only={index})
     got = [c.text for c in FramePipeline().decode(scene.image)]
     assert got == [scene.text], (scene.symbology, scene.length, scene.angle)
 
 
-@pytest.mark.parametrize(("seed", "index"), [(12, 27), (7, 35)])
-def test_a_restored_ean13_is_not_misread(seed: int, index: int) -> None:
-    """Frames where a restoration a hair off read another valid EAN-13 (12, 27: zxing-cpp alone; 7, 35: beside the
-    true one): nothing but the scene's own text may come out."""
+# The 1-D frames of the project's seeds the pipeline does not read (blurs across the bars near horizontal, and two
+# 6-9 px EAN-13): where the restoration guesses are most likely to land on another valid number.
+UNREAD = [(2, 28), (3, 12), (3, 29), (4, 17), (4, 23), (4, 28), (7, 30), (8, 24)]
+
+
+@pytest.mark.parametrize(("seed", "index"), UNREAD)
+def test_an_unread_motion_frame_gives_no_wrong_text(seed: int, index: int) -> None:
+    """No verdict rather than a wrong one: nothing but the scene's own text may come out."""
     (scene,) = synth_motion.motion_scenes(TEXTS, seed=seed, only={index})
     got = {c.text for c in FramePipeline().decode(scene.image)}
     assert got <= {scene.text}, got
