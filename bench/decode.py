@@ -9,7 +9,9 @@
    frame). One table by angle band x symbology and one by blur length band x symbology, for the project's seeds
    (PROJECT_SEEDS, the ones tuned on) and then for the held-out seeds (HELD_OUT_SEEDS, never looked at while
    tuning: run here only, reported as they are). Wrong texts ("phantom reads") are counted in every table.
-3. Silent frames: empty counters (plain, noisy, dark) and a printed card without a code moved across the counter.
+3. Silent frames: empty counters (plain, noisy, dark) and a printed card without a code moved across the counter;
+   then the generated webcam-like stills (pos_app.scanning.synth: small, rotated, tilted, blurred, dark, glare,
+   noisy, heavy JPEG) read by kind.
 4. Speed: median ms per 720p frame with a code and per 720p frame with no code, for our pipeline and raw pyzbar
    timed interleaved in the same run (the machine's load average is printed beside them). "Cold" is a frame with
    no region-of-interest memory; "steady" the same frame again and again, as a still camera gives it.
@@ -196,13 +198,35 @@ def bench_silent() -> None:
         print(f"  {label} ({len(images)} frames): ours {ours}, pyzbar(raw) {zbar}")
 
 
+def webcam_texts() -> list[str]:
+    return [f"VC1:DEMO:K1:{make_serial(1000 + i)}:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 3 + "ABCDEFG"
+            for i in range(4)] + [make_serial(5000 + i) for i in range(2)]
+
+
+def bench_webcam() -> None:
+    """The generated webcam-like still scenes (small, rotated, tilted, blurred, dark, glare, noisy, heavy JPEG)."""
+    raw, _ = raw_pyzbar()
+    pipe = FramePipeline()
+    scenes = synth.webcam_scenes(webcam_texts(), seed=7)
+    hits: dict[str, dict[str, int]] = {"ours": defaultdict(int), "pyzbar(raw)": defaultdict(int)}
+    wrong = {"ours": 0, "pyzbar(raw)": 0}
+    for s in scenes:
+        pipe.reset()
+        for name, texts in (("ours", [c.text for c in pipe.decode(s.image)]), ("pyzbar(raw)", raw(to_gray(s.image)))):
+            hits[name][s.kind] += s.text in texts
+            wrong[name] += any(t != s.text for t in texts)
+    n = len(scenes) // len(synth.SCENE_KINDS)
+    print(f"\n== Webcam-like 720p stills: {len(scenes)} frames ({n} codes x {len(synth.SCENE_KINDS)} kinds), cold")
+    for name, by in hits.items():
+        print(f"  {name:12s} {sum(by.values())}/{len(scenes)} read, wrong text {wrong[name]}: "
+              + ", ".join(f"{k} {by[k]}/{n}" for k in synth.SCENE_KINDS))
+
+
 def bench_speed(repeats: int) -> None:
     """Median ms per 720p frame, ours and raw pyzbar timed interleaved (each frame: ours, then pyzbar)."""
     raw, _ = raw_pyzbar()
     pipe = FramePipeline()
-    texts = [f"VC1:DEMO:K1:{make_serial(1000 + i)}:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 3 + "ABCDEFG"
-             for i in range(4)] + [make_serial(5000 + i) for i in range(2)]
-    with_code = [s.image for s in synth.webcam_scenes(texts, seed=7)]
+    with_code = [s.image for s in synth.webcam_scenes(webcam_texts(), seed=7)]
     with_code += [s.image for s in synth_motion.motion_scenes(synth_motion.motion_texts(12, make_serial), seed=1)]
     empty = [b.image for b in synth.blank_scenes(9, seed=100)]
     clutter = synth_motion.blurred_clutter_scenes(9, seed=200)
@@ -293,6 +317,7 @@ def main() -> None:
     if args.motion_only:
         return
     bench_silent()
+    bench_webcam()
     bench_speed(1 if args.quick else 3)
     bench_latency(2 if args.quick else 4)
 
