@@ -3,7 +3,6 @@ vouchers: /p/<campaign>/shops?q=&town= (searched on the server: works without Ja
 
 from __future__ import annotations
 
-import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -26,7 +25,7 @@ async def _voucher_page(request: Request, code: str) -> HTMLResponse:
     view = None
     if len(code) <= MAX_SCAN_LENGTH:
         data = await ctx.campaigns.current()
-        view = await anyio.to_thread.run_sync(holder_view, ctx.db, data, code, utc_now())
+        view = await state_of(request).reading(holder_view, ctx.db, data, code, utc_now())
     if view is None:
         # One answer for a wrong check digit, a forged signature, an unknown or an old serial.
         lang = lang_of(request)
@@ -54,7 +53,7 @@ async def shops_page(request: Request, campaign_id: str, q: str = "", town: str 
         with db.reading() as s:
             return campaign_shops(s, campaign_id[:16], query, town)
 
-    shops = await anyio.to_thread.run_sync(read)
+    shops = await state_of(request).reading(read)
     if shops is None:
         lang = lang_of(request)
         return render(request, "message.html", status=404, title=words.t(lang, "campaign_unknown_title"),

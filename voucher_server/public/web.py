@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+import anyio
+import anyio.to_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -17,6 +20,7 @@ from . import words
 from .words import Lang
 
 HERE = Path(__file__).parent
+T = TypeVar("T")
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -30,11 +34,22 @@ HEADERS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+PAGE_THREADS = 4  # holders' pages read the database in at most this many threads per process (see reading())
+
+
+@dataclass(slots=True)
 class PublicState:
     ctx: Context
     env: Environment
     buckets: AddressBuckets
+    limiter: anyio.CapacityLimiter | None = None
+
+    async def reading(self, func: Callable[..., T], *args: Any) -> T:
+        """Run ``func`` (a database read) in a thread of the pages' own small pool: a burst of holders' pages
+        queues there rather than taking the request threads the tills' redemptions need."""
+        if self.limiter is None:  # made on the server's event loop, at the first page
+            self.limiter = anyio.CapacityLimiter(PAGE_THREADS)
+        return await anyio.to_thread.run_sync(func, *args, limiter=self.limiter)
 
 
 def build_state(ctx: Context) -> PublicState:
