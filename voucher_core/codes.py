@@ -44,6 +44,7 @@ _US_ON_AZERTY = {
     "A": "Q", "Q": "A", "Z": "W", "W": "Z", "?": "M", "M": ":",
     "a": "q", "q": "a", "z": "w", "w": "z", ",": "m", "m": ";",
     "$": "]",  # the first character of an AIM prefix ("]Q1" arrives as "$A&")
+    "!": "/", ":": ".",  # a page URL's slashes and dots ("HTTPS://" arrives as "HTTPSM!!")
 }
 _AZERTY_DIGITS = set("&é\"'(-è_çà")
 

@@ -54,3 +54,12 @@ def test_the_printed_url_stays_a_small_alphanumeric_qr() -> None:
     with_path = codes.page_url("https://www.example.fr/Bons", SIGNED)
     assert with_path == f"https://www.example.fr/Bons/v/{SIGNED}"
     assert segno.make(with_path, error="m", micro=False, boost_error=False).version <= 10
+
+
+def test_a_page_url_typed_by_a_us_layout_scanner_on_an_azerty_till() -> None:
+    url = codes.page_url("https://bons.example.fr", SIGNED)
+    us_keys_on_azerty = {v: k for k, v in codes._US_ON_AZERTY.items() if k != "$"}
+    scrambled = "".join(us_keys_on_azerty.get(ch, ch) for ch in url)
+    assert scrambled.startswith("HTTPSM!!BONS:EXQ?PLE:FR!V!VC&M")
+    parsed = codes.parse_code(scrambled)
+    assert isinstance(parsed, codes.SignedCode) and parsed.text == SIGNED
