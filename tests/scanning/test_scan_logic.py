@@ -5,7 +5,7 @@ from __future__ import annotations
 from pos_app.scanning.debounce import Debouncer
 from pos_app.scanning.manual import EntryState, ManualEntry
 from pos_app.scanning.wedge import WedgeAction, WedgeDetector
-from voucher_core.codes import make_serial, parse_code
+from voucher_core.codes import make_serial, page_url, parse_code
 
 AZERTY_DIGITS = dict(zip("1234567890", "&é\"'(-è_çà", strict=True))
 
@@ -109,4 +109,6 @@ def test_two_vouchers_in_one_frame_are_several_a_voucher_qr_and_its_code128_are_
     qr_a = DecodedCode(f"VC1:DEMO:K1:{a}:" + "A" * 103, "QRCode", ((0, 0),))
     assert not several_vouchers([qr_a, DecodedCode(a, "Code128", ((500, 0),))])  # one printed voucher, two codes
     assert several_vouchers([qr_a, DecodedCode(b, "Code128", ((500, 0),))])
+    page_qr_a = DecodedCode(page_url("https://bons.example.fr", qr_a.text), "QRCode", ((0, 0),))
+    assert not several_vouchers([page_qr_a, DecodedCode(a, "Code128", ((500, 0),))])  # its QR is its page's URL
     assert not several_vouchers([qr_a]) and not several_vouchers([])
