@@ -142,3 +142,19 @@ def test_the_language_follows_the_phone_unless_the_holder_chose(api: Api) -> Non
     assert 'lang="fr"' in api.client.get(f"/v/{code}", headers={"Accept-Language": "de"}).text
     unknown = api.client.get("/v/bonjour", headers={"Accept-Language": "en"})
     assert unknown.status_code == 404 and "Voucher not found" in unknown.text
+
+
+def test_one_bucket_per_ipv4_address_and_per_ipv6_64() -> None:
+    from voucher_server.public.web import address_key
+    from voucher_server.services.lookups import AddressBuckets
+
+    assert address_key("203.0.113.7") == "203.0.113.7"
+    assert address_key("::ffff:203.0.113.7") == "203.0.113.7"
+    assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:ffff:1:2:3") == "2001:db8:1:2::/64"
+    assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
+    b = AddressBuckets(rate=1.0, burst=2.0)
+    key = address_key("2001:db8:1:2::1")
+    assert [b.take(key, now=0.0), b.take(address_key("2001:db8:1:2::99"), now=0.0)] == [None, None]
+    assert b.take(address_key("2001:db8:1:2:dead::beef"), now=0.0) == 1.0  # the same /64: wait a second
+    assert b.take(address_key("198.51.100.1"), now=0.0) is None  # another client is not slowed down
+    assert b.take(key, now=1.0) is None  # refilled at the rate

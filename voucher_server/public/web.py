@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,21 @@ def lang_of(request: Request) -> Lang:
 
 
 def address_of(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    """The bucket's key: the client's IPv4 address, or its IPv6 /64 (one subscriber gets a whole /64, so one
+    bucket per /128 would give a guesser 2^64 of them)."""
+    return address_key(request.client.host if request.client else "?")
+
+
+def address_key(host: str) -> str:
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def render(request: Request, template: str, status: int = 200, test_mode: bool = False,
