@@ -49,6 +49,8 @@ class EmbeddedServer(ServerProcess):
     def __init__(self, workdir: Path, startup_timeout: float = 60.0) -> None:
         env = dict(os.environ)
         env.setdefault("VOUCHER_SERVER_SECRET", DEMO_SECRET_ENV)
+        # The demo sells online in TEST mode (no internet, no money): asked for here, as serve requires.
+        env.setdefault("VOUCHER_SERVER_PAYMENTS", "test")
         # POS_APP_DEMO_NO_PDEATHSIG: tests check the portable watchdog alone
         super().__init__(f"sqlite:///{workdir / 'server.sqlite3'}", workdir, command=server_command(), env=env,
                          frozen=frozen(), startup_timeout=startup_timeout,
@@ -60,6 +62,7 @@ class EmbeddedServer(ServerProcess):
         """Create and seed the database like ``voucher-server seed-demo``; returns the seed JSON."""
         try:
             self.seed = super().seed_demo(json_path or self.seed_path)
+            self.run("sell-online", "--db", self.db_url, "--campaign", "BOOST24", "--provider", "test")
         except ServerProcessError as exc:
             raise RuntimeError(f"{_FAILURES[exc.kind]}: {exc.detail}") from exc
         return self.seed

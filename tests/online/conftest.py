@@ -20,28 +20,6 @@ from tests.server.conftest import db_url, pg_server  # noqa: F401  (fixtures reu
 os.environ.setdefault("VOUCHER_SERVER_SECRET", "tests-server-secret")
 
 
-def _load_aiosmtpd() -> None:
-    """Import aiosmtpd, which imports the ``public`` module of atpublic, while tests/ is on sys.path (folders of
-    tests/ are top-level packages here) and tests/public would answer to that name: atpublic is imported with
-    tests/ out of the path, then the name is given back, so neither hides the other."""
-    import sys
-
-    here = str(Path(__file__).resolve().parents[1])
-    held = sys.modules.pop("public", None)
-    path = list(sys.path)
-    sys.path[:] = [p for p in path if str(Path(p or ".").resolve()) != here]
-    try:
-        import aiosmtpd.controller  # noqa: F401
-    finally:
-        sys.path[:] = path
-        sys.modules.pop("public", None)
-        if held is not None:
-            sys.modules["public"] = held
-
-
-_load_aiosmtpd()
-
-
 class Inbox:
     """What the local SMTP server received, parsed."""
 
