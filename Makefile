@@ -51,6 +51,7 @@ lint: venv
 screenshots: venv translations
 	xvfb-run -a $(BIN)/python tools/screenshots.py
 	xvfb-run -a $(BIN)/python tools/report_screenshots.py
+	HOLDER_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/holder_pages tests/online/test_browser.py
 
 bench: venv
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

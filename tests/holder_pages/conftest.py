@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,8 @@ import pytest
 from tests.console.conftest import CHROMIUM, CHROMIUM_ARGS
 from voucher_server.testing import LiveServer
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# docs/screenshots only when `make screenshots` asks (a test run must not rewrite the committed pictures).
+SHOTS = Path(os.environ.get("HOLDER_SCREENSHOTS") or tempfile.mkdtemp(prefix="holder-shots-"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
