@@ -55,14 +55,14 @@ def test_sepa_file_pays_every_shop_due_once(scheme: tuple[Database, dict[str, An
     db, _ = scheme
     debtor = sepa.Debtor("Communauté de l'Agglo", OPERATOR_IBAN, "CCBPFRPP")
     with db.writing() as s:
-        first = sepa.sepa_credit_transfer(s, DEC, debtor, at("2027-01-05"), date(2027, 1, 6))
+        first = sepa.sepa_credit_transfer(s, DEC, debtor, at("2027-01-05"), date(2027, 1, 6), "03")
         # M0002 has no IBAN yet: left out and said so.
         assert [(d.merchant_id, d.amount_cents) for d in first.included] == [("M0001", 3400)]
         assert [(d.merchant_id, why) for d, why in first.skipped] == [("M0002", sepa.Skip.NO_IBAN)]
         with pytest.raises(ValueError, match="IBAN"):
             bank.set_bank_details(s, "M0002", "FR1420041010050500013M02607")
         bank.set_bank_details(s, "M0002", IBAN_B)
-        export = sepa.sepa_credit_transfer(s, DEC, debtor, at("2027-01-05"), date(2027, 1, 6))
+        export = sepa.sepa_credit_transfer(s, DEC, debtor, at("2027-01-05"), date(2027, 1, 6), "03")
     doc = etree.fromstring(export.xml)
     schema().assertValid(doc)
     assert doc.findtext("p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum", namespaces=NS) == "46.00"
@@ -77,7 +77,7 @@ def test_sepa_file_pays_every_shop_due_once(scheme: tuple[Database, dict[str, An
         assert [(p.merchant_id, p.amount_cents, p.reference) for p in paid] == \
             [("M0001", 3400, export.message_id), ("M0002", 1200, export.message_id)]
         with pytest.raises(ValueError, match="no shop is due"):
-            sepa.sepa_credit_transfer(s, DEC, debtor, at("2027-01-07"))
+            sepa.sepa_credit_transfer(s, DEC, debtor, at("2027-01-07"), pain="03")
         with pytest.raises(ValueError, match="already paid"):
             settlement.mark_statement_paid(s, "M0001", Period(date(2026, 12, 15), date(2027, 1, 15)), "x",
                                            at("2027-01-07"))
@@ -134,8 +134,8 @@ def test_money_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert one["amount_cents"] == 3400 and (tmp_path / "s.csv").read_text().splitlines()[1:] == \
         ["Bons encaissés,4,4600", "Annulations,1,-1200"]
     run(capsys, "set-bank", "--db", db, "--merchant", "M0002", "--iban", IBAN_B, "--json")
-    out = run(capsys, "sepa-export", *dec, "--xml", str(tmp_path / "sepa.xml"), "--debtor-name", "Opérateur",
-              "--debtor-iban", OPERATOR_IBAN, "--mark-paid", "--by", "compta")
+    out = run(capsys, "sepa-export", *dec, "--pain", "03", "--xml", str(tmp_path / "sepa.xml"),
+              "--debtor-name", "Opérateur", "--debtor-iban", OPERATOR_IBAN, "--mark-paid", "--by", "compta")
     assert out["control_sum_cents"] == 4600
     schema().assertValid(etree.parse(str(tmp_path / "sepa.xml")))
     assert all(d["paid"]["method"] == "sepa" for d in run(capsys, "shops-due", *dec)["shops"])

@@ -34,7 +34,8 @@ def check_money_figures(db: Database, db_path: Path, days: list[date], shops: li
         for mid in shops:
             assert owed[mid] == _log(db_path, "SELECT SUM(amount_cents) FROM activities WHERE merchant_id = ?"
                                      " AND kind = 'redeem'" + LIVE, mid, "void"), mid
-        export = sepa.sepa_credit_transfer(s, period, sepa.Debtor("Office du commerce", IBAN), datetime.now(UTC))
+        export = sepa.sepa_credit_transfer(s, period, sepa.Debtor("Office du commerce", IBAN), datetime.now(UTC),
+                                           pain="03")
         assert export.control_sum_cents == sum(owed.values()) and not export.skipped
         for mid in sellers:
             assert remittance.remittance(s, mid, period).cash_owed_cents == _log(

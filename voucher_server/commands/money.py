@@ -66,6 +66,19 @@ def cmd_set_bank(args: argparse.Namespace, s: Session) -> None:
     _emit(args, _Plain({"merchant_id": m.id, "iban": m.iban, "bic": m.bic}), f"{m.id}: IBAN {m.iban}")
 
 
+def cmd_shop_address(args: argparse.Namespace, s: Session) -> None:
+    from ..services.postal import set_postal_address
+
+    try:
+        a = set_postal_address(s, args.merchant, args.street, args.building, args.postcode, args.town, args.country)
+    except ValueError as exc:
+        raise SystemExit(f"shop-address : {exc}") from exc
+    _emit(args, _Plain({"merchant_id": a.merchant_id, "street_name": a.street_name,
+                        "building_number": a.building_number, "post_code": a.post_code, "town_name": a.town_name,
+                        "country": a.country}),
+          f"{a.merchant_id}: {a.building_number} {a.street_name}, {a.post_code} {a.town_name} ({a.country})")
+
+
 def cmd_add_funder(args: argparse.Namespace, s: Session) -> None:
     from ..services.funders import add_funder
 
@@ -128,9 +141,13 @@ def cmd_sepa_export(args: argparse.Namespace, s: Session) -> None:
     from ..services.sepa import Debtor, debtor_from_env, mark_export_paid, sepa_credit_transfer
 
     env = debtor_from_env()
-    debtor = Debtor(args.debtor_name or env.name, args.debtor_iban or env.iban, args.debtor_bic or env.bic)
+    debtor = Debtor(args.debtor_name or env.name, args.debtor_iban or env.iban, args.debtor_bic or env.bic,
+                    env.address)
     when = date.fromisoformat(args.execution_date) if args.execution_date else None
-    export = sepa_credit_transfer(s, _period(args), debtor, utc_now(), when)
+    try:  # refused before the file is opened: no partial file is left behind
+        export = sepa_credit_transfer(s, _period(args), debtor, utc_now(), when, args.pain)
+    except ValueError as exc:
+        raise SystemExit(f"sepa-export : {exc}") from exc
     Path(args.xml).write_bytes(export.xml)
     if args.mark_paid:
         mark_export_paid(s, export, args.by, utc_now())
@@ -227,6 +244,14 @@ def register(sub: Any) -> None:
     p.add_argument("--merchant", required=True)
     p.add_argument("--iban", required=True)
     p.add_argument("--bic", default="")
+    p = _add(sub, "shop-address", cmd_shop_address, "a shop's structured postal address (needed by the SEPA "
+             "pain.001.001.09 file)")
+    p.add_argument("--merchant", required=True)
+    p.add_argument("--street", required=True, help="street name (StrtNm, 70 characters)")
+    p.add_argument("--building", default="", help="building number (BldgNb), e.g. 12 or 12 bis")
+    p.add_argument("--postcode", required=True, help="post code (PstCd)")
+    p.add_argument("--town", required=True, help="town (TwnNm, 35 characters)")
+    p.add_argument("--country", default="FR", help="ISO 3166 two-letter code (default FR)")
     p = _add(sub, "add-funder", cmd_add_funder, "a funder of campaigns' top-up; prints its id")
     p.add_argument("--name", required=True)
     p.add_argument("--address", default="")
@@ -251,8 +276,9 @@ def register(sub: Any) -> None:
     p.add_argument("--merchant", required=True)
     p.add_argument("--method", default=PaymentMethod.TRANSFER.value, choices=[m.value for m in PaymentMethod])
     p.add_argument("--reference", default="")
-    p = _add(sub, "sepa-export", cmd_sepa_export, "one SEPA credit transfer file (pain.001.001.03) for all "
-             "shops due", period=True)
+    p = _add(sub, "sepa-export", cmd_sepa_export, "one SEPA credit transfer file (pain.001.001.09 with "
+             "structured addresses, or .03) for all shops due", period=True)
+    p.add_argument("--pain", default="09", choices=["09", "03"], help="pain.001.001 version (default 09)")
     p.add_argument("--xml", required=True, help="where to write the file")
     p.add_argument("--debtor-name", help="default: VOUCHER_SERVER_OPERATOR_NAME")
     p.add_argument("--debtor-iban", help="default: VOUCHER_SERVER_OPERATOR_IBAN")

@@ -1,4 +1,7 @@
-"""One SEPA credit transfer file (ISO 20022 pain.001.001.03) paying every shop due for a period.
+"""One SEPA credit transfer file (ISO 20022 pain.001.001.09, or .03 on request) paying every shop due.
+
+pain.001.001.09 carries structured postal addresses (StrtNm, BldgNb, PstCd, TwnNm, Ctry) for the operator
+(debtor) and every shop (creditor): a file is refused, naming who lacks one, before anything is written.
 
 Amounts come from ``settlement.shop_reimbursement``; shops without a valid IBAN, already paid, or owed nothing
 are left out and listed with the reason, so the operator sees who still needs bank details.
@@ -22,9 +25,12 @@ from ..models_money import PaymentMethod
 from .bank import bic_error, iban_error
 from .operator import operator_identity
 from .periods import Period
+from .postal import postal_address
 from .settlement import ShopDue, StatementPaid, mark_statement_paid, period_unpaid, shops_due
 
 NS = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
+NS_09 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
+PAINS = {"09": NS_09, "03": NS}  # the version asked for (``--pain``) -> its namespace
 # The EPC's SEPA character set: plain Latin letters, digits and a little punctuation.
 _SEPA_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ ")
 
@@ -39,12 +45,29 @@ class Skip(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Address:
+    """A structured postal address as the transfer file carries it (ISO 20022 PstlAdr)."""
+
+    street_name: str
+    building_number: str
+    post_code: str
+    town_name: str
+    country: str = "FR"
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.street_name.strip() and self.post_code.strip() and self.town_name.strip()
+                    and len(self.country.strip()) == 2)
+
+
+@dataclass(frozen=True, slots=True)
 class Debtor:
     """The operator's account the transfers leave from."""
 
     name: str
     iban: str
     bic: str = ""
+    address: Address | None = None
 
     def check(self) -> None:
         if not self.name.strip():
@@ -58,7 +81,25 @@ class Debtor:
 def debtor_from_env() -> Debtor:
     """The operator's account (``services.operator.operator_identity``: name, IBAN, BIC; blank when unset)."""
     me = operator_identity()
-    return Debtor(me.name, me.iban, me.bic)
+    address = Address(me.street, me.building, me.postcode, me.town, me.country or "FR")
+    return Debtor(me.name, me.iban, me.bic, address if address.complete else None)
+
+
+class MissingAddress(ValueError):
+    """pain.001.001.09 needs structured addresses that the operator or some shops do not have yet."""
+
+    def __init__(self, operator: bool, shops: list[ShopDue]) -> None:
+        who = [f"{d.merchant_id} {d.name}" for d in shops]
+        fr = (["l'opérateur (VOUCHER_SERVER_OPERATOR_STREET/_BUILDING/_POSTCODE/_TOWN/_COUNTRY)"] if operator
+              else []) + who
+        en = (["the operator (VOUCHER_SERVER_OPERATOR_STREET/_BUILDING/_POSTCODE/_TOWN/_COUNTRY)"] if operator
+              else []) + who
+        super().__init__(f"adresse postale structurée manquante (pain.001.001.09) : {', '.join(fr)} ; "
+                         f"saisir avec « voucher-server shop-address » ou la fiche du commerce / "
+                         f"structured postal address missing (pain.001.001.09): {', '.join(en)}; "
+                         f"enter it with 'voucher-server shop-address' or the shop's form")
+        self.operator = operator
+        self.shops = [d.merchant_id for d in shops]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +147,21 @@ def _why_not(session: Session, due: ShopDue) -> Skip | None:
     return None
 
 
+def _shop_address(session: Session, merchant_id: str) -> Address | None:
+    row = postal_address(session, merchant_id)
+    if row is None:
+        return None
+    return Address(row.street_name, row.building_number, row.post_code, row.town_name, row.country)
+
+
 def sepa_credit_transfer(session: Session, period: Period, debtor: Debtor, now: datetime,
-                         execution_date: date | None = None) -> SepaExport:
-    """The pain.001.001.03 file paying every shop due for ``period`` (nothing is marked paid here)."""
+                         execution_date: date | None = None, pain: str = "09") -> SepaExport:
+    """The pain.001 file (``pain`` "09" or "03") paying every shop due for ``period`` (nothing is marked paid).
+
+    In .09 every address must be structured (``MissingAddress`` otherwise); in .03 they go in when known.
+    """
+    if pain not in PAINS:
+        raise ValueError(f"version pain inconnue / unknown pain version: {pain} (09, 03)")
     debtor.check()
     included: list[ShopDue] = []
     skipped: list[tuple[ShopDue, Skip]] = []
@@ -119,10 +172,15 @@ def sepa_credit_transfer(session: Session, period: Period, debtor: Debtor, now: 
         else:
             skipped.append((due, why))
     if not included:
-        raise ValueError("no shop is due for this period")
+        raise ValueError("aucun commerce à payer sur cette période / no shop is due for this period")
+    addresses = {d.merchant_id: _shop_address(session, d.merchant_id) for d in included}
+    if pain == "09":
+        lacking = [d for d in included if addresses[d.merchant_id] is None]
+        if debtor.address is None or lacking:
+            raise MissingAddress(debtor.address is None, lacking)
     seed = f"{period.start}{period.end}{now.isoformat()}{[d.merchant_id for d in included]}"
     message_id = f"VS-{now.astimezone(PARIS):%Y%m%d%H%M%S}-{hashlib.sha256(seed.encode()).hexdigest()[:8]}"
-    xml = pain001(debtor, included, message_id, now, execution_date or business_day(now))
+    xml = pain001(debtor, included, message_id, now, execution_date or business_day(now), pain, addresses)
     return SepaExport(message_id, xml, included, skipped)
 
 
@@ -137,30 +195,47 @@ def _euros(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def _agent(parent: ET.Element, tag: str, bic: str) -> None:
+def _agent(parent: ET.Element, tag: str, bic: str, pain: str) -> None:
     fin = _sub(_sub(parent, tag), "FinInstnId")
     if bic:
-        _sub(fin, "BIC", bic)
+        _sub(fin, "BICFI" if pain == "09" else "BIC", bic)
     else:
         _sub(_sub(fin, "Othr"), "Id", "NOTPROVIDED")  # SEPA: the BIC may be left out inside the EEA
 
 
-def _transfer(parent: ET.Element, due: ShopDue) -> None:
+def _party(parent: ET.Element, tag: str, name: str, address: Address | None) -> None:
+    """Nm then PstlAdr, its parts in the schema's order (the same in .03 and .09)."""
+    party = _sub(parent, tag)
+    _sub(party, "Nm", sepa_text(name))
+    if address is None:
+        return
+    adr = _sub(party, "PstlAdr")
+    _sub(adr, "StrtNm", sepa_text(address.street_name, 70))
+    if address.building_number.strip():
+        _sub(adr, "BldgNb", sepa_text(address.building_number, 16))
+    _sub(adr, "PstCd", sepa_text(address.post_code, 16))
+    _sub(adr, "TwnNm", sepa_text(address.town_name, 35))
+    _sub(adr, "Ctry", address.country.strip().upper())
+
+
+def _transfer(parent: ET.Element, due: ShopDue, pain: str, address: Address | None) -> None:
     tx = _sub(parent, "CdtTrfTxInf")
     _sub(_sub(tx, "PmtId"), "EndToEndId", end_to_end_id(due))
     _sub(_sub(tx, "Amt"), "InstdAmt", _euros(due.amount_cents), Ccy="EUR")
     if due.bic:
-        _sub(_sub(_sub(tx, "CdtrAgt"), "FinInstnId"), "BIC", due.bic)
-    _sub(_sub(tx, "Cdtr"), "Nm", sepa_text(due.name))
+        _sub(_sub(_sub(tx, "CdtrAgt"), "FinInstnId"), "BICFI" if pain == "09" else "BIC", due.bic)
+    _party(tx, "Cdtr", due.name, address)
     _sub(_sub(_sub(tx, "CdtrAcct"), "Id"), "IBAN", due.iban)
     label = f"Bons d'achat du {due.period.start:%d/%m/%Y} au {due.period.end:%d/%m/%Y}"
     _sub(_sub(tx, "RmtInf"), "Ustrd", sepa_text(label, 140))
 
 
-def pain001(debtor: Debtor, dues: list[ShopDue], message_id: str, now: datetime, execution_date: date) -> bytes:
-    """The XML document, elements in the order the schema requires."""
+def pain001(debtor: Debtor, dues: list[ShopDue], message_id: str, now: datetime, execution_date: date,
+            pain: str = "09", addresses: dict[str, Address | None] | None = None) -> bytes:
+    """The XML document, elements in the order the schema of ``pain`` ("09" or "03") requires."""
+    addresses = addresses or {}
     total = _euros(sum(d.amount_cents for d in dues))
-    root = ET.Element("Document", {"xmlns": NS})
+    root = ET.Element("Document", {"xmlns": PAINS[pain]})
     init = _sub(root, "CstmrCdtTrfInitn")
     hdr = _sub(init, "GrpHdr")
     _sub(hdr, "MsgId", message_id)
@@ -175,13 +250,16 @@ def pain001(debtor: Debtor, dues: list[ShopDue], message_id: str, now: datetime,
     _sub(pmt, "NbOfTxs", str(len(dues)))
     _sub(pmt, "CtrlSum", total)
     _sub(_sub(_sub(pmt, "PmtTpInf"), "SvcLvl"), "Cd", "SEPA")
-    _sub(pmt, "ReqdExctnDt", execution_date.isoformat())
-    _sub(_sub(pmt, "Dbtr"), "Nm", sepa_text(debtor.name))
+    if pain == "09":  # .09 wraps the date in a choice of date or date-time
+        _sub(_sub(pmt, "ReqdExctnDt"), "Dt", execution_date.isoformat())
+    else:
+        _sub(pmt, "ReqdExctnDt", execution_date.isoformat())
+    _party(pmt, "Dbtr", debtor.name, debtor.address)
     _sub(_sub(_sub(pmt, "DbtrAcct"), "Id"), "IBAN", "".join(debtor.iban.split()).upper())
-    _agent(pmt, "DbtrAgt", debtor.bic.strip().upper())
+    _agent(pmt, "DbtrAgt", debtor.bic.strip().upper(), pain)
     _sub(pmt, "ChrgBr", "SLEV")
     for due in dues:
-        _transfer(pmt, due)
+        _transfer(pmt, due, pain, addresses.get(due.merchant_id))
     ET.indent(root)
     return bytes(ET.tostring(root, encoding="UTF-8", xml_declaration=True))
 
