@@ -6,10 +6,23 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from . import commission, console, deploy, money, online, operator_setup, printing, serving, shops, statement, terminals
+from . import (
+    books,
+    commission,
+    console,
+    deploy,
+    money,
+    online,
+    operator_setup,
+    printing,
+    serving,
+    shops,
+    statement,
+    terminals,
+)
 
 AREAS: tuple[ModuleType, ...] = (serving, operator_setup, terminals, printing, console, money, statement,
-                                  commission, deploy, online, shops)
+                                  commission, deploy, online, shops, books)
 
 
 def build_parser() -> argparse.ArgumentParser:
