@@ -20,7 +20,11 @@ ACCOUNTANT = ("compta@example.org", "accountant password 1")
 # The operator's own account, the debtor of the SEPA transfers paying shops.
 OPERATOR_ACCOUNT = {"VOUCHER_SERVER_OPERATOR_NAME": "Office du commerce de Lyon",
                     "VOUCHER_SERVER_OPERATOR_IBAN": "FR1420041010050500013M02606",
-                    "VOUCHER_SERVER_OPERATOR_BIC": "PSSTFRPPLYO"}
+                    "VOUCHER_SERVER_OPERATOR_BIC": "PSSTFRPPLYO",
+                    # its structured address, which the pain.001.001.09 file requires
+                    "VOUCHER_SERVER_OPERATOR_STREET": "Place des Terreaux", "VOUCHER_SERVER_OPERATOR_BUILDING": "1",
+                    "VOUCHER_SERVER_OPERATOR_POSTCODE": "69001", "VOUCHER_SERVER_OPERATOR_TOWN": "Lyon",
+                    "VOUCHER_SERVER_OPERATOR_COUNTRY": "FR"}
 
 
 def add_operator(db_url: str, email: str, password: str, role: str) -> None:

@@ -17,12 +17,12 @@ from voucher_server.testing import LiveServer
 
 from .conftest import ADMIN, login
 
-NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
 IBANS = {"M0001": "FR76 3000 6000 0112 3456 7890 189", "M0002": "DE89 3704 0044 0532 0130 00"}
 
 
 def pain001_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(files("sepaxml") / "schemas" / "pain.001.001.03.xsd")))
+    return etree.XMLSchema(etree.parse(str(files("sepaxml") / "schemas" / "pain.001.001.09.xsd")))
 
 
 def redeem_at(server: LiveServer, merchant_index: int, count: int, tag: str) -> None:
@@ -50,6 +50,17 @@ def test_statement_paid_and_sepa_file(page: Any, server: LiveServer) -> None:
     for mid, iban in IBANS.items():
         page.goto(f"/console/merchants/{mid}")
         page.fill("input[name=iban]", iban)
+        page.click(f"form[action='/console/merchants/{mid}'] button")
+        assert page.locator("p.notice").count() == 1
+    page.goto("/console/statements")
+    page.click("#sepa")  # no structured address yet: refused, the shops named, no file
+    refused = page.locator("p.notice").inner_text()
+    assert "adresse postale structurée manquante" in refused and "M0001" in refused and "M0002" in refused
+    for mid in IBANS:
+        page.goto(f"/console/merchants/{mid}")
+        page.fill("input[name=street_name]", "Rue Mercière")
+        page.fill("input[name=post_code]", "69002")
+        page.fill("input[name=town_name]", "Lyon")
         page.click(f"form[action='/console/merchants/{mid}'] button")
         assert page.locator("p.notice").count() == 1
     page.goto("/console/statements")

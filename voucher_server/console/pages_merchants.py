@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from ..models import Merchant, Terminal
+from ..models_books import PostalAddress
+from ..services.postal import LIMITS, set_postal_address
 from ..services.terminals import UnknownTerminal, set_terminal_enabled
 from . import merchant_ops
 from .merchant_ops import MerchantFields
@@ -32,9 +34,54 @@ def fields_from(page: Page) -> MerchantFields:
     return MerchantFields(name, siret, iban, bic, address, page.checked("is_merchant"), page.checked("is_seller"))
 
 
-def _values(m: Merchant) -> dict[str, Any]:
-    return {"name": m.name, "siret": m.siret, "iban": m.iban, "bic": m.bic, "address": m.address,
-            "is_merchant": "1" if m.is_merchant else "", "is_seller": "1" if m.is_seller else ""}
+POSTAL_FIELDS = ("street_name", "building_number", "post_code", "town_name", "country")
+
+
+def postal_from(page: Page) -> tuple[str, str, str, str, str] | None:
+    """The structured address (the SEPA .09 file needs it), or None when left entirely blank."""
+    f = page.field
+    if not any(f(k).strip() for k in POSTAL_FIELDS if k != "country"):
+        return None
+
+    def country() -> str:
+        code = f("country").strip().upper() or "FR"
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
+            raise FieldError("country", "err_country")
+        return code
+
+    street, number, post_code, town, code = collect(
+        lambda: clean_text("street_name", f("street_name"), LIMITS["street_name"]),
+        lambda: clean_text("building_number", f("building_number"), LIMITS["building_number"], required=False),
+        lambda: clean_text("post_code", f("post_code"), LIMITS["post_code"]),
+        lambda: clean_text("town_name", f("town_name"), LIMITS["town_name"]),
+        country)
+    return street, number, post_code, town, code
+
+
+def _values(m: Merchant, postal: PostalAddress | None = None) -> dict[str, Any]:
+    values = {"name": m.name, "siret": m.siret, "iban": m.iban, "bic": m.bic, "address": m.address,
+              "is_merchant": "1" if m.is_merchant else "", "is_seller": "1" if m.is_seller else ""}
+    if postal is not None:
+        values.update({k: getattr(postal, k) for k in POSTAL_FIELDS})
+    return values
+
+
+def _both(page: Page) -> tuple[MerchantFields, tuple[str, str, str, str, str] | None]:
+    """The shop's fields and its structured address, every refused field of both reported at once."""
+    errors: list[FieldError] = []
+    fields: MerchantFields | None = None
+    postal = None
+    try:
+        fields = fields_from(page)
+    except FormErrors as exc:
+        errors.extend(exc.errors)
+    try:
+        postal = postal_from(page)
+    except FormErrors as exc:
+        errors.extend(exc.errors)
+    if errors or fields is None:
+        raise FormErrors(errors)
+    return fields, postal
 
 
 @router.get("/merchants")
@@ -53,9 +100,11 @@ def merchant_list(page: Annotated[Page, Depends(viewer)]) -> Response:
 def merchant_create(page: Annotated[Page, Depends(admin)]) -> Response:
     assert page.me is not None
     try:
-        fields = fields_from(page)
+        fields, postal = _both(page)
         with page.db.writing() as s:
             mid = merchant_ops.create(s, page.me, fields).id
+            if postal is not None:
+                set_postal_address(s, mid, *postal)
     except (FieldError, FormErrors) as exc:
         with page.db.reading() as s:
             merchants = s.scalars(select(Merchant).order_by(Merchant.name)).all()
@@ -71,7 +120,8 @@ def _detail(page: Page, mid: str, status: int = 200, **extra: Any) -> Response:
             raise NotFound()
         tills = s.scalars(select(Terminal).options(*WITH_ALARM).where(Terminal.merchant_id == mid)
                           .order_by(Terminal.id)).all()
-    ctx: dict[str, Any] = {"m": m, "tills": tills, "values": _values(m), "errors": {},
+        postal = s.get(PostalAddress, mid)
+    ctx: dict[str, Any] = {"m": m, "tills": tills, "values": _values(m, postal), "errors": {},
                            "notice": page.request.query_params.get("notice", "")}
     ctx.update(extra)
     return page.render("merchant.html", status=status, **ctx)
@@ -86,12 +136,14 @@ def merchant_detail(page: Annotated[Page, Depends(viewer)], mid: str) -> Respons
 def merchant_edit(page: Annotated[Page, Depends(admin)], mid: str) -> Response:
     assert page.me is not None
     try:
-        fields = fields_from(page)
+        fields, postal = _both(page)
         with page.db.writing() as s:
             m = s.get(Merchant, mid)
             if m is None:
                 raise NotFound()
             merchant_ops.edit(s, page.me, m, fields)
+            if postal is not None:
+                set_postal_address(s, mid, *postal)
     except (FieldError, FormErrors) as exc:
         return _detail(page, mid, status=422, values=page.values(), errors=errors_of(exc, page.t))
     return page.redirect(f"/merchants/{mid}", page.t("saved"))
