@@ -107,7 +107,7 @@ def test_statement_and_sepa_pay_face_value_less_deducted(scheme: tuple[Database,
                 st["paid_cents"]) == (145, 29, 174, 3256)
         due = settlement.shop_reimbursement(s, "M0001", DEC)
         assert (due.face_value_cents, due.amount_cents) == (3400, 3256)
-        export = sepa_credit_transfer(s, DEC, Debtor("Office", OPERATOR_IBAN), at("2027-01-05"))
+        export = sepa_credit_transfer(s, DEC, Debtor("Office", OPERATOR_IBAN), at("2027-01-05"), pain="03")
         assert [(d.merchant_id, d.amount_cents) for d in export.included] == [("M0001", 3256)]
         assert b"<InstdAmt Ccy=\"EUR\">32.56</InstdAmt>" in export.xml
 
