@@ -100,6 +100,8 @@ def test_chart_change_after_export(scheme: tuple[str, Database, dict[str, Any]],
         from voucher_server.models_books import FecExport
         export_id = s.query(FecExport.id).scalar()
         assert reexport(s, int(export_id)).data == first
+    cli_fec(url, tmp_path / "again.txt", "--again", str(export_id))
+    assert (tmp_path / "again.txt").read_bytes() == first
     cli_fec(url, tmp_path / "new.txt")
     _, rows = parse((tmp_path / "new.txt").read_bytes())
     accounts = {r[4] for r in rows}
