@@ -49,3 +49,6 @@ def test_shop_form_takes_a_structured_address(page: Any, server: LiveServer) -> 
                 ("Rue du Bœuf", "7", "69005", "Lyon", "FR")
     finally:
         db.dispose()
+    page.goto(f"/console/audit?target=merchant:{MID}")  # the change is in the audit trail, once
+    rows = page.locator("table.audit tbody tr")
+    assert rows.count() == 1 and "69005" in rows.inner_text()

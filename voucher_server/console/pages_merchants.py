@@ -7,13 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 from sqlalchemy import select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import Session, undefer
 
 from ..models import Merchant, Terminal
 from ..models_books import PostalAddress
 from ..services.postal import LIMITS, set_postal_address
 from ..services.terminals import UnknownTerminal, set_terminal_enabled
 from . import merchant_ops
+from .audit import AuditAction, changed, record
+from .auth import SignedIn
 from .merchant_ops import MerchantFields
 from .validation import FieldError, FormErrors, clean_bic, clean_iban, clean_siret, clean_text, collect
 from .web import NotFound, Page, admin, errors_of, viewer
@@ -56,6 +58,16 @@ def postal_from(page: Page) -> tuple[str, str, str, str, str] | None:
         lambda: clean_text("town_name", f("town_name"), LIMITS["town_name"]),
         country)
     return street, number, post_code, town, code
+
+
+def _save_postal(s: Session, who: SignedIn, mid: str, postal: tuple[str, str, str, str, str]) -> None:
+    """Set the structured address and put the change in the audit trail, like the shop's other fields."""
+    row = s.get(PostalAddress, mid)
+    before = {k: getattr(row, k) for k in POSTAL_FIELDS} if row is not None else {}
+    row = set_postal_address(s, mid, *postal)
+    old, new = changed(before, {k: getattr(row, k) for k in POSTAL_FIELDS})
+    if new:
+        record(s, who.operator_id, who.email, AuditAction.MERCHANT_EDIT, f"merchant:{mid}", old, new)
 
 
 def _values(m: Merchant, postal: PostalAddress | None = None) -> dict[str, Any]:
@@ -104,7 +116,7 @@ def merchant_create(page: Annotated[Page, Depends(admin)]) -> Response:
         with page.db.writing() as s:
             mid = merchant_ops.create(s, page.me, fields).id
             if postal is not None:
-                set_postal_address(s, mid, *postal)
+                _save_postal(s, page.me, mid, postal)
     except (FieldError, FormErrors) as exc:
         with page.db.reading() as s:
             merchants = s.scalars(select(Merchant).order_by(Merchant.name)).all()
@@ -143,7 +155,7 @@ def merchant_edit(page: Annotated[Page, Depends(admin)], mid: str) -> Response:
                 raise NotFound()
             merchant_ops.edit(s, page.me, m, fields)
             if postal is not None:
-                set_postal_address(s, mid, *postal)
+                _save_postal(s, page.me, mid, postal)
     except (FieldError, FormErrors) as exc:
         return _detail(page, mid, status=422, values=page.values(), errors=errors_of(exc, page.t))
     return page.redirect(f"/merchants/{mid}", page.t("saved"))
