@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..config import Settings
 from ..db import Database
 from . import (
+    pages_books,
     pages_campaigns,
     pages_commission,
     pages_home,
@@ -58,7 +59,7 @@ def build_console(db: Database, settings: Settings) -> FastAPI:
     _error_pages(console)
     _login_routes(console)
     for module in (pages_home, pages_campaigns, pages_merchants, pages_vouchers, pages_settle, pages_orders,
-                   pages_commission, pages_online, pages_shop_public):
+                   pages_commission, pages_online, pages_shop_public, pages_books):
         console.include_router(module.router)
     return console
 

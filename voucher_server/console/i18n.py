@@ -9,6 +9,7 @@ from typing import Any
 
 from voucher_core.money import format_cents
 
+from .i18n_books import BOOKS_TEXTS
 from .i18n_commission import COMMISSION_TEXTS
 from .i18n_online import ONLINE_TEXTS
 from .i18n_shops import SHOP_TEXTS
@@ -321,6 +322,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 TEXTS.update(COMMISSION_TEXTS)
 TEXTS.update(ONLINE_TEXTS)
 TEXTS.update(SHOP_TEXTS)
+TEXTS.update(BOOKS_TEXTS)
 
 
 def translator(lang: Lang) -> Callable[..., str]:

@@ -1,0 +1,22 @@
+"""The console's words for the accountant's books: FEC export and chart of accounts (merged into ``i18n.TEXTS``)."""
+
+from __future__ import annotations
+
+BOOKS_TEXTS: dict[str, tuple[str, str]] = {
+    "nav_books": ("Comptabilité", "Books"),
+    "books_title": ("Comptabilité : export FEC", "Books: FEC export"),
+    "books_intro": ("Le fichier des écritures comptables (FEC, art. A47 A-1 du LPF) de la période, ou le même "
+                    "journal pour un tableur. Chaque export est enregistré avec la version du plan de comptes et "
+                    "son empreinte SHA-256.",
+                    "The accounting entries file (FEC, art. A47 A-1 LPF) of the period, or the same journal for "
+                    "a spreadsheet. Every export is recorded with the chart of accounts' version and its SHA-256."),
+    "books_fec": ("Télécharger le FEC", "Download the FEC"),
+    "books_csv": ("Télécharger pour un tableur (CSV)", "Download for a spreadsheet (CSV)"),
+    "books_chart": ("Plan de comptes (version {version})", "Chart of accounts (version {version})"),
+    "books_role": ("Rôle", "Role"),
+    "books_account": ("Compte", "Account"),
+    "books_label": ("Libellé", "Label"),
+    "books_exports": ("Exports enregistrés", "Recorded exports"),
+    "books_again": ("Refaire à l'identique", "Make again, same bytes"),
+    "books_exported": ("Exporté par", "Exported by"),
+}
