@@ -55,6 +55,15 @@ class Debouncer:
                 events.append(text)
         return events
 
+    def hold(self, texts: list[str] | tuple[str, ...] | set[str], t_ms: float) -> None:
+        """A frame not to act on (two vouchers in view): codes already present stay present, so the one acted on
+        before the other came is not scanned again once the other leaves; nothing new is taken in."""
+        for text in dict.fromkeys(texts):
+            seen = self._present.get(text)
+            if seen is not None and t_ms - seen.last_ms <= self.absent_ms:
+                seen.last_ms = t_ms
+        self._pending.clear()
+
     def reset(self) -> None:
         """Forget everything (e.g. after the camera changed)."""
         self._present.clear()

@@ -174,14 +174,11 @@ class Scanner(threading.Thread):
         codes = self.pipeline.decode(img)
         self.decode_ms_total += (time.perf_counter() - t0) * 1000.0
         self.frames_decoded += 1
-        several = several_vouchers(codes)
+        several, events = frame_events(self.debouncer, codes, index, t_ms)
         if several != self.several_in_view:
             self.several_in_view = several
             self._status(ScanStatus.SEVERAL_VOUCHERS if several else ScanStatus.ONE_VOUCHER)
-        if several:
-            # act on neither, and forget both: the one left in view once the other is taken away is a new scan
-            self.debouncer.reset()
-        for ev in ([] if several else events_for(self.debouncer, codes, index, t_ms)):
+        for ev in events:
             try:
                 self.on_scan(ev)
             except Exception:
@@ -194,6 +191,16 @@ class Scanner(threading.Thread):
                 log.exception("preview callback failed")
             return now
         return last_preview
+
+
+def frame_events(debouncer: Debouncer, codes: list[DecodedCode], index: int, t_ms: float
+                 ) -> tuple[bool, list[ScanEvent]]:
+    """Whether the frame shows several vouchers, and its scan events: none then (the till acts on neither; the
+    voucher already acted on stays known, the other is read once it is alone in view)."""
+    if several_vouchers(codes):
+        debouncer.hold([c.text for c in codes], t_ms)
+        return True, []
+    return False, events_for(debouncer, codes, index, t_ms)
 
 
 def events_for(debouncer: Debouncer, codes: list[DecodedCode], index: int, t_ms: float) -> list[ScanEvent]:

@@ -112,3 +112,18 @@ def test_two_vouchers_in_one_frame_are_several_a_voucher_qr_and_its_code128_are_
     page_qr_a = DecodedCode(page_url("https://bons.example.fr", qr_a.text), "QRCode", ((0, 0),))
     assert not several_vouchers([page_qr_a, DecodedCode(a, "Code128", ((500, 0),))])  # its QR is its page's URL
     assert not several_vouchers([qr_a]) and not several_vouchers([])
+
+
+def test_a_voucher_acted_on_is_not_scanned_again_when_a_second_one_comes_and_goes() -> None:
+    from pos_app.scanning.debounce import Debouncer
+    from pos_app.scanning.decoders import DecodedCode
+    from pos_app.scanning.scanner import frame_events
+
+    a = DecodedCode(make_serial(12345), "Code128", ((0, 0),))
+    b = DecodedCode(make_serial(67890), "Code128", ((500, 0),))
+    deb = Debouncer(pause_s=0)
+    frames = [[a], [a], [a, b], [a, b], [a, b], [a], [a], [b], [b]]  # 100 ms apart
+    seen = [frame_events(deb, codes, i, i * 100.0) for i, codes in enumerate(frames)]
+    assert [several for several, _ in seen] == [False, False, True, True, True, False, False, False, False]
+    # a once when it came; nothing while both were in view; a not again when b left; b once alone
+    assert [(i, ev.text) for i, (_, evs) in enumerate(seen) for ev in evs] == [(0, a.text), (7, b.text)]
