@@ -46,3 +46,38 @@ def test_accountant_and_admin_download_the_fec(page: Any, server: LiveServer) ->
         assert again.body() == data
     csv = page.request.get(str(page.locator("#fec-csv").get_attribute("href")))
     assert csv.body().startswith(b"\xef\xbb\xbf" + ";".join(COLUMNS).encode())
+
+
+def test_admin_changes_an_account_the_accountant_cannot(page: Any, server: LiveServer) -> None:
+    login(page, *ADMIN)
+    page.goto("/console/books")
+    version = page.locator("h2").first.inner_text()
+    page.select_option("#chart-role", "breakage")
+    page.fill("#chart-number", "77X")
+    page.fill("#chart-label", "Boni")
+    page.click("#chart-save")
+    assert "3 à 20 chiffres" in page.locator("#chart-error").inner_text()
+    assert "7718" in page.locator("#role-breakage").inner_text()  # refused: nothing changed
+    page.select_option("#chart-role", "breakage")
+    page.fill("#chart-number", "77181")
+    page.fill("#chart-label", "Bons périmés non utilisés")
+    page.click("#chart-save")
+    assert page.locator("#role-breakage td").all_inner_texts()[1:] == ["77181", "Bons périmés non utilisés"]
+    assert page.locator("h2").first.inner_text() != version
+    db = Database(server.db_url)
+    try:
+        with db.reading() as s:
+            from voucher_server.console.models import AuditEvent
+            from voucher_server.services.chart import Role, current_chart
+
+            assert current_chart(s).accounts[Role.BREAKAGE][0] == "77181"
+            assert s.query(AuditEvent).filter_by(action="chart_set", target="chart:breakage").count() == 1
+    finally:
+        db.dispose()
+    page.context.clear_cookies()
+    login(page, *ACCOUNTANT)
+    page.goto("/console/books")
+    assert page.locator("#chart-form").count() == 0
+    refused = page.request.post(f"{server.url}/console/books/accounts",
+                                form={"role": "breakage", "number": "7718", "label": "Boni"})
+    assert refused.status == 403

@@ -4,6 +4,7 @@ funder invoice and liability functions say, to the cent."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import defaultdict
@@ -110,6 +111,21 @@ def test_chart_change_after_export(scheme: tuple[str, Database, dict[str, Any]],
     sheet = (tmp_path / "sheet.csv").read_bytes()
     assert sheet.startswith(b"\xef\xbb\xbf") and sheet.decode("utf-8-sig").splitlines()[0] == ";".join(COLUMNS)
 
+
+
+def test_cli_accounts_prints_and_changes_the_chart(scheme: tuple[str, Database, dict[str, Any]]) -> None:
+    url = scheme[0]
+    base = [sys.executable, "-m", "voucher_server.cli", "accounts", "--db", url]
+    shown = json.loads(subprocess.run(base, capture_output=True, text=True, check=True).stdout)
+    assert shown["accounts"]["breakage"] == ["7718", "Bons non utilisés"]
+    bad = subprocess.run([*base, "--role", "breakage", "--number", "9718", "--label", "Boni"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "class 1 to 8" in bad.stderr
+    done = subprocess.run([*base, "--role", "breakage", "--number", "77181", "--label", "Boni", "--by", "expert"],
+                          capture_output=True, text=True, check=True)
+    after = json.loads(done.stdout)
+    assert after["accounts"]["breakage"] == ["77181", "Boni"] and after["version"] > shown["version"]
+    assert after["accounts"]["holders"] == shown["accounts"]["holders"]  # the other roles are kept
 
 OPERATOR = {"NAME": "Office du commerce du Port", "ADDRESS": "1 quai Est, 29900 Concarneau",
             "SIRET": "73282932000074", "VAT": "FR44732829320", "IBAN": "FR7610107001011234567890129"}

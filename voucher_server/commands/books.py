@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..services.chart import ChartError, Role, current_chart, set_accounts
 from ..services.fec_files import FecFormat, export_fec, reexport
 from ..services.periods import Period
 from .common import add_parser, database
@@ -23,6 +24,32 @@ def register(sub: Any) -> None:
     p.add_argument("--by", default="cli", help="who exports (recorded with the export)")
     p.add_argument("--again", type=int, metavar="EXPORT_ID",
                    help="make a recorded export again with its own chart version (the same bytes)")
+    p = add_parser(sub, "accounts", accounts, "the chart of accounts in force, or a new version with one role's"
+                   " account")
+    p.add_argument("--role", choices=[r.value for r in Role])
+    p.add_argument("--number", help="the account number (3 to 20 digits, PCG class 1 to 8)")
+    p.add_argument("--label", help="the account's label")
+    p.add_argument("--by", default="cli", help="who changes the chart (recorded with the version)")
+
+
+def accounts(args: argparse.Namespace) -> int:
+    """Print the chart (JSON); with --role, --number and --label, first record a new version (never retroactive:
+    past exports keep the version they name)."""
+    with database(args) as db, db.writing() as s:
+        if args.role is not None:
+            if not args.number or not args.label:
+                print("accounts: --role demande --number et --label / --role needs --number and --label",
+                      file=sys.stderr)
+                return 2
+            try:
+                set_accounts(s, {Role(args.role): (args.number, args.label)}, args.by, datetime.now(UTC))
+            except ChartError as exc:
+                print(f"accounts: {exc}", file=sys.stderr)
+                return 1
+        chart = current_chart(s)
+        print(json.dumps({"version": chart.version,
+                          "accounts": {r.value: list(v) for r, v in chart.accounts.items()}}, ensure_ascii=False))
+    return 0
 
 
 def fec(args: argparse.Namespace) -> int:

@@ -44,6 +44,10 @@ class AuditAction(StrEnum):
     COMMISSION_SET = "commission_set"
     INVOICES_ISSUE = "invoices_issue"
     CREDIT_NOTE = "credit_note"
+    CHART_SET = "chart_set"
+    ONLINE_LIMITS = "online_limits"
+    PROVIDER_PAYOUT = "provider_payout"
+    ONLINE_REFUND = "online_refund"
 
 
 def as_text(values: Mapping[str, Any] | str | None) -> str:

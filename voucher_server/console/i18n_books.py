@@ -4,6 +4,16 @@ from __future__ import annotations
 
 BOOKS_TEXTS: dict[str, tuple[str, str]] = {
     "nav_books": ("Comptabilité", "Books"),
+    "chart_change_intro": ("Changer le compte d'un rôle : une nouvelle version du plan, valable pour les exports "
+                           "suivants ; un export passé garde la sienne.",
+                           "Change a role's account: a new version of the chart, used by the next exports; a past "
+                           "export keeps its own."),
+    "chart_save": ("Enregistrer le compte", "Save the account"),
+    "chart_saved": ("Plan de comptes enregistré (version {version}).", "Chart of accounts saved (version {version})."),
+    "chart_bad_number": ("Numéro de compte : 3 à 20 chiffres, de la classe 1 à 8.",
+                         "Account number: 3 to 20 digits, class 1 to 8."),
+    "chart_bad_label": ("Libellé : 1 à 100 caractères, sans tabulation.", "Label: 1 to 100 characters, no tab."),
+    "chart_unknown": ("Rôle inconnu.", "Unknown role."),
     "books_title": ("Comptabilité : export FEC", "Books: FEC export"),
     "books_intro": ("Le fichier des écritures comptables (FEC, art. A47 A-1 du LPF) de la période, ou le même "
                     "journal pour un tableur. Chaque export est enregistré avec la version du plan de comptes et "

@@ -11,10 +11,11 @@ from fastapi.responses import Response
 
 from voucher_core.timeutil import utc_now
 
-from ..services.chart import current_chart
+from ..services.chart import ChartError, Role, current_chart, set_accounts
 from ..services.fec_files import FecFile, FecFormat, export_fec, export_history, reexport
+from .audit import AuditAction, record
 from .pages_settle import period_of
-from .web import HEADERS, Page, viewer
+from .web import HEADERS, Page, admin, viewer
 
 router = APIRouter()
 
@@ -29,12 +30,38 @@ def _download(f: FecFile) -> Response:
 
 @router.get("/books")
 def books(page: Annotated[Page, Depends(viewer)]) -> Response:
+    return _books_page(page)
+
+
+def _books_page(page: Page, status: int = 200, chart_error: str = "") -> Response:
     period, raw, errors = period_of(page)
     with page.db.reading() as s:
         chart = current_chart(s)
         exports = export_history(s)
-    return page.render("books.html", period=period, values=raw, errors=errors, chart=chart, exports=exports,
+    return page.render("books.html", status=status, period=period, values=raw, errors=errors, chart=chart,
+                       exports=exports, chart_error=chart_error,
                        pq=f"from={period.start.isoformat()}&to={period.end.isoformat()}")
+
+
+@router.post("/books/accounts")
+def books_account_set(page: Annotated[Page, Depends(admin)]) -> Response:
+    """A new version of the chart with one role's account changed; past exports keep the version they used."""
+    assert page.me is not None
+    try:
+        role = Role(page.field("role"))
+    except ValueError:
+        return _books_page(page, 422, page.t("chart_unknown"))
+    number, label = page.field("number").strip(), page.field("label").strip()
+    try:
+        with page.db.writing() as s:
+            before = current_chart(s)
+            after = set_accounts(s, {role: (number, label)}, page.me.email, utc_now())
+            record(s, page.me.operator_id, page.me.email, AuditAction.CHART_SET, f"chart:{role.value}",
+                   {"version": before.version, "account": list(before.accounts[role])},
+                   {"version": after.version, "account": [number, label]})
+    except ChartError as exc:
+        return _books_page(page, 422, page.t(exc.code))
+    return page.redirect("/books", page.t("chart_saved", version=after.version))
 
 
 @router.get("/books/fec.{kind}")

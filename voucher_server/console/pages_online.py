@@ -4,7 +4,6 @@ and the online orders with their refund. Figures are ``services.online_sales``',
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -20,7 +19,7 @@ from ..payments.base import PaySettings, SetupError
 from ..payments.stripe_checkout import ProviderDown
 from ..services import online_sales as sales
 from ..services import online_settlement as settle
-from .models import AuditEvent
+from .audit import AuditAction, record
 from .pages_settle import period_of
 from .validation import FieldError, clean_date
 from .web import Page, admin, errors_of, viewer
@@ -29,11 +28,10 @@ router = APIRouter()
 PROVIDERS = tuple(sales.PROVIDER_IDS.values())
 
 
-def _audit(page: Page, s: Any, action: str, target: str, after: dict[str, Any]) -> None:
-    """The same audit trail as every console change (actions of the online sale, named here)."""
+def _audit(page: Page, s: Any, action: AuditAction, target: str, after: dict[str, Any]) -> None:
+    """The same audit trail as every console change."""
     assert page.me is not None
-    s.add(AuditEvent(at=utc_now(), operator_id=page.me.operator_id, operator_email=page.me.email, action=action,
-                     target=target[:100], before="", after=json.dumps(after, ensure_ascii=False, default=str)))
+    record(s, page.me.operator_id, page.me.email, action, target, None, after)
 
 
 def _online_page(page: Page, status: int = 200, errors: dict[str, str] | None = None,
@@ -82,7 +80,7 @@ def online_limits(page: Annotated[Page, Depends(admin)], campaign_id: str) -> Re
     assert page.me is not None
     with page.db.writing() as s:
         sales.set_limits(s, campaign_id, per_buyer, per_day, page.me.email, utc_now())
-        _audit(page, s, "online_limits", campaign_id, {"per_buyer": per_buyer, "per_day": per_day})
+        _audit(page, s, AuditAction.ONLINE_LIMITS, campaign_id, {"per_buyer": per_buyer, "per_day": per_day})
     return page.redirect("/online", page.t("limits_saved"))
 
 
@@ -109,7 +107,7 @@ def online_payout(page: Annotated[Page, Depends(admin)]) -> Response:
         with page.db.writing() as s:
             row = settle.record_payout(s, values["provider_id"], values["reference"], day, period,
                                       nums["gross_cents"], nums["fee_cents"], page.me.email, utc_now())
-            _audit(page, s, "provider_payout", row.reference, {"gross_cents": row.gross_cents,
+            _audit(page, s, AuditAction.PROVIDER_PAYOUT, row.reference, {"gross_cents": row.gross_cents,
                                                                 "fee_cents": row.fee_cents, "day": row.day})
     except ValueError as exc:
         return _online_page(page, 422, {"reference": page.t("refused", reason=str(exc))}, values)
@@ -135,5 +133,5 @@ def online_refund(page: Annotated[Page, Depends(admin)], order_id: int) -> Respo
     except ProviderDown:
         return page.redirect("/online", page.t("refund_provider_down"))
     with page.db.writing() as s:
-        _audit(page, s, "online_refund", str(order_id), {"refund": ref})
+        _audit(page, s, AuditAction.ONLINE_REFUND, str(order_id), {"refund": ref})
     return page.redirect("/online", page.t("refund_done"))
