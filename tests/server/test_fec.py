@@ -18,7 +18,8 @@ import pytest
 from voucher_server.db import Database
 from voucher_server.services import funders, liability
 from voucher_server.services.chart import DEFAULTS, Role, set_accounts
-from voucher_server.services.fec_files import COLUMNS, reexport
+from voucher_server.services.fec import month_ends
+from voucher_server.services.fec_files import COLUMNS, build_fec, reexport
 from voucher_server.services.periods import Period
 from voucher_server.services.statement import shop_statement
 
@@ -90,6 +91,33 @@ def test_cli_fec_file_and_reconciliation(scheme: tuple[str, Database, dict[str, 
             assert bal[f"{funder_acc}{fid}"] == funders.funder_invoice(s, fid, YEAR).topup_cents, fid
     assert bal[funder_acc] > 0 and bal[f"{shops}M0001"] < 0
 
+
+
+def test_every_month_reconciles(scheme: tuple[str, Database, dict[str, Any]]) -> None:
+    """Month by month: each month's file balances and its shop and funder balances are that month's statement and
+    funder invoice; the holders' account summed from the start is the liability at the month's end."""
+    _, db, _ = scheme
+    shops, holders, funder_acc = (DEFAULTS[r][0] for r in (Role.SHOPS, Role.HOLDERS, Role.FUNDERS))
+    with db.reading() as s:
+        months = month_ends(YEAR)
+        assert len(months) == 5
+        busy = 0
+        for month in months:
+            _, rows = parse(build_fec(s, month).data)
+            by_entry: dict[int, int] = defaultdict(int)
+            for r in rows:
+                by_entry[int(r[2])] += cents(r[11]) - cents(r[12])
+            assert set(by_entry.values()) <= {0}, month
+            bal = balances(rows)
+            busy += any(bal[f"{shops}{mid}"] for mid in ("M0001", "M0002", "M0003"))
+            for mid in ("M0001", "M0002", "M0003"):
+                st = shop_statement(s, mid, month.start, month.end)
+                assert bal[f"{shops}{mid}"] == st["remittance_cents"] - st["reimbursement_cents"], (mid, month)
+            for fid in ("F0001", "F0002"):
+                assert bal[f"{funder_acc}{fid}"] == funders.funder_invoice(s, fid, month).topup_cents, (fid, month)
+            _, upto = parse(build_fec(s, Period(YEAR.start, month.end)).data)
+            assert -balances(upto)[holders] == liability.liability(s, month.end).as_json()["buyers_cents"], month
+    assert busy >= 2  # the scenario's money moves in more than one month
 
 def test_chart_change_after_export(scheme: tuple[str, Database, dict[str, Any]], tmp_path: Path) -> None:
     url, db, _ = scheme
