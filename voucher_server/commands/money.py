@@ -238,8 +238,8 @@ def _add(sub: Any, name: str, handler: Handler, help_text: str, *, period: bool 
     return p
 
 
-def register(sub: Any) -> None:
-    """The money commands of ``voucher-server``."""
+def _register_shop_bank(sub: Any) -> None:
+    """What a shop's payouts need: its IBAN and BIC, and its structured address."""
     p = _add(sub, "set-bank", cmd_set_bank, "a shop's IBAN (mod-97 checked) and BIC")
     p.add_argument("--merchant", required=True)
     p.add_argument("--iban", required=True)
@@ -252,6 +252,11 @@ def register(sub: Any) -> None:
     p.add_argument("--postcode", required=True, help="post code (PstCd)")
     p.add_argument("--town", required=True, help="town (TwnNm, 35 characters)")
     p.add_argument("--country", default="FR", help="ISO 3166 two-letter code (default FR)")
+
+
+def register(sub: Any) -> None:
+    """The money commands of ``voucher-server``."""
+    _register_shop_bank(sub)
     p = _add(sub, "add-funder", cmd_add_funder, "a funder of campaigns' top-up; prints its id")
     p.add_argument("--name", required=True)
     p.add_argument("--address", default="")

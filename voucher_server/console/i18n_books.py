@@ -8,6 +8,7 @@ BOOKS_TEXTS: dict[str, tuple[str, str]] = {
                            "suivants ; un export passé garde la sienne.",
                            "Change a role's account: a new version of the chart, used by the next exports; a past "
                            "export keeps its own."),
+    "a_chart_set": ("compte du plan changé", "chart account changed"),
     "chart_save": ("Enregistrer le compte", "Save the account"),
     "chart_saved": ("Plan de comptes enregistré (version {version}).", "Chart of accounts saved (version {version})."),
     "chart_bad_number": ("Numéro de compte : 3 à 20 chiffres, de la classe 1 à 8.",

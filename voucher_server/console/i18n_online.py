@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 ONLINE_TEXTS: dict[str, tuple[str, str]] = {
+    "a_online_limits": ("limites de vente en ligne", "online sale limits"),
+    "a_provider_payout": ("versement du prestataire enregistré", "provider payout recorded"),
+    "a_online_refund": ("achat en ligne remboursé", "online purchase refunded"),
     "nav_online": ("Vente en ligne", "Online sales"),
     "online_title": ("Vente en ligne et prestataire de paiement", "Online sales and the payment provider"),
     "online_intro": ("Le prestataire de paiement est un vendeur comme un buraliste : ses ventes entrent dans les "
