@@ -9,21 +9,16 @@ Prints figures (target: a year's FEC in 10 s or less on each); asserts nothing a
 
 from __future__ import annotations
 
-import argparse
-import secrets
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from money_figures import START, seed
+from money_figures import START, on_backends, seed
 
 from voucher_core.timeutil import PARIS
 from voucher_server.db import Database
@@ -76,27 +71,7 @@ def run(url: str, vouchers: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--backends", default="sqlite,postgres")
-    ap.add_argument("--vouchers", type=int, default=50_000)
-    ap.add_argument("--pg", default="postgresql://127.0.0.1:5432/test")
-    args = ap.parse_args()
-    for backend in args.backends.split(","):
-        print(backend)
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                run(f"sqlite:///{tmp}/books.db", args.vouchers)
-            continue
-        name = f"bench_books_{secrets.token_hex(4)}"
-        with psycopg.connect(args.pg, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            run(args.pg.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}",
-                args.vouchers)
-        finally:
-            with psycopg.connect(args.pg, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
+    on_backends(run, "books")
 
 if __name__ == "__main__":
     main()

@@ -132,7 +132,9 @@ def run(url: str, vouchers: int) -> None:
           f"{inv.topup_cents} cents, liability {li.as_json()['outstanding_cents']} cents")
 
 
-def main() -> None:
+def on_backends(run: Callable[[str, int], None], prefix: str) -> None:
+    """Parse --backends/--vouchers/--pg and call ``run(db_url, vouchers)`` on a fresh database of each backend
+    (a temporary SQLite file; a PostgreSQL database of its own, dropped after)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--backends", default="sqlite,postgres")
     ap.add_argument("--vouchers", type=int, default=50_000)
@@ -142,9 +144,9 @@ def main() -> None:
         print(backend)
         if backend == "sqlite":
             with tempfile.TemporaryDirectory() as tmp:
-                run(f"sqlite:///{tmp}/money.db", args.vouchers)
+                run(f"sqlite:///{tmp}/{prefix}.db", args.vouchers)
             continue
-        name = f"bench_money_{secrets.token_hex(4)}"
+        name = f"bench_{prefix}_{secrets.token_hex(4)}"
         with psycopg.connect(args.pg, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         try:
@@ -154,6 +156,9 @@ def main() -> None:
             with psycopg.connect(args.pg, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+
+def main() -> None:
+    on_backends(run, "money")
 
 if __name__ == "__main__":
     main()

@@ -10,24 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.console.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.console import conftest as _console
 from voucher_server.testing import LiveServer
 
 # docs/screenshots only when `make screenshots` asks (a test run must not rewrite the committed pictures).
 SHOTS = Path(os.environ.get("HOLDER_SCREENSHOTS") or tempfile.mkdtemp(prefix="holder-shots-"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+browser = _console.browser  # the console tests' Chromium fixture, reused
 
 
 @pytest.fixture(scope="module")

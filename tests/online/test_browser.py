@@ -4,34 +4,18 @@ voucher and the reopened page says so. Screenshots in docs/screenshots/holder-ac
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.console.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.console import conftest as _console
+from tests.holder_pages.conftest import SHOTS
 
 from .conftest import Inbox, Shop
 
-# docs/screenshots only when `make screenshots` asks (a test run must not rewrite the committed pictures).
-SHOTS = Path(os.environ.get("HOLDER_SCREENSHOTS") or tempfile.mkdtemp(prefix="holder-shots-"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+browser = _console.browser  # the console tests' Chromium fixture, reused
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
