@@ -25,7 +25,7 @@ from voucher_server.models import Activity, Voucher
 from voucher_server.services import funders, liability, settlement, statement
 from voucher_server.services.integrity import verify
 from voucher_server.services.periods import Period
-from voucher_server.upgrades import current_revision, head_revision
+from voucher_server.upgrades import MIGRATE_LOCK, current_revision, head_revision
 
 REPO = Path(__file__).resolve().parents[2]
 DEC = Period(date(2026, 12, 1), date(2026, 12, 31))
@@ -259,3 +259,28 @@ def test_migrate_steps_started_together_run_one_after_the_other(pg_server: Any) 
     counts = sorted(int(out.split("/ migrate: ")[1].split(", ")[1].split()[0]) for _, out, _ in outs)
     assert counts == [0, 0, head]  # one migrator ran them all; the others found the database at the head
     assert current_revision(url) == head_revision()
+
+
+@pytest.mark.postgres
+def test_admin_commands_wait_for_the_migrators_lock(pg_server: Any) -> None:
+    """An admin command upgrades its database first: while a migrate step holds the lock (the unit starting as the
+    administrator types), the command waits for it instead of creating the tables beside it."""
+    url = pg_server()
+    engine = create_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as holder:
+            holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATE_LOCK})
+            cmd = subprocess.Popen([sys.executable, "-m", "voucher_server.cli", "accounts", "--db", url], cwd=REPO,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                with pytest.raises(subprocess.TimeoutExpired):
+                    cmd.wait(8)  # well past the command's own run (about 2 s): it is waiting on the lock
+                assert current_revision(url) is None  # and has created nothing
+            finally:
+                holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATE_LOCK})
+        out, err = cmd.communicate(timeout=300)
+        assert cmd.returncode == 0, err[-1500:]
+        assert "4675" in out  # the command did its own work once the lock was free: the chart, vouchers' account
+        assert current_revision(url) == head_revision()
+    finally:
+        engine.dispose()

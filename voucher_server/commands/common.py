@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..config import DEFAULT_DB
-from ..db import Database, upgrade
+from ..db import Database
+from ..upgrades import migrate
 
 DB_HELP = "sqlite:///FILE (default) or postgresql+psycopg://user@host/db"
 
@@ -28,9 +29,10 @@ def secret(required: bool = True) -> str | None:
 
 @contextmanager
 def database(args: argparse.Namespace) -> Iterator[Database]:
-    """The command's database, upgraded to the latest migration first, disposed of afterwards."""
+    """The command's database, upgraded to the latest migration first (under the migrators' lock, so an admin
+    command run while the migrate unit starts does not race it), disposed of afterwards."""
     url = db_url(args)
-    upgrade(url)
+    migrate(url)
     db = Database(url)
     try:
         yield db
