@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import anyio.to_thread
 from sqlalchemy import CursorResult, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from . import admin
 from .db import Database, aware, is_sqlite
@@ -112,6 +113,10 @@ class SqlStore:
         """Write the redemption atomically; the body sent, or None when the voucher or key changed meanwhile."""
         return await anyio.to_thread.run_sync(self._redeem, r, render)
 
+    async def voucher(self, serial: str) -> VoucherRow | None:
+        """The voucher with its redeeming shop's name (a holder's page), or None."""
+        return await anyio.to_thread.run_sync(self._voucher, serial)
+
     def _lookup(self, terminal_id: int, key: str | None, serial: str) -> Lookup:
         with self.db.reading() as s:
             prior = None
@@ -120,12 +125,12 @@ class SqlStore:
                 rec = s.get(IdempotentRequest, (terminal_id, key))
                 if rec is not None:
                     prior = StoredAnswer(rec.fingerprint, rec.response_status, rec.response_body)
-            row = s.execute(select(Voucher.serial, Voucher.campaign_id, Voucher.state, Voucher.redeemed_at,
-                                   Merchant.name, Voucher.paid_cents)
-                            .outerjoin(Merchant, Merchant.id == Voucher.redeemed_by)
-                            .where(Voucher.serial == serial)).first()
-        voucher = VoucherRow(row[0], row[1], row[2], aware(row[3]), row[4], row[5]) if row is not None else None
+            voucher = _voucher_row(s, serial)
         return Lookup(prior, voucher, enabled)
+
+    def _voucher(self, serial: str) -> VoucherRow | None:
+        with self.db.reading() as s:
+            return _voucher_row(s, serial)
 
     def _save_answer(self, terminal_id: int, key: str, fingerprint: str, status: int, body: str,
                      now: datetime) -> bool:
@@ -172,6 +177,14 @@ class _Lost(Exception):
     """The voucher changed under us: roll back."""
 
 
+def _voucher_row(s: Session, serial: str) -> VoucherRow | None:
+    row = s.execute(select(Voucher.serial, Voucher.campaign_id, Voucher.state, Voucher.redeemed_at, Merchant.name,
+                           Voucher.paid_cents)
+                    .outerjoin(Merchant, Merchant.id == Voucher.redeemed_by)
+                    .where(Voucher.serial == serial)).first()
+    return VoucherRow(row[0], row[1], row[2], aware(row[3]), row[4], row[5]) if row is not None else None
+
+
 # --- PostgreSQL -----------------------------------------------------------------------------------------------
 
 _PG_LOOKUP = """
@@ -207,6 +220,12 @@ INSERT INTO idempotent_requests (terminal_id, idempotency_key, fingerprint, resp
                                  activity_id, created_at)
 SELECT $6, $8, $12, 200, $13, a.id, $2 FROM a
 RETURNING activity_id
+"""
+
+_PG_VOUCHER = """
+SELECT v.serial, v.campaign_id, v.state, v.redeemed_at, m.name, v.paid_cents
+FROM vouchers AS v LEFT JOIN merchants AS m ON m.id = v.redeemed_by
+WHERE v.serial = $1
 """
 
 _PG_SAVE_ANSWER = """
@@ -271,6 +290,10 @@ class PgStore:
         prior = StoredAnswer(row[0], row[1], row[2]) if row[0] is not None else None
         voucher = VoucherRow(row[3], row[4], row[5], row[6], row[7], row[9]) if row[3] is not None else None
         return Lookup(prior, voucher, row[8])
+
+    async def voucher(self, serial: str) -> VoucherRow | None:
+        row = await self._run("fetchrow", _PG_VOUCHER, serial)
+        return VoucherRow(row[0], row[1], row[2], row[3], row[4], row[5]) if row is not None else None
 
     async def save_answer(self, terminal_id: int, key: str, fingerprint: str, status: int, body: str,
                           now: datetime) -> bool:

@@ -25,7 +25,8 @@ async def _voucher_page(request: Request, code: str) -> HTMLResponse:
     view = None
     if len(code) <= MAX_SCAN_LENGTH:
         data = await ctx.campaigns.current()
-        view = await state_of(request).reading(holder_view, ctx.db, data, code, utc_now())
+        async with state_of(request).slots():
+            view = await holder_view(ctx.store, data, code, utc_now())
     if view is None:
         # One answer for a wrong check digit, a forged signature, an unknown or an old serial.
         lang = lang_of(request)

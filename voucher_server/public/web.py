@@ -35,7 +35,7 @@ HEADERS = {
 }
 
 
-PAGE_THREADS = 4  # holders' pages read the database in at most this many threads per process (see reading())
+PAGE_SLOTS = 4  # holders' pages read the database at most this many at a time per process (see slots())
 
 
 @dataclass(slots=True)
@@ -45,17 +45,21 @@ class PublicState:
     buckets: AddressBuckets
     limiter: anyio.CapacityLimiter | None = None
 
-    async def reading(self, func: Callable[..., T], *args: Any) -> T:
-        """Run ``func`` (a database read) in a thread of the pages' own small pool: a burst of holders' pages
-        queues there rather than taking the request threads the tills' redemptions need."""
+    def slots(self) -> anyio.CapacityLimiter:
+        """The pages' own few database slots: a burst of holders' pages queues here rather than taking the
+        connections and threads the tills' redemptions need."""
         if self.limiter is None:  # made on the server's event loop, at the first page
-            self.limiter = anyio.CapacityLimiter(PAGE_THREADS)
-        return await anyio.to_thread.run_sync(func, *args, limiter=self.limiter)
+            self.limiter = anyio.CapacityLimiter(PAGE_SLOTS)
+        return self.limiter
+
+    async def reading(self, func: Callable[..., T], *args: Any) -> T:
+        """Run ``func`` (a database read) in a thread, within the pages' slots."""
+        return await anyio.to_thread.run_sync(func, *args, limiter=self.slots())
 
 
 def build_state(ctx: Context) -> PublicState:
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)  # no stat() of the file per page
     return PublicState(ctx, env, AddressBuckets(ctx.settings.public_rate, ctx.settings.public_burst))
 
 

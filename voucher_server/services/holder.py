@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import select
-from sqlalchemy.orm import undefer
-
 from voucher_core.campaigns import Validity, VoucherState
 from voucher_core.codes import SERIAL_DIGITS, CodeError, SignedCode, parse_code, verify_signed
 from voucher_core.timeutil import business_day
 
-from ..db import Database, aware
-from ..models import Merchant, Voucher
+from ..store import PgStore, SqlStore
 from .campaigns import CampaignInfo
+
+Store = SqlStore | PgStore
 
 NO_SERIAL = "0" * SERIAL_DIGITS  # never issued (its check digits are not 98 - ...): the query a bad code makes
 
@@ -70,31 +68,28 @@ def _serial_asked(text: str, data: dict[str, CampaignInfo]) -> tuple[str, str | 
     return code.serial, None
 
 
-def holder_view(db: Database, data: dict[str, CampaignInfo], text: str, now: datetime) -> HolderView | None:
+async def holder_view(store: Store, data: dict[str, CampaignInfo], text: str, now: datetime) -> HolderView | None:
     """The page of the voucher ``text`` names (a signed code, a 20-digit serial, either inside a page URL), or
-    None for anything else."""
+    None for anything else. One read through the tills' store (asyncpg on PostgreSQL): the pages' load then costs
+    what a till's lookup costs, not an ORM session's."""
     serial, campaign_id = _serial_asked(text, data)
-    with db.reading() as s:
-        row = s.execute(select(Voucher, Merchant.name).options(undefer(Voucher.paid_cents))
-                        .outerjoin(Merchant, Merchant.id == Voucher.redeemed_by)
-                        .where(Voucher.serial == serial)).first()
-    if row is None or serial == NO_SERIAL:
+    v = await store.voucher(serial)
+    if v is None or serial == NO_SERIAL:
         return None
-    v, shop = row
     info = data.get(v.campaign_id)
     if info is None or (campaign_id is not None and campaign_id != v.campaign_id):
         return None
     core, today = info.core, business_day(now)
     after = core.value_on(core.valid_until, v.paid_cents)
     drops = core.topup_until is not None and core.topup_until < core.valid_until and after < core.face_value_cents
+    used = v.state == VoucherState.REDEEMED
     return HolderView(
         serial_end=v.serial[-4:], campaign_id=v.campaign_id, campaign_name=info.name,
         state=_state(VoucherState(v.state), core.validity(now)), face_value_cents=core.face_value_cents,
         value_today_cents=core.value_on(today, v.paid_cents), valid_from=core.valid_from,
         valid_until=core.valid_until, topup_until=core.topup_until if drops else None,
         value_after_topup_cents=after if drops else None,
-        used_at=aware(v.redeemed_at) if v.state == VoucherState.REDEEMED else None,
-        used_shop=shop if v.state == VoucherState.REDEEMED else None)
+        used_at=v.redeemed_at if used else None, used_shop=v.redeemed_by_name if used else None)
 
 
 def _state(state: VoucherState, validity: Validity) -> HolderState:
