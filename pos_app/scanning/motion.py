@@ -146,7 +146,11 @@ class MotionReader:
         averaged away). zbar costs several times zxing-cpp's time on a crop: the later guesses go without it."""
         sharp = wiener(crop, line_psf(length, angle), nsr=0.0005)
         sharp = cv2.GaussianBlur(sharp, (0, 0), 1.0)
-        found = self.upright.decode(sharp) or self.rotating.decode(sharp)
+        found = self.upright.decode(sharp)
+        if not found and lying_bars(sharp):
+            # zxing-cpp's rotation only matters for 1-D codes (its 2-D detectors find any orientation): only bars
+            # lying down (a voucher held sideways) need it, and a text card would pay for it at every guess
+            found = self.rotating.decode(sharp)
         return self._checked(sharp, found, with_zbar=with_zbar)
 
     def _checked(self, sharp: np.ndarray, found: list[DecodedCode], *, with_zbar: bool) -> list[DecodedCode]:
@@ -165,12 +169,23 @@ class MotionReader:
         return found
 
 
+def _gradients(img: np.ndarray) -> tuple[float, float]:
+    """The image's summed horizontal and vertical gradients (at half resolution)."""
+    small = cv2.resize(img, (img.shape[1] // 2, img.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    return (float(np.abs(cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)).sum()),
+            float(np.abs(cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)).sum()))
+
+
 def bar_like(crop: np.ndarray) -> bool:
     """Whether the crop's edges run mostly vertical (a barcode, smeared or not) rather than every way."""
-    small = cv2.resize(crop, (crop.shape[1] // 2, crop.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    gx = float(np.abs(cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)).sum())
-    gy = float(np.abs(cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)).sum())
+    gx, gy = _gradients(crop)
     return gx > BAR_RATIO * gy
+
+
+def lying_bars(img: np.ndarray) -> bool:
+    """Whether the image's edges run mostly horizontal: the bars of a 1-D code turned by about 90 degrees."""
+    gx, gy = _gradients(img)
+    return gy > BAR_RATIO * gx
 
 
 def _shows_motion(motion: Motion, lo: float = MIN_BLUR) -> bool:

@@ -13,7 +13,7 @@ from pos_app.scanning.deblur import Motion, estimate_motion, line_psf, same_moti
 from pos_app.scanning.decoders import ZxingDecoder, to_gray
 from pos_app.scanning.pipeline import FramePipeline
 from pos_app.scanning.scanner import scan_video
-from pos_app.scanning.synth import voucher_image
+from pos_app.scanning.synth import barcode_card, counter_scene, voucher_image
 from voucher_core.codes import make_serial
 
 TEXTS = synth_motion.motion_texts(12, make_serial)
@@ -102,6 +102,17 @@ def test_tiles_find_the_motion_beside_sharp_clutter() -> None:
     centre = estimate_motion(crop)
     assert centre is None or not same_motion(centre, truth)
     assert any(same_motion(m, truth) for m in tile_motions(crop))
+
+
+@pytest.mark.parametrize(("length", "angle"), [(12, 90.0), (16, 90.0), (14, 80.0), (18, 100.0)])
+def test_a_barcode_held_sideways_and_moved_is_read(length: int, angle: float) -> None:
+    """Bars lying down, smeared across by an up-and-down move: read by the motion path's rotating reader."""
+    text = make_serial(4242)
+    card = barcode_card(text, "Code128", module_px=3)
+    img = synth_motion.moving_scene(counter_scene(7), card, (640.0, 360.0), 1.1, 90.0, length, angle, 7, quality=85)
+    pipe = FramePipeline()
+    assert [c.text for c in pipe.decode(img)] == [text]
+    assert pipe.stats.stage == "motion"
 
 
 def test_moving_clutter_stays_silent() -> None:
