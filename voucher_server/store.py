@@ -328,6 +328,10 @@ async def _keep_session(_connection: asyncpg.Connection) -> None:
     """Pool release hook: nothing to undo (see PgStore.start)."""
 
 
-def open_store(db: Database) -> SqlStore | PgStore:
+Store = SqlStore | PgStore
+"""Either store: the API and the holders' pages use only the methods both have."""
+
+
+def open_store(db: Database) -> Store:
     """The store for this database: asyncpg on PostgreSQL, SQLAlchemy threads otherwise."""
     return SqlStore(db) if is_sqlite(db.url) else PgStore(db.url)

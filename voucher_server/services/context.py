@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from ..config import Settings
 from ..db import Database
-from ..store import PgStore, SqlStore
+from ..store import Store
 from .campaigns import CampaignCache, CampaignInfo
 from .lookups import Guesses
 from .terminals import Contacts
@@ -40,7 +40,7 @@ class Context:
 
     settings: Settings
     db: Database
-    store: SqlStore | PgStore
+    store: Store
     campaigns: CampaignCache
     contacts: Contacts
     guesses: Guesses

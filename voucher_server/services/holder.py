@@ -12,10 +12,8 @@ from voucher_core.campaigns import Validity, VoucherState
 from voucher_core.codes import SERIAL_DIGITS, CodeError, SignedCode, parse_code, verify_signed
 from voucher_core.timeutil import business_day
 
-from ..store import PgStore, SqlStore
+from ..store import Store
 from .campaigns import CampaignInfo
-
-Store = SqlStore | PgStore
 
 NO_SERIAL = "0" * SERIAL_DIGITS  # never issued (its check digits are not 98 - ...): the query a bad code makes
 
