@@ -27,6 +27,8 @@ from typing import Any, Self
 from urllib.error import URLError
 from urllib.request import urlopen
 
+from .listeners import allow_port_sharing
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -47,6 +49,7 @@ def _bound_socket(port: int) -> socket.socket:
     refused until it listens."""
     sock = socket.socket()
     try:
+        allow_port_sharing(sock)  # the server's worker processes each add a socket of their own (listeners.py)
         if port:
             # a restart right after a stop: lets the bind pass the old connections' TIME_WAIT. Not on the first
             # pick: while neither listens, Linux lets a second SO_REUSEADDR socket (uvicorn's) bind beside one that

@@ -4,8 +4,11 @@ restart serves the same URL."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
 import socket
+import sys
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -47,3 +50,64 @@ def test_a_never_started_server_gives_its_port_back(tmp_path: Path) -> None:
     port = srv.port
     srv.stop()
     _bind(port)
+
+
+def _tcp_sockets(port: int) -> list[tuple[str, int, int]]:
+    """(state, remote port, inode) of every IPv4 TCP socket whose local port is ``port``, from /proc/net/tcp."""
+    rows = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, state, inode = fields[1], fields[2], fields[3], int(fields[9])
+        if int(local.split(":")[1], 16) == port:
+            rows.append(("LISTEN" if state == "0A" else "ESTABLISHED" if state == "01" else state,
+                         int(remote.split(":")[1], 16), inode))
+    return rows
+
+
+def _socket_holders(group: int) -> dict[int, set[int]]:
+    """Socket inode -> pids of process group ``group`` that hold it open."""
+    holders: dict[int, set[int]] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[2]) != group:
+                continue
+            links = [os.readlink(fd) for fd in (proc / "fd").iterdir()]
+        except OSError:
+            continue  # ended meanwhile
+        for link in links:
+            if link.startswith("socket:["):
+                holders.setdefault(int(link[8:-1]), set()).add(int(proc.name))
+    return holders
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT spreads connections on Linux only")
+def test_each_worker_listens_on_its_own_socket_and_connections_reach_both(tmp_path: Path) -> None:
+    """Two workers: two listening sockets on the one port, one per worker process, and a burst of keep-alive
+    clients (as a shop's tills) is served by both workers rather than by whichever woke first."""
+    srv = ServerProcess(f"sqlite:///{tmp_path / 'server.sqlite3'}", tmp_path, workers=2)
+    clients: list[http.client.HTTPConnection] = []
+    try:
+        srv.start()
+        assert srv.pid is not None
+        clients = [http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10) for _ in range(24)]
+        for client in clients:
+            client.request("GET", "/api/v1/health")
+            assert client.getresponse().read()
+        rows = _tcp_sockets(srv.port)
+        holders = _socket_holders(srv.pid)
+        listening = [inode for state, _, inode in rows if state == "LISTEN"]
+        workers = {pid for inode in listening for pid in holders.get(inode, set())} - {srv.pid}
+        assert len(listening) == 2 and len(workers) == 2
+        # each worker holds exactly one of them, not the same one
+        assert sorted(len({i for i in listening if pid in holders.get(i, set())}) for pid in workers) == [1, 1]
+        assert holders[listening[0]] - {srv.pid} != holders[listening[1]] - {srv.pid}
+        ours = {client.sock.getsockname()[1] for client in clients}
+        served_by = {pid for state, remote, inode in rows if state == "ESTABLISHED" and remote in ours
+                     for pid in holders.get(inode, set())}
+        assert served_by == workers
+    finally:
+        for client in clients:
+            client.close()
+        srv.stop()

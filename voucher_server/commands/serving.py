@@ -17,6 +17,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..db import is_sqlite
+    from ..listeners import listening_socket, worker_sockets
+    from ..supervisor import SocketPerWorker
     from ..upgrades import migrate, not_at_head
 
     url = db_url(args)
@@ -39,16 +41,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                "proxy_headers": bool(trusted)}
     if trusted:
         options["forwarded_allow_ips"] = trusted
-    if args.fd is None:
+    config = uvicorn.Config("voucher_server.app:create_app", **options)
+    if args.fd is not None:
+        # a socket bound by the parent (voucher_server.process): the port was never free for anyone else to take
+        sock = socket.socket(fileno=args.fd)
+    elif workers > 1:
+        try:
+            sock = listening_socket(args.host, args.port, config.backlog)
+        except OSError as exc:
+            sys.exit(f"voucher-server: cannot listen on {args.host}:{args.port}: {exc}")
+    else:
         uvicorn.run("voucher_server.app:create_app", host=args.host, port=args.port, **options)
         return 0
-    # a socket bound by the parent (voucher_server.process): the port was never free for anyone else to take
-    sock = socket.socket(fileno=args.fd)
-    config = uvicorn.Config("voucher_server.app:create_app", **options)
     if workers > 1:
-        from uvicorn.supervisors import Multiprocess
-
-        Multiprocess(config, sockets=[sock]).run()
+        # one listening socket per worker where the system spreads connections over them (listeners.py)
+        SocketPerWorker(config, worker_sockets(sock, workers, config.backlog)).run()
         return 0
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
