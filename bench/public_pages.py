@@ -36,6 +36,35 @@ from server_redeem import HttpClient, add_active_vouchers, drop_pg_db, new_pg_db
 from voucher_server.testing import LiveServer
 
 
+def cpu_seconds() -> dict[int, tuple[str, int, float]]:
+    """pid -> (command, process group, CPU seconds used so far) of every process, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, tuple[str, int, float]] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                head, _, tail = (proc / "stat").read_text().rpartition(")")
+            except OSError:
+                continue
+            f = tail.split()
+            out[int(proc.name)] = (head.partition("(")[2], int(f[2]), (int(f[11]) + int(f[12])) / tick)
+    return out
+
+
+def cpu_report(before: dict[int, tuple[str, int, float]], after: dict[int, tuple[str, int, float]],
+               server_group: int, seconds: float) -> str:
+    """Where the CPU went between two snapshots: each server process, PostgreSQL, this load generator."""
+    used = {pid: (comm, group, cpu - before.get(pid, (comm, group, 0.0))[2])
+            for pid, (comm, group, cpu) in after.items()}
+    server = sorted((c for _, g, c in used.values() if g == server_group), reverse=True)
+    pg = sum(c for comm, _, c in used.values() if comm == "postgres")
+    me = used.get(os.getpid(), ("", 0, 0.0))[2]
+    rest = sum(c for _, _, c in used.values()) - sum(server) - pg - me
+    share = " + ".join(f"{c / seconds:.0%}" for c in server if c >= 0.05 * seconds)
+    return (f"  CPU over {seconds:.1f} s of {os.cpu_count()} cores: server processes {share} of a core, PostgreSQL "
+            f"{pg / seconds:.0%}, this load generator {me / seconds:.0%}, everything else {rest / seconds:.0%}")
+
+
 class PageClient(HttpClient):
     """The same keep-alive client, GET with a phone's headers; reads the page's Content-Length body."""
 
@@ -144,13 +173,15 @@ def main() -> int:
             seen = [v for v in srv.seed["vouchers"] if v["state"] == "active" and v["campaign"] == "BOOST24"]
             pages = [v["code"] if i % 2 else v["serial"] for i, v in enumerate(seen)]
             assert requests.get(f"{srv.url}/v/{pages[1]}", timeout=10).status_code == 200
+            before, t0 = cpu_seconds(), time.perf_counter()
             r = run(srv, serials, pages, args.tills, args.holders, args.redeem_rate, args.page_rate, args.seconds)
+            cpu = cpu_report(before, cpu_seconds(), srv.pid or 0, time.perf_counter() - t0)
             print(f"[postgres workers={args.workers}] tills paced at {args.redeem_rate:.0f}/s + phones paced at "
                   f"{args.page_rate:.0f}/s for {args.seconds:.0f} s:\n"
                   f"  redemptions: {r['redeem_per_s']:.0f}/s, p50 {r['r_p50']:.1f} ms, p99 {r['r_p99']:.1f} ms, "
                   f"{r['redeemed']} redeemed, {r['redeem_bad']} not 200\n"
                   f"  voucher pages: {r['pages_per_s']:.0f}/s, p50 {r['p_p50']:.1f} ms, p99 {r['p_p99']:.1f} ms, "
-                  f"{r['pages']} good pages, {r['pages_bad']} bad", flush=True)
+                  f"{r['pages']} good pages, {r['pages_bad']} bad\n{cpu}", flush=True)
             alone = run(srv, [], pages, 0, args.holders, None, None, 5.0)
             print(f"[postgres workers={args.workers}] pages alone, as fast as answered, 5 s: "
                   f"{alone['pages_per_s']:.0f} pages/s, p50 {alone['p_p50']:.1f} ms, p99 {alone['p_p99']:.1f} ms, "
