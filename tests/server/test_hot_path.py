@@ -14,7 +14,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from voucher_core.timeutil import utc_now
+from voucher_core.timeutil import business_day, parse_utc_text, utc_now
 from voucher_server import admin
 from voucher_server.app import CampaignCache
 from voucher_server.db import Database, alembic_config
@@ -83,7 +83,9 @@ def test_key_reused_on_an_active_voucher_writes_nothing(api: Api) -> None:
     r = redeem(api, t, b["code"], "reuse-hot-1")
     assert (r.status_code, r.json()["error"]["code"]) == (422, "idempotency_key_reused")
     assert api.client.get(f"{P}/vouchers/{b['serial']}", headers=api.h(t)).json()["state"] == "active"
-    ledger = api.client.get(f"{P}/ledger", params={"date": first.json()["redeemed_at"][:10]}, headers=api.h(t))
+    # the ledger is by Paris business day: between 22:00 and midnight UTC that is the next UTC date
+    day = business_day(parse_utc_text(first.json()["redeemed_at"])).isoformat()
+    ledger = api.client.get(f"{P}/ledger", params={"date": day}, headers=api.h(t))
     assert [x["serial"] for x in ledger.json()["activities"] if x["kind"] == "redeem"] == [a["serial"]]
 
 
