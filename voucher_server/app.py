@@ -16,7 +16,7 @@ from .config import Settings
 from .console.mount import mount_console
 from .db import Database
 from .deps import Authenticator, RateLimiter
-from .errors import install_handlers
+from .http_errors import install_handlers
 from .middleware import RequestLimits
 from .public.mount import mount_public
 from .routes import books, campaigns, changes, ledger, terminals, voids, vouchers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import error_response
+from .http_errors import error_response
 
 MAX_HEADER_BYTES = 8 * 1024  # all names and values together; a till sends a few hundred bytes
 

@@ -29,14 +29,10 @@ def _gone(pid: int, port: int, wait: float = 15.0) -> bool:
 
 
 def _frames_codes(video: Path) -> list[str]:
-    """Every distinct code the simulated camera shows, in order (decoded from the video's frames)."""
-    try:
-        from pos_app.scanning.decoders import decode_image
-    except ImportError:  # scanning not landed: zxing-cpp directly
-        import zxingcpp
+    """Every distinct code the simulated camera shows, in order, as the till's live pipeline reads its frames."""
+    from pos_app.scanning.pipeline import FramePipeline
 
-        def decode_image(img):  # type: ignore[no-redef]
-            return zxingcpp.read_barcodes(img)
+    pipe = FramePipeline()
     cap = cv2.VideoCapture(str(video))
     seen: list[str] = []
     try:
@@ -44,7 +40,7 @@ def _frames_codes(video: Path) -> list[str]:
             ok, frame = cap.read()
             if not ok:
                 break
-            for code in decode_image(frame):
+            for code in pipe.decode(frame):
                 if not seen or seen[-1] != code.text:
                     seen.append(code.text)
     finally:

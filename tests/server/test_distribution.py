@@ -50,10 +50,12 @@ def server_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     built = sorted(p.name for p in wheels.glob("*.whl"))
     assert [n.split("-")[0] for n in built] == ["voucher_core", "voucher_server"], built
     venv = tmp / "venv"
-    _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp)
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp)
     env = _clean_env(tmp)
-    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *map(str, wheels.glob("*.whl"))],
-         cwd=tmp, env=env)
+    # this venv's pip installs into the new one (--python): no second pip to set up there; not byte-compiled,
+    # which only saves time at first import. A third of the time of the new venv's own pip, same distributions
+    _run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q", "--no-compile",
+          *map(str, wheels.glob("*.whl"))], cwd=tmp, env=env)
     yield venv, env
 
 

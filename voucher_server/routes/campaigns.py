@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from ..deps import Auth, Ctx
-from ..errors import SafeRoute
+from ..http_errors import SafeRoute
 
 router = APIRouter(route_class=SafeRoute)
 

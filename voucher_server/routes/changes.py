@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from ..deps import Auth, Ctx
-from ..errors import SafeRoute
+from ..http_errors import SafeRoute
 from ..services.changes import changes_page
 
 router = APIRouter(route_class=SafeRoute)

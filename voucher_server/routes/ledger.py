@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from ..deps import Auth, Ctx
-from ..errors import ApiError, SafeRoute
+from ..errors import ApiError
+from ..http_errors import SafeRoute
 from ..services import ledger
 
 router = APIRouter(route_class=SafeRoute)

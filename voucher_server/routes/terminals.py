@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from voucher_core.timeutil import to_utc_text, utc_now
 
 from ..deps import Auth, Ctx
-from ..errors import SafeRoute
+from ..http_errors import SafeRoute
 from ..schemas import LedgerHeadBody
 from ..services import ledger_heads
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from ..deps import Auth, Ctx
-from ..errors import SafeRoute
+from ..http_errors import SafeRoute
 from ..schemas import VoidBody
 from ..services import void
 from .vouchers import respond

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ..deps import Ctx, HotAuth, UploadAuth
-from ..errors import SafeRoute
+from ..http_errors import SafeRoute
 from ..schemas import ActivateBody, RedeemBody
 from ..services import redemption, sale
 from ..services.common import Answer, parsed
