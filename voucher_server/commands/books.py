@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from ..services.chart import ChartError, Role, current_chart, set_accounts
-from ..services.fec_files import FecFormat, export_fec, reexport
-from ..services.periods import Period
 from .common import add_parser, database
 
 
@@ -53,6 +51,10 @@ def accounts(args: argparse.Namespace) -> int:
 
 
 def fec(args: argparse.Namespace) -> int:
+    # here, not at the top: the FEC's modules would cost every other command a fifth of a second to start
+    from ..services.fec_files import FecFormat, export_fec, reexport
+    from ..services.periods import Period
+
     if args.again is not None:
         with database(args) as db, db.reading() as s:
             try:
