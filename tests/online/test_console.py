@@ -1,5 +1,6 @@
-"""The operator's online-sale page in Chromium: the provider's settlement reconciles after payouts are recorded,
-limits are set with their refusal next to the field, a refund before use is done and one after use refused."""
+"""The operator's online-sale page in Chromium: the provider's settlement reconciles after payouts are recorded (the
+remittances page shows the provider settled by them, with nothing to mark received), limits are set with their
+refusal next to the field, a refund before use is done and one after use refused."""
 
 from __future__ import annotations
 
@@ -51,8 +52,16 @@ def test_settlement_payout_limits_and_refunds(browser: Any, shop: Shop,  # noqa:
         pg.click(f"#order-{_id(shop, back)} button")
         assert "Commande remboursée" in pg.inner_text(".notice")
         assert cents(pg, "provider-TESTPAY", 1) == 2000
-        # The provider pays out 20 EUR less its fees (1.5 % + 0.25 EUR on each of the three payments).
+        # On the remittances page the provider is settled by its payouts: what is still to come, no receipt to mark
         day = business_day(utc_now()).isoformat()
+        pg.goto("/console/remittances")  # the same default period as the online page
+        row = pg.locator("#remittance-TESTPAY")
+        assert "Réglé par les versements du prestataire" in row.inner_text()
+        assert [int(x) for x in row.locator("span[data-cents]").evaluate_all("els => els.map(e => e.dataset.cents)")
+                ] == [0, 2000]
+        assert row.locator("form").count() == 0
+        pg.goto("/console/online")
+        # The provider pays out 20 EUR less its fees (1.5 % + 0.25 EUR on each of the three payments).
         pg.fill("#f-reference", "po_test_42")
         pg.fill("#f-day", day)
         pg.fill("#f-gross_cents", "2000")
@@ -60,6 +69,10 @@ def test_settlement_payout_limits_and_refunds(browser: Any, shop: Shop,  # noqa:
         pg.click("#payout-form button[type=submit]")
         assert "Versement enregistré." in pg.inner_text(".notice")
         assert [cents(pg, "provider-TESTPAY", i) for i in (1, 2, 3, 4, 5)] == [2000, 2000, 120, 1880, 0]
+        pg.goto("/console/remittances")  # the same default period as the online page
+        assert [int(x) for x in pg.locator("#remittance-TESTPAY span[data-cents]").evaluate_all(
+            "els => els.map(e => e.dataset.cents)")] == [2000, 0]
+        pg.goto("/console/online")
         pg.screenshot(path=str(SHOTS / "console-vente-en-ligne.png"), full_page=True)
         # Limits: a refusal next to the field, then saved.
         pg.fill("#limits-BOOST24 input[name=per_buyer]", "0")

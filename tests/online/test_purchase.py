@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from voucher_core.codes import parse_code
 from voucher_core.timeutil import business_day, utc_now
 from voucher_server.models import Activity, Voucher
+from voucher_server.models_money import PaymentMethod
 from voucher_server.models_online import OnlineOrder, OnlineOrderVoucher, ProviderEvent
 from voucher_server.payments.base import TEST_WEBHOOK_SECRET, Mode, PaySettings, SetupError
 from voucher_server.payments.test_provider import TestProvider, session_event, sign
@@ -28,7 +29,7 @@ from voucher_server.services import online_sales as sales
 from voucher_server.services import online_settlement as settle
 from voucher_server.services.liability import liability
 from voucher_server.services.periods import Period
-from voucher_server.services.remittance import remittance
+from voucher_server.services.remittance import mark_remittance_received, remittance
 
 from .conftest import Inbox, Shop
 
@@ -296,6 +297,13 @@ def test_provider_settlement_reconciles_to_the_cent(shop: Shop, inbox: tuple[Inb
     assert st.collected_cents == st.paid_out_gross_cents + st.outstanding_cents
     assert [(f.reference, f.fee_cents, f.net_cents) for f in fees] == [("po_test_1", 135, 2865)]
     assert st.orders_paid == 2 and st.orders_refunded == 1
+    # Its sales reach the bank as those payouts: a remittance marked received too would count them twice.
+    with shop.db.writing() as s:
+        owed = remittance(s, shop.provider_id, period)
+        assert owed.by_payouts and owed.as_json()["by_payouts"] and owed.cash_owed_cents == 3000
+        with pytest.raises(ValueError, match="payouts"):
+            mark_remittance_received(s, shop.provider_id, period, PaymentMethod.TRANSFER, "ops@ville.example", now)
+        assert not remittance(s, "M0004", period).by_payouts  # a tobacconist's still arrives as a receipt
     # Liability: four online vouchers sold, one refunded, one redeemed: +2 outstanding at 12 EUR (2 EUR top-up).
     grew, base = after.as_json(), before.as_json()
     assert grew["outstanding_count"] - base["outstanding_count"] == 2

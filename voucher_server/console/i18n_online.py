@@ -21,6 +21,7 @@ ONLINE_TEXTS: dict[str, tuple[str, str]] = {
     "fees": ("Frais", "Fees"),
     "paid_out_net": ("Versé sur le compte", "Paid to the bank"),
     "to_come": ("À venir", "To come"),
+    "by_payouts": ("Réglé par les versements du prestataire", "Settled by the provider's payouts"),
     "orders_paid": ("Commandes payées", "Orders paid"),
     "orders_refunded": ("Remboursées", "Refunded"),
     "payouts": ("Versements du prestataire", "Provider's payouts"),

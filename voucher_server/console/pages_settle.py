@@ -16,6 +16,7 @@ from .. import statement_files
 from ..models_money import PaymentMethod
 from ..services import sepa
 from ..services.documents import Document, remittance_document, render_csv, render_pdf, statement_document
+from ..services.online_settlement import provider_settlement
 from ..services.periods import Period
 from ..services.remittance import mark_remittance_received, remittance
 from ..services.remittance import remittances as remittances_due
@@ -131,7 +132,9 @@ def remittances(page: Annotated[Page, Depends(viewer)]) -> Response:
     period, raw, errors = period_of(page)
     with page.db.reading() as s:
         rows = [] if errors else remittances_due(s, period)
-    return page.render("remittances.html", rows=rows, period=period, values=raw, errors=errors,
+        # the provider's sales arrive as its payouts: what they covered, from the one settlement function
+        payouts = {r.seller_id: provider_settlement(s, r.seller_id, period) for r in rows if r.by_payouts}
+    return page.render("remittances.html", rows=rows, payouts=payouts, period=period, values=raw, errors=errors,
                        pq=_period_query(period), methods=list(PaymentMethod),
                        notice=page.request.query_params.get("notice", ""))
 

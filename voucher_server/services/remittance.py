@@ -70,12 +70,25 @@ class Remittance:
     def cash_owed_cents(self) -> int:
         return sum(c.owed_cents for c in self.campaigns)
 
+    @property
+    def by_payouts(self) -> bool:
+        """The online payment provider's: it arrives as the provider's payouts, never as a receipt."""
+        return settled_by_payouts(self.seller_id)
+
     def as_json(self) -> dict[str, Any]:
         return {"seller_id": self.seller_id, "name": self.name, **self.period.as_json(),
                 "sold_count": sum(c.sold_count for c in self.campaigns),
                 "voided_count": sum(c.voided_count for c in self.campaigns),
                 "cash_owed_cents": self.cash_owed_cents, "campaigns": [c.as_json() for c in self.campaigns],
-                "received": self.received.as_json() if self.received else None}
+                "received": self.received.as_json() if self.received else None, "by_payouts": self.by_payouts}
+
+
+def settled_by_payouts(seller_id: str) -> bool:
+    """True for the online payment provider, a seller whose sales reach the bank as its payouts (record-payout,
+    entered in the books net of its fees): a receipt marked as well would count the same money twice."""
+    from .online_sales import PROVIDER_IDS  # here: online_sales reaches the payment provider's library
+
+    return seller_id in PROVIDER_IDS.values()
 
 
 def _lines(statement: dict[str, Any]) -> list[CampaignSales]:
@@ -117,6 +130,9 @@ def mark_remittance_received(session: Session, seller_id: str, period: Period, m
         raise ValueError("a remittance arrives in cash or by transfer")
     if not by.strip():
         raise ValueError("who received it must be named")
+    if settled_by_payouts(seller_id):
+        raise ValueError("the payment provider's sales arrive as its payouts: record them (record-payout, or the "
+                         "console's online sales page), not as a remittance received")
     owed = remittance(session, seller_id, period).cash_owed_cents
     if owed <= 0:
         raise ValueError("nothing owed for this period")
