@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from voucher_server.db import Database
-from voucher_server.services import funders, liability
+from voucher_server.services import funders, liability, orders
 from voucher_server.services.chart import DEFAULTS, Role, set_accounts
 from voucher_server.services.fec import month_ends
 from voucher_server.services.fec_files import COLUMNS, build_fec, reexport
@@ -67,7 +67,7 @@ def balances(rows: list[list[str]]) -> dict[str, int]:
 
 
 def test_cli_fec_file_and_reconciliation(scheme: tuple[str, Database, dict[str, Any]], tmp_path: Path) -> None:
-    url, db, _ = scheme
+    url, db, serials = scheme
     cli_fec(url, tmp_path / "fec.txt")
     header, rows = parse((tmp_path / "fec.txt").read_bytes())
     assert tuple(header) == COLUMNS and all(len(r) == 18 for r in rows) and rows
@@ -80,6 +80,7 @@ def test_cli_fec_file_and_reconciliation(scheme: tuple[str, Database, dict[str, 
     assert set(by_entry.values()) == {0}
     bal = balances(rows)
     shops, holders, funder_acc = (DEFAULTS[r][0] for r in (Role.SHOPS, Role.HOLDERS, Role.FUNDERS))
+    topup, buyers = (DEFAULTS[r][0] for r in (Role.TOPUP_ACCRUED, Role.BUYERS))
     with db.reading() as s:
         # The buyers' money still held equals the liability function's at the end of the period (after breakage).
         assert -bal[holders] == liability.liability(s, YEAR.end).as_json()["buyers_cents"]
@@ -89,6 +90,16 @@ def test_cli_fec_file_and_reconciliation(scheme: tuple[str, Database, dict[str, 
             assert bal[f"{shops}{mid}"] == st["remittance_cents"] - st["reimbursement_cents"], mid
         for fid in ("F0001", "F0002"):
             assert bal[f"{funder_acc}{fid}"] == funders.funder_invoice(s, fid, YEAR).topup_cents, fid
+        # The top-up to invoice (4411), debited redemption by redemption, is credited by the month-end invoices
+        # and write-offs, which count it again from the month's redemptions: over whole months nothing is left.
+        spent = funders.topup_spent(s, YEAR)
+        assert sum(x.topup_cents for x in spent.values()) > 0
+        moved = {r[6] for r in rows if r[4] == topup}  # (balances() reads 0 for an account never written)
+        assert moved >= {f"{topup}{cid}" for cid, x in spent.items() if x.topup_cents}
+        assert bal[topup] == 0 and all(bal[f"{topup}{cid}"] == 0 for cid in spent)
+        # A bulk order's buyer (411) owes the order's total until it is paid: this one is not.
+        order = orders.get_order(s, serials["order"].id)
+        assert order.paid_at is None and bal[f"{buyers}CMD{order.id:06d}"] == bal[buyers] == order.total_cents > 0
     assert bal[funder_acc] > 0 and bal[f"{shops}M0001"] < 0
 
 
@@ -98,10 +109,11 @@ def test_every_month_reconciles(scheme: tuple[str, Database, dict[str, Any]]) ->
     funder invoice; the holders' account summed from the start is the liability at the month's end."""
     _, db, _ = scheme
     shops, holders, funder_acc = (DEFAULTS[r][0] for r in (Role.SHOPS, Role.HOLDERS, Role.FUNDERS))
+    topup = DEFAULTS[Role.TOPUP_ACCRUED][0]
     with db.reading() as s:
         months = month_ends(YEAR)
         assert len(months) == 5
-        busy = 0
+        busy = busy_topup = 0
         for month in months:
             _, rows = parse(build_fec(s, month).data)
             by_entry: dict[int, int] = defaultdict(int)
@@ -115,9 +127,11 @@ def test_every_month_reconciles(scheme: tuple[str, Database, dict[str, Any]]) ->
                 assert bal[f"{shops}{mid}"] == st["remittance_cents"] - st["reimbursement_cents"], (mid, month)
             for fid in ("F0001", "F0002"):
                 assert bal[f"{funder_acc}{fid}"] == funders.funder_invoice(s, fid, month).topup_cents, (fid, month)
+            assert bal[topup] == 0, month  # each month's top-up invoiced or written off at its end
+            busy_topup += any(r[4] == topup for r in rows)
             _, upto = parse(build_fec(s, Period(YEAR.start, month.end)).data)
             assert -balances(upto)[holders] == liability.liability(s, month.end).as_json()["buyers_cents"], month
-    assert busy >= 2  # the scenario's money moves in more than one month
+    assert busy >= 2 and busy_topup >= 1  # money moves in several months; top-up in December (it ends in January)
 
 def test_chart_change_after_export(scheme: tuple[str, Database, dict[str, Any]], tmp_path: Path) -> None:
     url, db, _ = scheme
