@@ -7,8 +7,10 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import socket
 import sys
+import time
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -110,4 +112,37 @@ def test_each_worker_listens_on_its_own_socket_and_connections_reach_both(tmp_pa
     finally:
         for client in clients:
             client.close()
+        srv.stop()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT spreads connections on Linux only")
+def test_a_killed_worker_is_replaced_on_its_own_socket(tmp_path: Path) -> None:
+    """A worker that dies is replaced by one serving on the dead one's socket (the supervisor kept it open, so the
+    connections the kernel queued there are served): still two sockets, one per live worker."""
+    srv = ServerProcess(f"sqlite:///{tmp_path / 'server.sqlite3'}", tmp_path, workers=2)
+    try:
+        srv.start()
+        assert srv.pid is not None
+
+        def sockets_by_worker() -> dict[int, int]:
+            listening = [inode for state, _, inode in _tcp_sockets(srv.port) if state == "LISTEN"]
+            holders = _socket_holders(srv.pid or 0)
+            return {pid: inode for inode in listening for pid in holders.get(inode, set()) if pid != srv.pid}
+
+        before = sockets_by_worker()
+        assert len(before) == 2 and len(set(before.values())) == 2
+        victim, its_socket = next(iter(before.items()))
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        after = sockets_by_worker()
+        while (victim in after or len(after) < 2) and time.monotonic() < deadline:
+            time.sleep(0.2)
+            after = sockets_by_worker()
+        assert victim not in after and len(after) == 2
+        assert set(after.values()) == set(before.values())  # the replacement took the dead one's socket
+        assert [pid for pid, inode in after.items() if inode == its_socket] != [victim]
+        for _ in range(20):  # both sockets answer: new connections land on either
+            with urlopen(srv.url + "/api/v1/health", timeout=10) as resp:
+                assert resp.status == 200
+    finally:
         srv.stop()
