@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -144,5 +145,21 @@ def test_a_killed_worker_is_replaced_on_its_own_socket(tmp_path: Path) -> None:
         for _ in range(20):  # both sockets answer: new connections land on either
             with urlopen(srv.url + "/api/v1/health", timeout=10) as resp:
                 assert resp.status == 200
+    finally:
+        srv.stop()
+
+
+def test_a_second_server_on_a_served_port_is_refused_not_joined(tmp_path: Path) -> None:
+    """`serve --workers 2` binds its own sockets able to share the port with each other, never with a server
+    already there (whose sockets allow sharing too): it stops with the reason instead of taking half the clients."""
+    srv = ServerProcess(f"sqlite:///{tmp_path / 'server.sqlite3'}", tmp_path, workers=2)
+    try:
+        srv.start()
+        second = subprocess.run(
+            [sys.executable, "-m", "voucher_server.cli", "serve", "--db", f"sqlite:///{tmp_path / 'other.sqlite3'}",
+             "--port", str(srv.port), "--workers", "2"],
+            capture_output=True, text=True, timeout=120, env={**srv.env, "VOUCHER_SERVER_SECRET": "x" * 32})
+        assert second.returncode != 0 and f"cannot listen on 127.0.0.1:{srv.port}" in second.stderr
+        assert [state for state, _, _ in _tcp_sockets(srv.port)].count("LISTEN") == 2
     finally:
         srv.stop()
