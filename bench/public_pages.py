@@ -10,8 +10,9 @@ counted from when it was due: no coordinated omission, as bench/server_redeem.py
 open voucher pages paced at --page-rate (half by signed QR code, half by the 20-digit printed number, each a real
 page read of the database and rendered HTML). All from 127.0.0.1, so the per-address bucket is opened wide for the
 run (VOUCHER_SERVER_PUBLIC_RATE/BURST); a real deployment keeps it tight. Then a short run of pages alone, as fast
-as answered, for the most the server does. Prints figures; asserts nothing about speed. The load generator shares
-the machine's CPUs with the server and PostgreSQL.
+as answered, for the most the server does. Prints figures, and where the CPU went during the paced run (each server
+process, PostgreSQL, this load generator, from /proc); asserts nothing about speed. The load generator shares the
+machine's CPUs with the server and PostgreSQL.
 """
 
 from __future__ import annotations
