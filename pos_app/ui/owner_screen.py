@@ -151,8 +151,10 @@ class OwnerScreen(QWidget):
         for i, text in enumerate((self.tr("Ledger"), self.tr("Closing && reports"), self.tr("Reconciliation"),
                                   self.tr("Settings"))):
             self.tabs.setTabText(i, text)
-        if self.ledger.report is not None and self.reports.preview.toPlainText():
-            self.load_day()  # the report's words follow the language
+        # On screen, the report's words follow the language at once. Hidden, it is not reloaded: leaving Gestion
+        # locks it and opening it reloads the day anyway (and a hidden screen may outlive its till's store).
+        if self.isVisible() and self.unlocked and self.ledger.report is not None and self.reports.preview.toPlainText():
+            self.load_day()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

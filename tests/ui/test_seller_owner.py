@@ -188,6 +188,40 @@ def test_language_switch_without_restart(make_till, make_window, qtbot) -> None:
     qtbot.waitUntil(lambda: win.owner.lock_page.unlock_button.text() == "Déverrouiller")
 
 
+def test_the_owner_report_follows_the_language_on_screen_and_when_opened_again(make_till, make_window, vouchers,
+                                                                                qtbot) -> None:
+    """Gestion on screen: its day report is rebuilt in the new language at once. Hidden (leaving it locks it): not
+    rebuilt meanwhile, and in the new language once it is opened again."""
+    till = make_till()
+    till.redemptions.redeem(vouchers.take()["code"])
+    pins.set_pin(till.settings, "4321")
+    win = make_window(till)
+    owner, preview = win.owner, win.owner.reports.preview
+
+    def unlock() -> None:
+        win.show_screen("owner")
+        qtbot.waitUntil(lambda: owner.stack.currentWidget() is owner.lock_page, timeout=WAIT)
+        owner.pin_edit.setText("4321")
+        with qtbot.waitSignal(owner.day_loaded, timeout=WAIT):
+            owner.unlock()
+
+    unlock()
+    assert "Rapport" in preview.toPlainText()
+    with qtbot.waitSignal(owner.day_loaded, timeout=WAIT):
+        win.set_language("en")  # on screen: at once
+    assert "report" in preview.toPlainText().lower() and "Rapport" not in preview.toPlainText()
+    win.show_screen("cashier")
+    assert not owner.isVisible() and not owner.unlocked
+    loads: list[int] = []
+    owner.day_loaded.connect(lambda: loads.append(1))
+    win.set_language("fr")
+    qtbot.waitUntil(lambda: win.tabs.tabText(0) == "Caisse (F1)", timeout=WAIT)
+    qtbot.wait(500)  # time for a reload to come back, had one been started
+    assert loads == []
+    unlock()
+    assert "Rapport" in preview.toPlainText()
+
+
 def test_keyboard_shortcuts_switch_screens(make_till, make_window, qtbot) -> None:
     from PySide6.QtCore import Qt
 
