@@ -115,9 +115,13 @@ def register(sub: Any) -> None:
     p.add_argument("--per-day", default=None, help="a number, or none")
     p.add_argument("--by", default="cli")
     p = add_parser(sub, "refund-order", cmd_refund_order, "refund an online order whose vouchers are unused")
-    p.add_argument("--order", required=True, help="the order's token (the end of its link)")
+    p.add_argument("--order", required=True,
+                   help="the order's token (the end of its link); new ones never start with -, an older one "
+                        "that does is given as --order=TOKEN")
     p = add_parser(sub, "mail-order", cmd_mail_order, "send an online order's e-mail again (its PDF and link)")
-    p.add_argument("--order", required=True, help="the order's token (the end of its link)")
+    p.add_argument("--order", required=True,
+                   help="the order's token (the end of its link); new ones never start with -, an older one "
+                        "that does is given as --order=TOKEN")
     p.add_argument("--base-url", required=True, help="the public site, e.g. https://bons.example.fr")
     p = add_parser(sub, "record-payout", cmd_record_payout, "a payout the payment provider made (gross, fees)")
     p.add_argument("--provider-id", default="STRIPE")

@@ -168,13 +168,21 @@ class Started:
     checkout_url: str
 
 
+def order_token() -> str:
+    """An order's link: 256 random bits, URL-safe, never starting with "-", which a command line would take for an
+    option (``voucher-server mail-order --order TOKEN``; drawn again rather than changed, so it stays uniform)."""
+    while (token := secrets.token_urlsafe(32)).startswith("-"):
+        pass
+    return token
+
+
 def start_order(db: Database, provider: Provider, campaign_id: str, email_text: str, quantity: int,
                 base_url: str, now: datetime) -> Started:
     """Open a checkout for ``quantity`` vouchers: the order is pending and nothing is issued until the webhook."""
     email = normal_email(email_text)
     if not 1 <= quantity <= MAX_QUANTITY:
         raise OrderRefused(Refusal.BAD_QUANTITY, max=MAX_QUANTITY)
-    token = secrets.token_urlsafe(32)
+    token = order_token()
     with db.writing() as s:
         if s.get_bind().dialect.name == "postgresql":
             # One buyer's checkouts are counted one at a time (SQLite's writers already queue): two opened at
