@@ -48,6 +48,14 @@ def new_token() -> str:
     return "vt_" + secrets.token_urlsafe(32)
 
 
+def new_order_token() -> str:
+    """An order's link: 256 random bits, URL-safe, never starting with "-", which a command line would take for an
+    option (``voucher-server mail-order --order TOKEN``; drawn again rather than changed, so it stays uniform)."""
+    while (token := secrets.token_urlsafe(32)).startswith("-"):
+        pass
+    return token
+
+
 def demo_token(merchant_id: str, terminal_no: int) -> str:
     """Deterministic demo tokens (the demo only), so seed-demo can rewrite its JSON for an existing demo db."""
     digest = hmac.new(DEMO_SECRET.encode(), f"{merchant_id}/{terminal_no}".encode(), hashlib.sha256).hexdigest()

@@ -10,7 +10,6 @@ The provider's settlement (what it collected, paid out, kept as fees) is service
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -25,6 +24,7 @@ from voucher_core.campaigns import Validity, VoucherState
 from voucher_core.timeutil import business_day, to_utc_text
 
 from .. import admin
+from ..crypto import new_order_token
 from ..db import Database, aware
 from ..models import Activity, Campaign, CampaignSeller, Merchant, Voucher
 from ..models_online import OnlineLimit, OnlineOrder, OnlineOrderVoucher, OrderState, ProviderEvent
@@ -168,21 +168,13 @@ class Started:
     checkout_url: str
 
 
-def order_token() -> str:
-    """An order's link: 256 random bits, URL-safe, never starting with "-", which a command line would take for an
-    option (``voucher-server mail-order --order TOKEN``; drawn again rather than changed, so it stays uniform)."""
-    while (token := secrets.token_urlsafe(32)).startswith("-"):
-        pass
-    return token
-
-
 def start_order(db: Database, provider: Provider, campaign_id: str, email_text: str, quantity: int,
                 base_url: str, now: datetime) -> Started:
     """Open a checkout for ``quantity`` vouchers: the order is pending and nothing is issued until the webhook."""
     email = normal_email(email_text)
     if not 1 <= quantity <= MAX_QUANTITY:
         raise OrderRefused(Refusal.BAD_QUANTITY, max=MAX_QUANTITY)
-    token = order_token()
+    token = new_order_token()
     with db.writing() as s:
         if s.get_bind().dialect.name == "postgresql":
             # One buyer's checkouts are counted one at a time (SQLite's writers already queue): two opened at
