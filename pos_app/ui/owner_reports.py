@@ -96,10 +96,10 @@ class ReportsTab(QWidget):
 
     def export(self, kind: str, path: Path) -> None:
         """Write the day's report as PDF or CSV in a worker."""
-        day, lang, books, server = self.day(), self.ctx.lang, self.ctx.books, self.server()
+        day, lang, books, server = self.day(), self.ctx.lang, self.ctx.books, self.server
 
         def work() -> str:
-            report = books.reconciled_day_report(day, lang, server)
+            report = books.reconciled_day_report(day, lang, server())  # server() reads settings: not on the GUI
             if kind == "pdf":
                 from pos_app.reports.pdf import write_pdf
 

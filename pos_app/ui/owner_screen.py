@@ -113,7 +113,8 @@ class OwnerScreen(QWidget):
         return date(chosen.year(), chosen.month(), chosen.day())
 
     def server(self) -> Any:
-        """The central API for the report's reconciliation, unless the till is not configured or held offline."""
+        """The central API for the report's reconciliation, unless the till is not configured or held offline. Called
+        in the worker: it reads the till's settings (the GUI thread does no disk work)."""
         till = self.ctx.till
         return till.api if till.configured and not till.network.held_offline() else None
 
@@ -123,10 +124,10 @@ class OwnerScreen(QWidget):
 
     def load_day(self) -> None:
         day = self.day()
-        books, lang, server = self.ctx.books, self.ctx.lang, self.server()
+        books, lang, server = self.ctx.books, self.ctx.lang, self.server
 
         def work() -> tuple[list[Any], Any]:
-            return books.day_lines(day), books.reconciled_day_report(day, lang, server)
+            return books.day_lines(day), books.reconciled_day_report(day, lang, server())
 
         self.ctx.runner.run(work, on_done=self._loaded, on_error=lambda e: self.failed.emit(words.say_error(e)))
 
