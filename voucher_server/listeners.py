@@ -30,19 +30,13 @@ def shares_port(sock: socket.socket) -> bool:
     return REUSEPORT and sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) != 0
 
 
-def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
-    """A socket listening on host:port that the workers' sockets may join. A port already served (by anything,
-    another voucher-server included) is refused with OSError rather than shared: a plain bind is tried first."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
-        port = probe.getsockname()[1]
+def _sharing_listener(family: int, address: tuple[str, int], backlog: int) -> socket.socket:
+    """A socket listening on ``address`` that others of this process's sockets may join, inheritable by workers."""
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         allow_port_sharing(sock)
-        sock.bind((host, port))
+        sock.bind(address)
         sock.listen(backlog)
     except OSError:
         sock.close()
@@ -51,19 +45,21 @@ def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
     return sock
 
 
+def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+    """A socket listening on host:port that the workers' sockets may join. A port already served (by anything,
+    another voucher-server included) is refused with OSError rather than shared: a plain bind is tried first."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+        port = probe.getsockname()[1]
+    return _sharing_listener(family, (host, port), backlog)
+
+
 def worker_sockets(first: socket.socket, count: int, backlog: int) -> list[socket.socket]:
     """One listening socket per worker, ``first`` being the first one's; ``count`` times ``first`` where the port
     cannot be shared."""
     if count <= 1 or not shares_port(first):
         return [first] * count
-    address = first.getsockname()
-    sockets = [first]
-    for _ in range(count - 1):
-        sock = socket.socket(first.family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        allow_port_sharing(sock)
-        sock.bind(address)
-        sock.listen(backlog)
-        sock.set_inheritable(True)
-        sockets.append(sock)
-    return sockets
+    address = first.getsockname()[:2]
+    return [first, *(_sharing_listener(first.family, address, backlog) for _ in range(count - 1))]
