@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import inspect
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,6 +17,7 @@ from .config import Settings
 from .console.mount import mount_console
 from .db import Database
 from .deps import Authenticator, RateLimiter
+from .hot_lane import HotLane
 from .http_errors import install_handlers
 from .middleware import RequestLimits
 from .public.mount import mount_public
@@ -63,6 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ctx = ctx
     app.state.auth = Authenticator(db, RateLimiter(settings.rate_per_second, settings.rate_burst))
+    app.state.hot_lane = Counter[str]()
+    # Added first, so inside RequestLimits: the header and body limits apply to the lane's requests too.
+    app.add_middleware(HotLane, ctx=ctx, auth=app.state.auth, answered=app.state.hot_lane)
     app.add_middleware(RequestLimits, limit=settings.max_body_bytes)
     install_handlers(app)
     api = APIRouter(prefix="/api/v1")

@@ -21,10 +21,15 @@ def error_response(status: int, code: str, message: str | None = None, **extra: 
     return JSONResponse(ApiError(status, code, message, **extra).body(), status_code=status)
 
 
-async def _api_error(_req: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ApiError)
+def api_error_response(exc: ApiError) -> JSONResponse:
+    """How an ApiError leaves, whether a route or the hot lane raised it."""
     headers = {"Retry-After": str(int(exc.extra["retry_after"]) + 1)} if "retry_after" in exc.extra else None
     return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+
+async def _api_error(_req: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return api_error_response(exc)
 
 
 async def _invalid(_req: Request, exc: Exception) -> JSONResponse:

@@ -17,7 +17,8 @@ from .web import lang_of, limited, render, state_of
 router = APIRouter()
 
 
-async def _voucher_page(request: Request, code: str) -> HTMLResponse:
+async def voucher_page_answer(request: Request, code: str) -> HTMLResponse:
+    """The page of /v/<code>, answered by the hot lane (``hot_lane.py``) and, behind a root path, the routes."""
     refused = limited(request)
     if refused is not None:
         return refused
@@ -37,12 +38,12 @@ async def _voucher_page(request: Request, code: str) -> HTMLResponse:
 
 @router.get("/v/{code}", response_class=HTMLResponse, include_in_schema=False)
 async def voucher_page(request: Request, code: str) -> HTMLResponse:
-    return await _voucher_page(request, code)
+    return await voucher_page_answer(request, code)
 
 
 @router.get("/V/{code}", response_class=HTMLResponse, include_in_schema=False)
 async def voucher_page_upper(request: Request, code: str) -> HTMLResponse:
-    return await _voucher_page(request, code)
+    return await voucher_page_answer(request, code)
 
 
 @router.get("/p/{campaign_id}/shops", response_class=HTMLResponse, include_in_schema=False)
