@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Awaitable
 from typing import Any
 
 from fastapi.responses import JSONResponse, Response
@@ -87,11 +88,11 @@ class HotLane:
         answer = await redemption.redeem(self.ctx, who, serial, signed, body)
         return Response(answer.text, status_code=answer.status, media_type="application/json")
 
-    async def _api(self, scope: Any, receive: Any, send: Any, answering: Any) -> None:
+    async def _api(self, scope: Any, receive: Any, send: Any, answering: Awaitable[Response]) -> None:
         """Await the answer; an ApiError leaves as the API's error body, any other fault as 500 ``internal``
         with one log line (as the routes' SafeRoute)."""
         try:
-            response: Response = await answering
+            response = await answering
         except ApiError as exc:
             response = api_error_response(exc)
         except Exception as exc:
