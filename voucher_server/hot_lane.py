@@ -26,6 +26,7 @@ from starlette.requests import Request
 from .deps import Authenticator
 from .errors import ApiError
 from .http_errors import api_error_response, error_response, log_internal
+from .middleware import replay_body
 from .public.routes import voucher_page_answer
 from .schemas import RedeemBody
 from .services import redemption
@@ -77,7 +78,7 @@ class HotLane:
             more = message.get("more_body", False)
         body = _redeem_body(scope, raw)
         if body is None:
-            await self.app(scope, _replay(raw, receive), send)
+            await self.app(scope, replay_body(raw, receive), send)
             return
         self.answered["redeem"] += 1
         await self._api(scope, receive, send, self._redeeming(scope, code, body))
@@ -117,19 +118,6 @@ def _redeem_body(scope: Any, raw: bytes) -> RedeemBody | None:
         return RedeemBody.model_validate(json.loads(raw))
     except (ValueError, RecursionError, ValidationError):  # ValueError: not JSON, or not UTF-8
         return None
-
-
-def _replay(raw: bytes, receive: Any) -> Any:
-    sent = False
-
-    async def replay() -> dict[str, Any]:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": raw, "more_body": False}
-        return await receive()  # type: ignore[no-any-return]
-
-    return replay
 
 
 def _header(scope: Any, name: bytes) -> str:

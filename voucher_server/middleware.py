@@ -9,6 +9,20 @@ from .http_errors import error_response
 MAX_HEADER_BYTES = 8 * 1024  # all names and values together; a till sends a few hundred bytes
 
 
+def replay_body(body: bytes, receive: Any) -> Any:
+    """An ASGI ``receive`` that gives the body already read, whole, then whatever ``receive`` gives next."""
+    sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # type: ignore[no-any-return]
+
+    return replay
+
+
 class RequestLimits:
     """Headers over MAX_HEADER_BYTES get 431, bodies over the limit 413, before the app reads them."""
 
@@ -37,16 +51,7 @@ class RequestLimits:
             if size > self.limit:
                 await error_response(413, "payload_too_large")(scope, receive, send)
                 return
-        body, sent = b"".join(chunks), False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # type: ignore[no-any-return]
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay_body(b"".join(chunks), receive), send)
 
     def _declared_too_big(self, scope: Any) -> bool:
         for name, value in scope.get("headers", []):
