@@ -3,7 +3,7 @@ answered by a small ASGI layer in front of FastAPI's router.
 
 At a scheme's peak these are nearly all the traffic, and FastAPI's routing, dependency solving and response
 serialization cost about as much CPU as the rule and the database together. The lane calls the same functions
-as the routes (``Authenticator.authenticate``, ``parsed``, ``redemption.voucher_view`` / ``redeem``,
+as the routes (``Authenticator.authenticate``, then ``routes.vouchers.look_up`` / ``redeem_answer``, or
 ``public.routes.voucher_page_answer``) in the same order and answers with the same bodies and error handling.
 It takes only the plain shape of each request; anything else (another method, a trailing slash, a root path, a
 body that is not JSON or does not validate) goes on to FastAPI untouched, which gives its standard answer, so the
@@ -25,12 +25,11 @@ from starlette.requests import Request
 
 from .deps import Authenticator
 from .errors import ApiError
-from .http_errors import api_error_response, error_response, log_internal
+from .http_errors import api_error_response, internal_response
 from .middleware import replay_body
 from .public.routes import voucher_page_answer
+from .routes import vouchers
 from .schemas import RedeemBody
-from .services import redemption
-from .services.common import parsed
 from .services.context import Context
 
 # The same paths as the routes' ("{code}" matches anything but a slash, as Starlette's str convertor does).
@@ -65,8 +64,7 @@ class HotLane:
 
     async def _look_up(self, scope: Any, code: str) -> Response:
         who = await self.auth.authenticate(_header(scope, b"authorization"), _client(scope), cached=True)
-        serial, signed = parsed(code)
-        return JSONResponse(await redemption.voucher_view(self.ctx, who, serial, signed))
+        return JSONResponse(await vouchers.look_up(self.ctx, who, code))
 
     async def _redeem(self, scope: Any, receive: Any, send: Any, code: str) -> None:
         raw, more = b"", True
@@ -85,9 +83,7 @@ class HotLane:
 
     async def _redeeming(self, scope: Any, code: str, body: RedeemBody) -> Response:
         who = await self.auth.authenticate(_header(scope, b"authorization"), _client(scope), cached=True)
-        serial, signed = parsed(code)
-        answer = await redemption.redeem(self.ctx, who, serial, signed, body)
-        return Response(answer.text, status_code=answer.status, media_type="application/json")
+        return await vouchers.redeem_answer(self.ctx, who, code, body)
 
     async def _api(self, scope: Any, receive: Any, send: Any, answering: Awaitable[Response]) -> None:
         """Await the answer; an ApiError leaves as the API's error body, any other fault as 500 ``internal``
@@ -97,8 +93,7 @@ class HotLane:
         except ApiError as exc:
             response = api_error_response(exc)
         except Exception as exc:
-            log_internal(scope["method"], scope["path"], exc)
-            response = error_response(500, "internal")
+            response = internal_response(scope["method"], scope["path"], exc)
         await response(scope, receive, send)
 
     async def _page(self, scope: Any, receive: Any, send: Any, code: str) -> None:

@@ -59,10 +59,15 @@ def log_internal(method: str, path: str, exc: BaseException) -> None:
     log.error("internal error on %s %s: %s: %s%s", method, path, type(exc).__name__, first, at)
 
 
+def internal_response(method: str, path: str, exc: BaseException) -> JSONResponse:
+    """A fault's answer: 500 ``internal`` to the client, one line in the log."""
+    log_internal(method, path, exc)
+    return error_response(500, "internal")
+
+
 async def _internal(req: Request, exc: Exception) -> JSONResponse:
     # Only reached for faults outside a route (SafeRoute answers those inside one); Starlette re-raises after it.
-    log_internal(req.method, req.url.path, exc)
-    return error_response(500, "internal")
+    return internal_response(req.method, req.url.path, exc)
 
 
 class SafeRoute(APIRoute):
@@ -81,8 +86,7 @@ class SafeRoute(APIRoute):
             except (ApiError, StarletteHTTPException, RequestValidationError):
                 raise
             except Exception as exc:
-                log_internal(request.method, request.url.path, exc)
-                return error_response(500, "internal")
+                return internal_response(request.method, request.url.path, exc)
 
         return safe
 

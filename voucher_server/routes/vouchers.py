@@ -12,6 +12,7 @@ from ..http_errors import SafeRoute
 from ..schemas import ActivateBody, RedeemBody
 from ..services import redemption, sale
 from ..services.common import Answer, parsed
+from ..services.context import Caller, Context
 
 router = APIRouter(route_class=SafeRoute)
 
@@ -22,16 +23,26 @@ def respond(answer: Answer) -> Response:
 
 # Every till checks and redeems every voucher: these two are declared first so they are matched first.
 
-@router.get("/vouchers/{code}")
-async def get_voucher(ctx: Ctx, who: HotAuth, code: str) -> dict[str, Any]:
+async def look_up(ctx: Context, who: Caller, code: str) -> dict[str, Any]:
+    """GET /vouchers/{code} once its caller is known (this route and the hot lane, ``hot_lane.py``)."""
     serial, signed = parsed(code)
     return await redemption.voucher_view(ctx, who, serial, signed)
 
 
-@router.post("/vouchers/{code}/redeem")
-async def redeem(ctx: Ctx, who: HotAuth, code: str, body: RedeemBody) -> Response:
+async def redeem_answer(ctx: Context, who: Caller, code: str, body: RedeemBody) -> Response:
+    """POST /vouchers/{code}/redeem once its caller and body are known (this route and the hot lane)."""
     serial, signed = parsed(code)
     return respond(await redemption.redeem(ctx, who, serial, signed, body))
+
+
+@router.get("/vouchers/{code}")
+async def get_voucher(ctx: Ctx, who: HotAuth, code: str) -> dict[str, Any]:
+    return await look_up(ctx, who, code)
+
+
+@router.post("/vouchers/{code}/redeem")
+async def redeem(ctx: Ctx, who: HotAuth, code: str, body: RedeemBody) -> Response:
+    return await redeem_answer(ctx, who, code, body)
 
 
 @router.post("/vouchers/{code}/activate")
